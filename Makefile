@@ -1,0 +1,142 @@
+# Makefile - the whole build of ffkit, one non-recursive GNU make file.
+#
+#   make demo      install what is missing, build, print sample outputs
+#   make check     install what is missing, build, run every test (plain and
+#                  under AddressSanitizer+UBSan)
+#   make all       build bin/ffgen and bin/ffintake
+#   make asan      build under ASan+UBSan into build/asan and run the tests
+#   make valgrind  build -O0 into build/vg and run the tests under valgrind
+#   make bench     run the benchmarks in bench/ (not part of check)
+#   make deps      only the install step
+#
+# Sources are picked up by wildcard: core/*.c make build/.../libffcore.a,
+# gen/*.c link into ffgen, intake/*.c into ffintake, each tests/test_*.c is
+# its own test program, each tests/cli/*.sh a command-line test.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+BUILD ?= build/plain
+BIN ?= bin
+CC ?= cc
+OPT ?= -O2 -g
+SANITIZE ?=
+
+# Debian packages the build, the tests and the demo need.
+DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
+        libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
+        libxlsxwriter-dev libsodium-dev fonts-tlwg-laksaman-ttf \
+        zbar-tools poppler-utils qpdf sqlite3 unzip libxml2-utils valgrind
+
+# Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
+PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+HPDF_LIBS ?= -lhpdf
+CSV_LIBS ?= -lcsv
+
+FONT_DIR ?= /usr/share/fonts/truetype/tlwg
+
+WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wold-style-definition -Wwrite-strings -Wundef \
+        -Wformat=2 -Wvla -Wdouble-promotion
+# Project flags first; a user's CFLAGS are appended, never replacing them.
+ALL_CFLAGS := $(WARN) $(OPT) $(SANITIZE) -D_GNU_SOURCE -Icore \
+              -DFF_FONT_DIR='"$(FONT_DIR)"' -DFF_SOURCE_DIR='"$(CURDIR)"' \
+              $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+ALL_LDFLAGS := $(SANITIZE) $(LDFLAGS)
+LIBS := $(HPDF_LIBS) $(CSV_LIBS) $(PKG_LIBS) -lpthread -lm
+
+CORE_SRC := $(wildcard core/*.c)
+GEN_SRC := $(wildcard gen/*.c)
+INTAKE_SRC := $(wildcard intake/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+GEN_OBJ := $(GEN_SRC:%.c=$(BUILD)/%.o)
+INTAKE_OBJ := $(INTAKE_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+CORE_LIB := $(BUILD)/libffcore.a
+# Unit tests may link the objects of gen/ and intake/ except their main.
+GEN_LIBOBJ := $(filter-out $(BUILD)/gen/main.o,$(GEN_OBJ))
+INTAKE_LIBOBJ := $(filter-out $(BUILD)/intake/main.o,$(INTAKE_OBJ))
+
+.PHONY: all gen intake tests check check-plain asan valgrind demo deps \
+        bench clean dev
+all: gen intake
+gen: $(BIN)/ffgen
+intake: $(BIN)/ffintake
+tests: $(TEST_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(CORE_LIB): $(CORE_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN)/ffgen: $(GEN_OBJ) $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(GEN_OBJ) $(CORE_LIB) $(LIBS)
+
+$(BIN)/ffintake: $(INTAKE_OBJ) $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(INTAKE_OBJ) $(CORE_LIB) $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(GEN_LIBOBJ) $(INTAKE_LIBOBJ) $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(GEN_LIBOBJ) $(INTAKE_LIBOBJ) \
+	    $(CORE_LIB) $(LIBS)
+
+# The install step: every Debian package above, by name.  As root it runs
+# apt-get update once and installs what is missing; otherwise it names them.
+deps:
+	@missing=$$(for p in $(DEBS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q 'install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $$missing"; \
+	    apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing \
+	        >/dev/null || exit 1; \
+	else \
+	    echo "missing Debian packages; as root run:" >&2; \
+	    echo "  apt-get install -y $$missing" >&2; exit 1; \
+	fi
+
+# A sub-make after deps, so pkg-config sees freshly installed packages.
+check: deps
+	$(MAKE) check-plain
+	$(MAKE) asan
+
+check-plain: all tests
+	tests/run.sh $(BUILD)/tests $(BIN)
+
+asan:
+	$(MAKE) BUILD=build/asan BIN=build/asan/bin OPT="-O1 -g" \
+	    SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    all tests
+	ASAN_OPTIONS=detect_leaks=1 tests/run.sh build/asan/tests build/asan/bin
+
+valgrind: deps
+	$(MAKE) BUILD=build/vg BIN=build/vg/bin OPT="-O0 -g" all tests
+	FF_VALGRIND=1 tests/run.sh build/vg/tests build/vg/bin
+
+dev:
+	$(MAKE) CFLAGS="$(CFLAGS) -Werror" all tests
+
+demo: deps
+	$(MAKE) all
+	@scripts/demo.sh $(BIN)
+
+bench: deps
+	$(MAKE) all
+	bench/run.sh $(BIN)
+
+clean:
+	rm -rf build bin
+
+-include $(CORE_OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(INTAKE_OBJ:.o=.d) \
+         $(TEST_BIN:=.d)

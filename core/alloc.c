@@ -1,0 +1,91 @@
+/*
+ * alloc.c - malloc wrappers with a fault-injection countdown.
+ *
+ * The countdown (see alloc.h) lets tests sweep "fail the N-th allocation"
+ * over a whole run, the way SQLite and Lua test their out-of-memory paths.
+ * When disarmed the cost is one relaxed atomic load per allocation.
+ */
+#include "alloc.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+static atomic_long fail_at;     /* allocation number that fails, 0 = never */
+static atomic_long alloc_count; /* allocations made so far */
+
+static int should_fail(void)
+{
+    long n = atomic_fetch_add_explicit(&alloc_count, 1,
+                                       memory_order_relaxed) + 1;
+    long at = atomic_load_explicit(&fail_at, memory_order_relaxed);
+
+    return at > 0 && n >= at;
+}
+
+void *ff_malloc(size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return malloc(size ? size : 1);
+}
+
+void *ff_calloc(size_t n, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return calloc(n ? n : 1, size ? size : 1);
+}
+
+void *ff_realloc(void *p, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return realloc(p, size ? size : 1);
+}
+
+void ff_free(void *p)
+{
+    free(p);
+}
+
+char *ff_strndup(const char *s, size_t n)
+{
+    char *d = ff_malloc(n + 1);
+
+    if (d == NULL)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *ff_strdup(const char *s)
+{
+    return ff_strndup(s, strlen(s));
+}
+
+void ff_alloc_fail_after(long n)
+{
+    long now = atomic_load(&alloc_count);
+
+    atomic_store(&fail_at, n > 0 ? now + n : 0);
+}
+
+long ff_alloc_count(void)
+{
+    return atomic_load(&alloc_count);
+}
+
+void ff_alloc_init_from_env(void)
+{
+    const char *s = getenv("FFKIT_FAIL_ALLOC");
+    char *end;
+    long n;
+
+    if (s == NULL || *s == '\0')
+        return;
+    n = strtol(s, &end, 10);
+    if (*end == '\0' && n > 0)
+        ff_alloc_fail_after(n);
+}

@@ -1,0 +1,34 @@
+/*
+ * alloc.h - the allocator every ffkit module uses.
+ *
+ * All heap memory goes through ff_malloc/ff_realloc/ff_free so that an
+ * allocation failure can be injected in tests: ff_alloc_fail_after(n) makes
+ * the n-th following allocation (1-based) and every later one fail.  This
+ * countdown is the single piece of process-wide mutable state in ffkit; it is
+ * atomic so that worker threads may allocate.  Programs arm it from the
+ * FFKIT_FAIL_ALLOC environment variable (see ff_alloc_init_from_env).
+ */
+#ifndef FF_ALLOC_H
+#define FF_ALLOC_H
+
+#include <stddef.h>
+
+void *ff_malloc(size_t size);
+void *ff_calloc(size_t n, size_t size);
+void *ff_realloc(void *p, size_t size);
+void ff_free(void *p);
+
+/* Duplicate n bytes of s into a new NUL-terminated string; caller frees. */
+char *ff_strndup(const char *s, size_t n);
+char *ff_strdup(const char *s);
+
+/* Make the n-th allocation from now on fail (n > 0); n == 0 disarms. */
+void ff_alloc_fail_after(long n);
+
+/* Number of allocations made since start (for fault-injection sweeps). */
+long ff_alloc_count(void);
+
+/* Arm from $FFKIT_FAIL_ALLOC when set to a positive integer. */
+void ff_alloc_init_from_env(void);
+
+#endif

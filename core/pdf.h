@@ -1,0 +1,85 @@
+/*
+ * pdf.h - PDF documents for ffkit, over libharu (the only file that includes
+ * hpdf.h is core/pdf.c).
+ *
+ * One `struct ff_pdf` per worker thread.  It loads and parses the fonts once
+ * (ff_pdf_new) and then writes any number of documents one after the other
+ * (ff_pdf_begin ... ff_pdf_save), so the font is parsed once per worker, not
+ * once per household.  Coordinates are points (1/72 in) with the origin at
+ * the TOP-LEFT of the page and y growing downwards, like a layout template;
+ * pdf.c flips them for PDF.  Text is drawn through text.h.
+ *
+ * Saving is atomic: the document is written to a temporary name beside the
+ * target and renamed when complete, so a crash never leaves a half-written
+ * PDF under its final name.
+ */
+#ifndef FF_PDF_H
+#define FF_PDF_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+#define FF_MM 2.834645669       /* points per millimetre */
+#define FF_A4_W 595.2756        /* A4 width in points */
+#define FF_A4_H 841.8898        /* A4 height in points */
+
+struct ff_pdf;
+
+struct ff_pdf_opts {
+    const char *font_dir;   /* NULL: $FFKIT_FONT_DIR, else the build default */
+    const char *regular;    /* NULL: "Laksaman.ttf" */
+    const char *bold;       /* NULL: "Laksaman-Bold.ttf" */
+};
+
+/* Load fonts; NULL with e filled (the font path) on failure.  Caller frees. */
+struct ff_pdf *ff_pdf_new(const struct ff_pdf_opts *o, struct ff_err *e);
+void ff_pdf_free(struct ff_pdf *p);
+
+/* Start a new, empty document (discarding any unsaved one). */
+int ff_pdf_begin(struct ff_pdf *p, struct ff_err *e);
+
+/* Document title for the PDF metadata (never personal data). */
+int ff_pdf_set_title(struct ff_pdf *p, const char *title, struct ff_err *e);
+
+/* Append a page of w x h points and make it current. */
+int ff_pdf_add_page(struct ff_pdf *p, double w, double h, struct ff_err *e);
+int ff_pdf_page_count(const struct ff_pdf *p);    /* pages so far */
+
+/*
+ * Write the document to path atomically (temporary name, fsync, rename) and
+ * end it.  e names path on failure; the target is then untouched.
+ */
+int ff_pdf_save(struct ff_pdf *p, const char *path, struct ff_err *e);
+
+/* Write the document to memory instead; *data is owned by the caller
+ * (free with ff_free).  Used by tests and by packet assembly. */
+int ff_pdf_save_mem(struct ff_pdf *p, char **data, size_t *len,
+                    struct ff_err *e);
+
+/* Graphics on the current page.  Colours are 0xRRGGBB. */
+void ff_pdf_line(struct ff_pdf *p, double x1, double y1, double x2, double y2,
+                 double width, unsigned rgb);
+void ff_pdf_dashed_line(struct ff_pdf *p, double x1, double y1, double x2,
+                        double y2, double width, unsigned rgb);
+void ff_pdf_rect(struct ff_pdf *p, double x, double y, double w, double h,
+                 double width, unsigned rgb);
+void ff_pdf_fill_rect(struct ff_pdf *p, double x, double y, double w,
+                      double h, unsigned rgb);
+
+/*
+ * Many filled rectangles as one path and one fill (QR modules): add with
+ * ff_pdf_path_rect, then ff_pdf_path_fill.
+ */
+void ff_pdf_path_rect(struct ff_pdf *p, double x, double y, double w,
+                      double h);
+void ff_pdf_path_fill(struct ff_pdf *p, unsigned rgb);
+
+/*
+ * Outline (bookmarks).  parent 0 is the root; returns an id > 0 to use as a
+ * parent, or 0 on failure (e filled).  page is 0-based in this document.
+ */
+int ff_pdf_outline_add(struct ff_pdf *p, int parent, const char *title,
+                       int page, struct ff_err *e);
+
+#endif

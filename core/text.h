@@ -1,0 +1,61 @@
+/*
+ * text.h - Thai text on PDF pages: shaped with HarfBuzz, broken into lines
+ * at word boundaries with libthai, extractable exactly (ToUnicode +
+ * ActualText).  Every other file draws text only through this interface.
+ *
+ * Coordinates as in pdf.h: points, origin top-left, y downwards.
+ * Strings are UTF-8 <pointer, length in bytes> pairs.
+ */
+#ifndef FF_TEXT_H
+#define FF_TEXT_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "pdf.h"
+
+enum ff_font_face { FF_FONT_REGULAR = 0, FF_FONT_BOLD = 1 };
+
+enum ff_align {
+    FF_ALIGN_LEFT = 0,
+    FF_ALIGN_CENTER,
+    FF_ALIGN_RIGHT,
+    FF_ALIGN_JUSTIFY    /* paragraphs only; last line left */
+};
+
+struct ff_text_style {
+    int font;           /* enum ff_font_face */
+    double size;        /* points */
+    unsigned rgb;       /* 0xRRGGBB */
+    int align;          /* enum ff_align */
+    double leading;     /* line advance in points; 0: 1.2 x size */
+};
+
+/* Advance width of the shaped text in points. */
+double ff_text_width(struct ff_pdf *p, const struct ff_text_style *st,
+                     const char *s, size_t n);
+
+/*
+ * Draw one line, no wrapping.  y is the BASELINE.  With align LEFT x is the
+ * left end, CENTER the centre, RIGHT the right end.
+ */
+int ff_text_line(struct ff_pdf *p, const struct ff_text_style *st, double x,
+                 double y, const char *s, size_t n, struct ff_err *e);
+
+/*
+ * Wrap s into a box at (x, y) of width w and height h (h <= 0: unlimited),
+ * breaking lines between words (libthai), at spaces, after explicit '\n',
+ * and by grapheme cluster only for a word wider than the box.  y is the TOP
+ * of the box; the first baseline is at y + size.  Lines that do not fit in h
+ * are not drawn.  *used_h (may be NULL) gets the height used; returns the
+ * number of lines drawn, or -1 with e filled.
+ */
+int ff_text_box(struct ff_pdf *p, const struct ff_text_style *st, double x,
+                double y, double w, double h, const char *s, size_t n,
+                double *used_h, struct ff_err *e);
+
+/* Number of lines s would take in width w (no drawing). */
+int ff_text_count_lines(struct ff_pdf *p, const struct ff_text_style *st,
+                        double w, const char *s, size_t n, struct ff_err *e);
+
+#endif
