@@ -51,22 +51,25 @@ CORE_SRC := $(wildcard core/*.c)
 GEN_SRC := $(wildcard gen/*.c)
 INTAKE_SRC := $(wildcard intake/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
+BENCH_SRC := $(wildcard bench/*.c)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 GEN_OBJ := $(GEN_SRC:%.c=$(BUILD)/%.o)
 INTAKE_OBJ := $(INTAKE_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 CORE_LIB := $(BUILD)/libffcore.a
 # Unit tests may link the objects of gen/ and intake/ except their main.
 GEN_LIBOBJ := $(filter-out $(BUILD)/gen/main.o,$(GEN_OBJ))
 INTAKE_LIBOBJ := $(filter-out $(BUILD)/intake/main.o,$(INTAKE_OBJ))
 
-.PHONY: all gen intake tests check check-plain asan valgrind demo deps \
+.PHONY: all gen intake tests benchbins check check-plain asan valgrind demo deps \
         bench clean dev
 all: gen intake
 gen: $(BIN)/ffgen
 intake: $(BIN)/ffintake
 tests: $(TEST_BIN)
+benchbins: $(BENCH_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -88,6 +91,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(GEN_LIBOBJ) $(INTAKE_LIBOBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(GEN_LIBOBJ) $(INTAKE_LIBOBJ) \
 	    $(CORE_LIB) $(LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CORE_LIB) $(LIBS)
 
 # The install step: every Debian package above, by name.  As root it runs
 # apt-get update once and installs what is missing; otherwise it names them.
@@ -132,11 +139,11 @@ demo: deps
 	@scripts/demo.sh $(BIN)
 
 bench: deps
-	$(MAKE) all
-	bench/run.sh $(BIN)
+	$(MAKE) all benchbins
+	bench/run.sh $(BIN) $(BUILD)/bench
 
 clean:
 	rm -rf build bin
 
 -include $(CORE_OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(INTAKE_OBJ:.o=.d) \
-         $(TEST_BIN:=.d)
+         $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
