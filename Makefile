@@ -12,6 +12,8 @@
 # Sources are picked up by wildcard: core/*.c make build/.../libffcore.a,
 # gen/*.c link into ffgen, intake/*.c into ffintake, each tests/test_*.c is
 # its own test program, each tests/cli/*.sh a command-line test.
+# core/ is on the quote include path only (-iquote): core/csv.h must not
+# hide libcsv's <csv.h>.
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
@@ -41,7 +43,7 @@ WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wold-style-definition -Wwrite-strings -Wundef \
         -Wformat=2 -Wvla -Wdouble-promotion
 # Project flags first; a user's CFLAGS are appended, never replacing them.
-ALL_CFLAGS := $(WARN) $(OPT) $(SANITIZE) -D_GNU_SOURCE -Icore \
+ALL_CFLAGS := $(WARN) $(OPT) $(SANITIZE) -D_GNU_SOURCE -iquote core \
               -DFF_FONT_DIR='"$(FONT_DIR)"' -DFF_SOURCE_DIR='"$(CURDIR)"' \
               $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 ALL_LDFLAGS := $(SANITIZE) $(LDFLAGS)

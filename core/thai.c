@@ -1,0 +1,126 @@
+/*
+ * thai.c - Buddhist Era dates, Thai month names, Thai digits, baht amounts.
+ *
+ * Official Thai documents write years in the Buddhist Era (CE + 543) and
+ * often use Thai digits; every output of the toolkit formats dates and money
+ * through here so that they agree.
+ */
+#include "thai.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "utf8.h"
+
+static const char *const months[12] = {
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"
+};
+
+static const char *const months_abbr[12] = {
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."
+};
+
+const char *ff_thai_month(int month)
+{
+    return month >= 1 && month <= 12 ? months[month - 1] : "";
+}
+
+const char *ff_thai_month_abbr(int month)
+{
+    return month >= 1 && month <= 12 ? months_abbr[month - 1] : "";
+}
+
+int ff_thai_month_parse(const char *s, size_t n)
+{
+    int i;
+
+    for (i = 0; i < 12; i++) {
+        if (strlen(months[i]) == n && memcmp(months[i], s, n) == 0)
+            return i + 1;
+        if (strlen(months_abbr[i]) == n && memcmp(months_abbr[i], s, n) == 0)
+            return i + 1;
+    }
+    return 0;
+}
+
+const char *ff_thai_digits(const char *s, char *out, size_t size)
+{
+    size_t o = 0;
+
+    if (size == 0)
+        return out;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9') {
+            if (o + 3 >= size)
+                break;
+            /* U+0E50 + d is E0 B9 90+d in UTF-8. */
+            out[o++] = (char)0xE0;
+            out[o++] = (char)0xB9;
+            out[o++] = (char)(0x90 + (*s - '0'));
+        } else {
+            if (o + 1 >= size)
+                break;
+            out[o++] = *s;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+const char *ff_thai_date(int year_ce, int month, int day, int thai_digits,
+                         char *out, size_t size)
+{
+    char tmp[128];
+
+    snprintf(tmp, sizeof tmp, "%d %s %d", day, ff_thai_month(month),
+             year_ce + FF_BE_OFFSET);
+    if (thai_digits)
+        return ff_thai_digits(tmp, out, size);
+    snprintf(out, size, "%s", tmp);
+    return out;
+}
+
+const char *ff_baht(double amount, char *out, size_t size)
+{
+    char digits[64], body[96];
+    long long whole;
+    int cents, neg = amount < 0;
+    size_t len, i, o = 0;
+
+    if (neg)
+        amount = -amount;
+    whole = (long long)floor(amount);
+    cents = (int)llround((amount - (double)whole) * 100.0);
+    if (cents == 100) {
+        whole++;
+        cents = 0;
+    }
+    snprintf(digits, sizeof digits, "%lld", whole);
+    len = strlen(digits);
+    for (i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            body[o++] = ',';
+        body[o++] = digits[i];
+    }
+    body[o] = '\0';
+    if (cents)
+        snprintf(out, size, "%s%s.%02d", neg ? "-" : "", body, cents);
+    else
+        snprintf(out, size, "%s%s", neg ? "-" : "", body);
+    return out;
+}
+
+void ff_today_bangkok(int *year_ce, int *month, int *day)
+{
+    time_t now = time(NULL) + 7 * 3600;     /* Asia/Bangkok: UTC+7, no DST */
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    *year_ce = tm.tm_year + 1900;
+    *month = tm.tm_mon + 1;
+    *day = tm.tm_mday;
+}
