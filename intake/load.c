@@ -1,0 +1,565 @@
+/*
+ * load.c - one load: files -> CSV records -> rules -> duplicates and
+ * supersession -> ledger, inside one transaction.
+ *
+ * Memory stays flat in the file size: the CSV reader holds one record,
+ * records go to SQLite as they are read, and the only table kept here is the
+ * winner per (household, month) touched by the load, which is bounded by the
+ * register times the months in the files, not by the number of records.
+ *
+ * Supersession without rewriting history: a valid record is inserted as
+ * "superseded" and the winner of each (household, month) is flipped to
+ * "accepted" when the load ends.  If an earlier load's accepted record loses,
+ * a supersession row says so; that record itself is never changed.
+ */
+#include "load.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "csv.h"
+#include "csvout.h"
+#include "register.h"
+#include "sha256.h"
+#include "utf8.h"
+
+/* Winner of one (household, month) during the load. */
+struct winner {
+    char key[19];           /* 11-digit code + "YYYY-MM", "" = free slot */
+    long long id;           /* winning record so far */
+    long long submitted;
+    long long prev_id;      /* accepted before this load, or 0 */
+    int is_new;             /* the winner is a record of this load */
+};
+
+struct codes {
+    char (*v)[12];
+    size_t n, cap;
+};
+
+struct run {
+    struct intake_ledger *L;
+    const struct intake_load_opts *o;
+    struct intake_load_summary *sum;
+    struct intake_load_file *file;
+    struct intake_layout lay;
+    struct intake_rules_ctx rc;
+    struct codes codes;
+    struct winner *w;
+    size_t wn, wcap;
+    struct ff_buf raw, key;
+    long load_id;
+};
+
+static int code_cmp(const void *a, const void *b)
+{
+    return memcmp(a, b, 11);
+}
+
+static int add_code(void *ctx, const struct intake_household *h)
+{
+    struct codes *c = ctx;
+
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 1024;
+        char(*v)[12] = ff_realloc(c->v, cap * sizeof *v);
+
+        if (v == NULL)
+            return FF_ESYS;
+        c->v = v;
+        c->cap = cap;
+    }
+    snprintf(c->v[c->n++], 12, "%s", h->code);
+    return FF_OK;
+}
+
+static int known(void *ctx, const char *code)
+{
+    struct run *r = ctx;
+
+    return bsearch(code, r->codes.v, r->codes.n, sizeof r->codes.v[0],
+                   code_cmp) != NULL;
+}
+
+static int hhid_parse(void *ctx, const char *s, size_t n, char code[12])
+{
+    struct run *r = ctx;
+
+    return r->o->hhid_parse ? r->o->hhid_parse(r->o->hhid_ctx, s, n, code)
+                            : intake_hhid_parse_plain(NULL, s, n, code);
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* The slot of key in the winner table (free when key[0] == 0). */
+static struct winner *winner_slot(struct run *r, const char *key)
+{
+    size_t i = (size_t)fnv1a(key, 18) & (r->wcap - 1);
+
+    while (r->w[i].key[0] && memcmp(r->w[i].key, key, 18) != 0)
+        i = (i + 1) & (r->wcap - 1);
+    return &r->w[i];
+}
+
+static int winner_grow(struct run *r)
+{
+    struct winner *old = r->w;
+    size_t oldcap = r->wcap, i;
+
+    r->wcap = oldcap ? oldcap * 2 : 4096;
+    r->w = ff_calloc(r->wcap, sizeof *r->w);
+    if (r->w == NULL) {
+        r->w = old;
+        r->wcap = oldcap;
+        return FF_ESYS;
+    }
+    for (i = 0; i < oldcap; i++)
+        if (old[i].key[0])
+            *winner_slot(r, old[i].key) = old[i];
+    ff_free(old);
+    return FF_OK;
+}
+
+/*
+ * A new valid record for (hhid, month): it wins when its submission time is
+ * not earlier than the current winner's (ties go to the later record, and
+ * records arrive in file order).
+ */
+static int compete(struct run *r, const char *hhid, const char *month,
+                   long long id, long long submitted, struct ff_err *e)
+{
+    char key[19];
+    struct winner *w;
+    int rc;
+
+    memcpy(key, hhid, 11);
+    memcpy(key + 11, month, 7);
+    key[18] = '\0';
+    if ((r->wn + 1) * 2 > r->wcap && winner_grow(r))
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    w = winner_slot(r, key);
+    if (w->key[0] == '\0') {
+        long long pid = 0, psub = 0;
+
+        rc = intake_ledger_accepted_for(r->L, hhid, month, &pid, &psub, e);
+        if (rc)
+            return rc;
+        memcpy(w->key, key, 19);
+        r->wn++;
+        w->prev_id = pid;
+        if (pid == 0 || submitted >= psub) {
+            w->id = id;
+            w->submitted = submitted;
+            w->is_new = 1;
+        } else {
+            w->id = pid;
+            w->submitted = psub;
+            w->is_new = 0;
+        }
+        return FF_OK;
+    }
+    if (submitted >= w->submitted) {
+        w->id = id;
+        w->submitted = submitted;
+        w->is_new = 1;
+    }
+    return FF_OK;
+}
+
+/* The duplicate key: the submission id, or a hash of every field. */
+static int dup_key(struct run *r, const struct intake_checked *c,
+                   char *const *fields, const size_t *lens, size_t n)
+{
+    ff_buf_reset(&r->key);
+    if (c->field[INTAKE_F_ID]) {
+        const char *s = c->field[INTAKE_F_ID];
+        size_t sn = ff_utf8_trim(&s, c->field_len[INTAKE_F_ID]);
+
+        return ff_buf_adds(&r->key, "id:") || ff_buf_add(&r->key, s, sn);
+    } else {
+        struct intake_sha256 h;
+        char hex[65];
+        size_t i;
+
+        intake_sha256_init(&h);
+        for (i = 0; i < n; i++) {
+            /* Length-prefixed so that field boundaries count. */
+            unsigned char len[8];
+            int k;
+
+            for (k = 0; k < 8; k++)
+                len[k] = (unsigned char)((uint64_t)lens[i] >> (8 * k));
+            intake_sha256_update(&h, len, 8);
+            intake_sha256_update(&h, fields[i], lens[i]);
+        }
+        intake_sha256_hex(&h, hex);
+        return ff_buf_adds(&r->key, "row:") || ff_buf_add(&r->key, hex, 64);
+    }
+}
+
+static int on_record(void *ctx, const struct ff_csv_record *rec,
+                     struct ff_err *e)
+{
+    struct run *r = ctx;
+    struct intake_checked c;
+    struct intake_row row;
+    long long id = 0;
+    size_t i;
+    int rc, f;
+
+    if (rec->record == 1)
+        return intake_dialect_detect(r->o->dialects, rec->fields, rec->lens,
+                                     rec->nfields, r->file->path, &r->lay, e);
+    r->file->records++;
+    r->sum->records++;
+    intake_rules_check(&r->lay, &r->rc, rec->fields, rec->lens, rec->nfields,
+                       rec->bad_utf8_field, &c);
+    memset(&row, 0, sizeof row);
+    row.load_id = r->load_id;
+    row.source_id = r->file->source_id;
+    row.record_no = rec->record;
+    row.line = rec->line;
+    row.outcome = c.outcome;
+    row.reason = c.reason;
+    row.col = c.col;
+    row.late = c.late;
+    row.month = c.month;
+    row.submitted = c.submitted;
+    row.has_submitted = c.has_submitted;
+    for (f = 0; f < INTAKE_NFIELDS; f++) {
+        row.field[f] = c.field[f];
+        row.field_len[f] = c.field_len[f];
+    }
+    row.category = c.category;
+    row.status = c.status;
+    row.income = c.income;
+    row.has_income = c.has_income;
+    if (c.hhid[0]) {
+        row.hhid = c.hhid;
+        row.hhid_len = 11;
+    } else if (r->lay.col[INTAKE_F_HHID] < (long)rec->nfields) {
+        /* Keep the field as given (trimmed) when it is text. */
+        const char *s = rec->fields[r->lay.col[INTAKE_F_HHID]];
+        size_t sn = rec->lens[r->lay.col[INTAKE_F_HHID]];
+
+        if (ff_utf8_invalid_at(s, sn) == sn) {
+            row.hhid_len = ff_utf8_trim(&s, sn);
+            row.hhid = s;
+        }
+    }
+    if (c.outcome == INTAKE_ACCEPTED) {
+        int seen = 0;
+
+        if (dup_key(r, &c, rec->fields, rec->lens, rec->nfields))
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        if ((rc = intake_ledger_seen(r->L, r->key.data, r->key.len, &seen,
+                                     e)))
+            return rc;
+        if (seen) {
+            row.outcome = INTAKE_DUPLICATE;
+            row.reason = c.field[INTAKE_F_ID] ? INTAKE_R_SAME_ID
+                                              : INTAKE_R_IDENTICAL;
+        } else {
+            row.outcome = INTAKE_SUPERSEDED;    /* until it wins */
+            row.dup_key = r->key.data;
+        }
+    }
+    if (row.outcome == INTAKE_REJECTED || row.outcome == INTAKE_DUPLICATE) {
+        ff_buf_reset(&r->raw);
+        for (i = 0; i < rec->nfields; i++)
+            if ((i && ff_buf_addc(&r->raw, '\x1f')) ||
+                ff_buf_add(&r->raw, rec->fields[i], rec->lens[i]))
+                return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        row.raw = r->raw.data;
+        row.raw_len = r->raw.len;
+    }
+    if ((rc = intake_ledger_record_add(r->L, &row, &id, e)))
+        return rc;
+    switch (row.outcome) {
+    case INTAKE_REJECTED:
+        r->sum->rejected++;
+        r->sum->by_reason[row.reason]++;
+        break;
+    case INTAKE_DUPLICATE:
+        r->sum->duplicate++;
+        r->sum->by_reason[row.reason]++;
+        break;
+    default:
+        if (c.late == 1)
+            r->sum->late++;
+        r->sum->superseded++;   /* corrected when the winners are known */
+        return compete(r, c.hhid, c.month, id, c.submitted, e);
+    }
+    return FF_OK;
+}
+
+static const char *basename_of(const char *path)
+{
+    const char *s = strrchr(path, '/');
+
+    return s ? s + 1 : path;
+}
+
+static int load_file(struct run *r, struct intake_load_file *file,
+                     struct ff_err *e)
+{
+    struct ff_csv *csv;
+    int rc;
+
+    csv = ff_csv_open(file->path, NULL, e);
+    if (csv == NULL)
+        return e->code;
+    r->file = file;
+    /* The source row first, so that records can refer to it; the dialect
+     * and encoding are filled in once the header has been read. */
+    rc = intake_ledger_source_add(r->L, r->load_id, basename_of(file->path),
+                                  file->sha256, file->bytes,
+                                  &file->source_id, e);
+    if (rc)
+        goto out;
+    memset(&r->lay, 0, sizeof r->lay);
+    rc = ff_csv_read(csv, on_record, r, e);
+    if (rc)
+        goto out;
+    if (r->lay.dialect == NULL) {
+        rc = ff_err_set(e, FF_EINPUT, file->path, 0, 0,
+                        "empty file: no header");
+        goto out;
+    }
+    snprintf(file->dialect, sizeof file->dialect, "%s", r->lay.dialect->name);
+    file->encoding = ff_csv_encoding_name(csv);
+    file->delimiter = ff_csv_delimiter(csv);
+    rc = intake_ledger_source_finish(r->L, file->source_id, file->dialect,
+                                     file->encoding, file->delimiter,
+                                     file->records, e);
+out:
+    ff_csv_free(csv);
+    return rc;
+}
+
+/* Flip the winners to accepted and record what they superseded. */
+static int settle(struct run *r, struct ff_err *e)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < r->wcap; i++) {
+        struct winner *w = &r->w[i];
+
+        if (!w->key[0] || !w->is_new)
+            continue;
+        if ((rc = intake_ledger_mark_accepted(r->L, w->id, e)))
+            return rc;
+        r->sum->accepted++;
+        r->sum->superseded--;
+        if (w->prev_id) {
+            if ((rc = intake_ledger_supersede(r->L, w->prev_id, w->id,
+                                              r->load_id, e)))
+                return rc;
+            r->sum->superseded_earlier++;
+        }
+    }
+    return FF_OK;
+}
+
+int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
+                    int n, const struct intake_load_opts *o,
+                    struct intake_load_summary *sum, struct ff_err *e)
+{
+    struct intake_snapshot snap;
+    struct run r;
+    int rc, i, j, fresh = 0;
+
+    memset(sum, 0, sizeof *sum);
+    memset(&r, 0, sizeof r);
+    r.L = L;
+    r.o = o;
+    r.sum = sum;
+    r.rc.known = known;
+    r.rc.hhid_parse = hhid_parse;
+    r.rc.ctx = &r;
+    ff_buf_init(&r.raw);
+    ff_buf_init(&r.key);
+    if ((rc = intake_ledger_begin(L, e)))
+        goto out_free;
+    if ((rc = intake_ledger_snapshot_latest(L, &snap, e)))
+        goto out;
+    if (snap.id == 0) {
+        rc = ff_err_set(e, FF_EINPUT, NULL, 0, 0,
+                        "the ledger has no household register yet (run "
+                        "'ffintake register REGISTER.csv --ledger L.db')");
+        goto out;
+    }
+    if ((rc = intake_ledger_each_household(L, snap.id, add_code, &r.codes,
+                                           e)))
+        goto out;
+    qsort(r.codes.v, r.codes.n, sizeof r.codes.v[0], code_cmp);
+    for (i = 0; i < n; i++) {
+        struct intake_load_file *f = &files[i];
+
+        f->source_id = f->prior_load = f->records = 0;
+        f->dialect[0] = '\0';
+        f->encoding = "";
+        if ((rc = intake_sha256_file(f->path, f->sha256, &f->bytes, e)))
+            goto out;
+        if ((rc = intake_ledger_source_by_sha(L, f->sha256, &f->source_id,
+                                              &f->prior_load, e)))
+            goto out;
+        /* The same bytes twice on one command line count once. */
+        for (j = 0; j < i && f->prior_load == 0; j++)
+            if (strcmp(files[j].sha256, f->sha256) == 0 &&
+                files[j].prior_load == 0)
+                f->prior_load = -1;
+        if (f->prior_load)
+            continue;
+        if (!fresh) {
+            if ((rc = intake_ledger_load_add(L, snap.id, o->now, &r.load_id,
+                                             e)))
+                goto out;
+            sum->load_id = r.load_id;
+            fresh = 1;
+        }
+        if ((rc = load_file(&r, f, e)))
+            goto out;
+    }
+    if (!fresh)
+        goto out;       /* nothing new: roll back the empty transaction */
+    if ((rc = settle(&r, e)) ||
+        (rc = intake_ledger_load_finish(L, r.load_id, o->now, e)))
+        goto out;
+    rc = intake_ledger_commit(L, e);
+out:
+    if (rc || !fresh)
+        intake_ledger_rollback(L);
+    if (rc)
+        sum->load_id = 0;
+out_free:
+    ff_free(r.codes.v);
+    ff_free(r.w);
+    ff_buf_release(&r.raw);
+    ff_buf_release(&r.key);
+    return rc;
+}
+
+static int write_outcome(void *ctx, const struct intake_outcome_row *r)
+{
+    struct intake_csvout *o = ctx;
+
+    intake_csvout_str(o, r->file);
+    intake_csvout_long(o, r->record_no);
+    intake_csvout_long(o, r->line);
+    intake_csvout_str(o, r->outcome);
+    intake_csvout_str(o, r->reason);
+    if (r->late >= 0)
+        intake_csvout_long(o, r->late);
+    else
+        intake_csvout_str(o, NULL);
+    intake_csvout_str(o, r->hhid);
+    intake_csvout_str(o, r->month);
+    intake_csvout_end_row(o);
+    return FF_OK;
+}
+
+int intake_load_write_outcomes(struct intake_ledger *L,
+                               const struct intake_load_file *files, int n,
+                               const char *path, struct ff_err *e)
+{
+    struct intake_csvout o;
+    int i, rc;
+
+    if ((rc = intake_csvout_open(&o, path, 0, e)))
+        return rc;
+    fputs("file,record,line,outcome,reason,late,hhid,month\n", o.fp);
+    for (i = 0; i < n; i++) {
+        if (files[i].source_id == 0 || files[i].prior_load < 0)
+            continue;
+        if ((rc = intake_ledger_each_outcome(L, files[i].source_id,
+                                             write_outcome, &o, e))) {
+            intake_csvout_abort(&o);
+            return rc;
+        }
+    }
+    return intake_csvout_close(&o, e);
+}
+
+int intake_register_import(struct intake_ledger *L, const char *path,
+                           const char *map_path, int survey_year,
+                           double threshold, const char *now,
+                           struct ff_register **regp,
+                           struct intake_register_result *res,
+                           struct ff_err *e)
+{
+    struct intake_snapshot snap;
+    struct ff_register *reg = NULL;
+    char sha[65];
+    size_t i;
+    int rc;
+
+    memset(res, 0, sizeof *res);
+    *regp = NULL;
+    if ((rc = intake_sha256_file(path, sha, NULL, e)))
+        return rc;
+    reg = ff_register_load(path, map_path, e);
+    if (reg == NULL)
+        return e->code;
+    *regp = reg;
+    res->households = (long)reg->n;
+    res->bad_rows = (long)reg->nbad;
+    if ((rc = intake_ledger_begin(L, e)))
+        return rc;
+    if ((rc = intake_ledger_snapshot_by_sha(L, sha, &snap, e)))
+        goto out;
+    if (snap.id) {
+        res->snapshot = snap.id;
+        res->already = 1;
+        intake_ledger_rollback(L);
+        return FF_OK;
+    }
+    memset(&snap, 0, sizeof snap);
+    snprintf(snap.file, sizeof snap.file, "%s", basename_of(path));
+    memcpy(snap.sha256, sha, 65);
+    snprintf(snap.loaded_at, sizeof snap.loaded_at, "%s", now);
+    snap.survey_year = survey_year;
+    snap.threshold = threshold;
+    snap.households = (long)reg->n;
+    if ((rc = intake_ledger_snapshot_add(L, &snap, e)))
+        goto out;
+    for (i = 0; i < reg->n; i++) {
+        const struct ff_household *h = &reg->hh[i];
+        struct intake_household x;
+        char head[512];
+
+        x.code = h->code;
+        x.province = h->province;
+        x.district_code = h->district_code;
+        x.district = h->district;
+        x.subdistrict = h->subdistrict;
+        x.village_no = h->village_no;
+        x.village_name = h->village_name;
+        x.house_no = h->house_no;
+        x.head = ff_household_head(h, head, sizeof head);
+        x.members = h->members;
+        x.income = h->income;
+        x.status = h->status;
+        if ((rc = intake_ledger_household_add(L, snap.id, &x, e)))
+            goto out;
+    }
+    res->snapshot = snap.id;
+    rc = intake_ledger_commit(L, e);
+out:
+    if (rc)
+        intake_ledger_rollback(L);
+    return rc;
+}
