@@ -54,6 +54,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS source(\n"
     "  id INTEGER PRIMARY KEY, load_id INTEGER NOT NULL REFERENCES load(id),\n"
     "  file TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE, bytes INTEGER,\n"
+    "  head_sha256 TEXT,\n"
     "  dialect TEXT NOT NULL, encoding TEXT, delimiter TEXT,\n"
     "  records INTEGER);\n"
     "CREATE TABLE IF NOT EXISTS record(\n"
@@ -62,10 +63,12 @@ static const char schema[] =
     "  record_no INTEGER NOT NULL, line INTEGER NOT NULL,\n"
     "  outcome TEXT NOT NULL, reason TEXT, col INTEGER, late INTEGER,\n"
     "  hhid TEXT, month TEXT, submitted INTEGER, submitted_text TEXT,\n"
-    "  submission_id TEXT, dup_key TEXT, activity TEXT, category TEXT,\n"
+    "  submission_id TEXT, row_sha256 BLOB, activity TEXT, category TEXT,\n"
     "  result TEXT, income REAL, status INTEGER, reporter TEXT, raw BLOB);\n"
-    "CREATE INDEX IF NOT EXISTS record_dup ON record(dup_key)\n"
-    "  WHERE dup_key IS NOT NULL;\n"
+    "CREATE INDEX IF NOT EXISTS record_id ON record(submission_id)\n"
+    "  WHERE submission_id IS NOT NULL;\n"
+    "CREATE INDEX IF NOT EXISTS record_row ON record(row_sha256)\n"
+    "  WHERE row_sha256 IS NOT NULL;\n"
     "CREATE INDEX IF NOT EXISTS record_accepted ON record(hhid, month)\n"
     "  WHERE outcome = 'accepted';\n"
     "CREATE TABLE IF NOT EXISTS supersession(\n"
@@ -90,7 +93,10 @@ enum stmt_id {
     S_SRC_ADD,
     S_SRC_FINISH,
     S_REC_ADD,
-    S_SEEN,
+    S_SEEN_ID,
+    S_SEEN_ROW,
+    S_SRC_BY_HEAD,
+    S_SRC_SET_SHA,
     S_ACCEPTED_FOR,
     S_MARK_ACCEPTED,
     S_SUPERSEDE,
@@ -121,19 +127,23 @@ static const char *const sql[S_COUNT] = {
                   "WHERE snapshot = ?1 "
                   "ORDER BY code",
     [S_SRC_BY_SHA] = "SELECT id, load_id FROM source WHERE sha256 = ?1",
+    [S_SRC_BY_HEAD] = "SELECT 1 FROM source WHERE bytes = ?1 AND "
+                      "head_sha256 = ?2 LIMIT 1",
+    [S_SRC_SET_SHA] = "UPDATE source SET sha256 = ?2 WHERE id = ?1",
     [S_LOAD_ADD] = "INSERT INTO load(snapshot, started_at) VALUES(?1, ?2)",
     [S_LOAD_FINISH] = "UPDATE load SET finished_at = ?2 WHERE id = ?1",
-    [S_SRC_ADD] = "INSERT INTO source(load_id, file, sha256, bytes, dialect) "
-                  "VALUES(?1, ?2, ?3, ?4, '')",
+    [S_SRC_ADD] = "INSERT INTO source(load_id, file, sha256, bytes, "
+                  "head_sha256, dialect) VALUES(?1, ?2, ?3, ?4, ?5, '')",
     [S_SRC_FINISH] = "UPDATE source SET dialect = ?2, encoding = ?3, "
                      "delimiter = ?4, records = ?5 WHERE id = ?1",
     [S_REC_ADD] = "INSERT INTO record(load_id, source_id, record_no, line, "
                   "outcome, reason, col, late, hhid, month, submitted, "
-                  "submitted_text, submission_id, dup_key, activity, "
+                  "submitted_text, submission_id, row_sha256, activity, "
                   "category, result, income, status, reporter, raw) "
                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                   "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-    [S_SEEN] = "SELECT 1 FROM record WHERE dup_key = ?1 LIMIT 1",
+    [S_SEEN_ID] = "SELECT 1 FROM record WHERE submission_id = ?1 LIMIT 1",
+    [S_SEEN_ROW] = "SELECT 1 FROM record WHERE row_sha256 = ?1 LIMIT 1",
     [S_ACCEPTED_FOR] = "SELECT r.id, r.submitted FROM record r "
                        "WHERE r.hhid = ?1 AND r.month = ?2 "
                        "AND r.outcome = 'accepted' AND NOT EXISTS "
@@ -542,8 +552,8 @@ int intake_ledger_load_finish(struct intake_ledger *L, long load_id,
 
 int intake_ledger_source_add(struct intake_ledger *L, long load_id,
                              const char *file, const char *sha,
-                             unsigned long long bytes, long *source_id,
-                             struct ff_err *e)
+                             const char *head_sha, unsigned long long bytes,
+                             long *source_id, struct ff_err *e)
 {
     sqlite3_stmt *s = stmt(L, S_SRC_ADD, e);
     int rc;
@@ -554,6 +564,7 @@ int intake_ledger_source_add(struct intake_ledger *L, long load_id,
     sqlite3_bind_text(s, 2, file, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, sha, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, (sqlite3_int64)bytes);
+    sqlite3_bind_text(s, 5, head_sha, -1, SQLITE_STATIC);
     rc = step_done(L, s, e, "cannot add source file");
     if (rc == FF_OK)
         *source_id = (long)sqlite3_last_insert_rowid(L->db);
@@ -617,9 +628,11 @@ int intake_ledger_record_add(struct intake_ledger *L,
         sqlite3_bind_int64(s, 11, r->submitted);
     if (valid) {
         bind_field(s, 12, r, INTAKE_F_SUBMITTED);
-        bind_field(s, 13, r, INTAKE_F_ID);
-        if (r->dup_key)
-            sqlite3_bind_text(s, 14, r->dup_key, -1, SQLITE_STATIC);
+        if (r->submission_id)
+            sqlite3_bind_text(s, 13, r->submission_id,
+                              (int)r->submission_id_len, SQLITE_STATIC);
+        if (r->row_sha256)
+            sqlite3_bind_blob(s, 14, r->row_sha256, 32, SQLITE_STATIC);
         bind_field(s, 15, r, INTAKE_F_ACTIVITY);
         sqlite3_bind_text(s, 16, intake_category_name(r->category), -1,
                           SQLITE_STATIC);
@@ -637,15 +650,19 @@ int intake_ledger_record_add(struct intake_ledger *L,
     return rc;
 }
 
-int intake_ledger_seen(struct intake_ledger *L, const char *key,
-                       size_t key_len, int *seen, struct ff_err *e)
+int intake_ledger_seen(struct intake_ledger *L, const char *id,
+                       size_t id_len, const unsigned char *row_sha256,
+                       int *seen, struct ff_err *e)
 {
-    sqlite3_stmt *s = stmt(L, S_SEEN, e);
+    sqlite3_stmt *s = stmt(L, id ? S_SEEN_ID : S_SEEN_ROW, e);
     int rc;
 
     if (s == NULL)
         return e->code;
-    sqlite3_bind_text(s, 1, key, (int)key_len, SQLITE_STATIC);
+    if (id)
+        sqlite3_bind_text(s, 1, id, (int)id_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_blob(s, 1, row_sha256, 32, SQLITE_STATIC);
     rc = sqlite3_step(s);
     *seen = rc == SQLITE_ROW;
     sqlite3_reset(s);
@@ -810,4 +827,36 @@ int intake_ledger_each_accepted(struct intake_ledger *L, const char *month,
     if (rc != SQLITE_DONE)
         return db_error(L, e, "cannot read accepted records");
     return FF_OK;
+}
+
+int intake_ledger_source_by_head(struct intake_ledger *L,
+                                 unsigned long long bytes,
+                                 const char *head_sha, int *found,
+                                 struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SRC_BY_HEAD, e);
+    int rc;
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)bytes);
+    sqlite3_bind_text(s, 2, head_sha, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    *found = rc == SQLITE_ROW;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(L, e, "cannot look up source file");
+    return FF_OK;
+}
+
+int intake_ledger_source_set_sha(struct intake_ledger *L, long source_id,
+                                 const char *sha, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SRC_SET_SHA, e);
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_text(s, 2, sha, -1, SQLITE_STATIC);
+    return step_done(L, s, e, "cannot store file hash");
 }

@@ -98,10 +98,18 @@ int intake_ledger_load_add(struct intake_ledger *L, long snapshot,
                            struct ff_err *e);
 int intake_ledger_load_finish(struct intake_ledger *L, long load_id,
                               const char *finished_at, struct ff_err *e);
+/* sha may be a provisional unique text, replaced by _set_sha later. */
 int intake_ledger_source_add(struct intake_ledger *L, long load_id,
                              const char *file, const char *sha,
-                             unsigned long long bytes, long *source_id,
-                             struct ff_err *e);
+                             const char *head_sha, unsigned long long bytes,
+                             long *source_id, struct ff_err *e);
+int intake_ledger_source_set_sha(struct intake_ledger *L, long source_id,
+                                 const char *sha, struct ff_err *e);
+/* *found = 1 when a source of this size and first-64-KiB hash exists. */
+int intake_ledger_source_by_head(struct intake_ledger *L,
+                                 unsigned long long bytes,
+                                 const char *head_sha, int *found,
+                                 struct ff_err *e);
 /* What reading the file found: its dialect, encoding, delimiter, records. */
 int intake_ledger_source_finish(struct intake_ledger *L, long source_id,
                                 const char *dialect, const char *encoding,
@@ -120,7 +128,11 @@ struct intake_row {
     const char *month;      /* "YYYY-MM" or "" */
     long long submitted;
     int has_submitted;
-    const char *dup_key;    /* NULL unless a first valid occurrence */
+    /* Duplicate keys, set on first valid occurrences only: the trimmed
+     * submission id, or (dialects without one) SHA-256 of every field. */
+    const char *submission_id;
+    size_t submission_id_len;
+    const unsigned char *row_sha256;    /* 32 bytes or NULL */
     /* Verbatim mapped fields (NULL: absent). */
     const char *field[INTAKE_NFIELDS];
     size_t field_len[INTAKE_NFIELDS];
@@ -134,9 +146,11 @@ struct intake_row {
 int intake_ledger_record_add(struct intake_ledger *L,
                              const struct intake_row *r, long long *id,
                              struct ff_err *e);
-/* *seen = 1 when a valid record with this duplicate key exists. */
-int intake_ledger_seen(struct intake_ledger *L, const char *key,
-                       size_t key_len, int *seen, struct ff_err *e);
+/* *seen = 1 when a valid record has this submission id (id non-NULL) or
+ * else this row hash. */
+int intake_ledger_seen(struct intake_ledger *L, const char *id,
+                       size_t id_len, const unsigned char *row_sha256,
+                       int *seen, struct ff_err *e);
 /* The record currently accepted for (hhid, month), or *id = 0. */
 int intake_ledger_accepted_for(struct intake_ledger *L, const char *hhid,
                                const char *month, long long *id,

@@ -14,6 +14,7 @@
  */
 #include "load.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ struct run {
     struct codes codes;
     struct winner *w;
     size_t wn, wcap;
-    struct ff_buf raw, key;
+    struct ff_buf raw;
     long load_id;
 };
 
@@ -178,35 +179,24 @@ static int compete(struct run *r, const char *hhid, const char *month,
     return FF_OK;
 }
 
-/* The duplicate key: the submission id, or a hash of every field. */
-static int dup_key(struct run *r, const struct intake_checked *c,
-                   char *const *fields, const size_t *lens, size_t n)
+/* SHA-256 of every field, length-prefixed so that boundaries count. */
+static void row_hash(char *const *fields, const size_t *lens, size_t n,
+                     unsigned char out[32])
 {
-    ff_buf_reset(&r->key);
-    if (c->field[INTAKE_F_ID]) {
-        const char *s = c->field[INTAKE_F_ID];
-        size_t sn = ff_utf8_trim(&s, c->field_len[INTAKE_F_ID]);
+    struct intake_sha256 h;
+    size_t i;
 
-        return ff_buf_adds(&r->key, "id:") || ff_buf_add(&r->key, s, sn);
-    } else {
-        struct intake_sha256 h;
-        char hex[65];
-        size_t i;
+    intake_sha256_init(&h);
+    for (i = 0; i < n; i++) {
+        unsigned char len[8];
+        int k;
 
-        intake_sha256_init(&h);
-        for (i = 0; i < n; i++) {
-            /* Length-prefixed so that field boundaries count. */
-            unsigned char len[8];
-            int k;
-
-            for (k = 0; k < 8; k++)
-                len[k] = (unsigned char)((uint64_t)lens[i] >> (8 * k));
-            intake_sha256_update(&h, len, 8);
-            intake_sha256_update(&h, fields[i], lens[i]);
-        }
-        intake_sha256_hex(&h, hex);
-        return ff_buf_adds(&r->key, "row:") || ff_buf_add(&r->key, hex, 64);
+        for (k = 0; k < 8; k++)
+            len[k] = (unsigned char)((uint64_t)lens[i] >> (8 * k));
+        intake_sha256_update(&h, len, 8);
+        intake_sha256_update(&h, fields[i], lens[i]);
     }
+    intake_sha256_final(&h, out);
 }
 
 static int on_record(void *ctx, const struct ff_csv_record *rec,
@@ -215,6 +205,7 @@ static int on_record(void *ctx, const struct ff_csv_record *rec,
     struct run *r = ctx;
     struct intake_checked c;
     struct intake_row row;
+    unsigned char digest[32];
     long long id = 0;
     size_t i;
     int rc, f;
@@ -260,20 +251,22 @@ static int on_record(void *ctx, const struct ff_csv_record *rec,
         }
     }
     if (c.outcome == INTAKE_ACCEPTED) {
+        const char *sid = c.field[INTAKE_F_ID];
+        size_t sidn = sid ? ff_utf8_trim(&sid, c.field_len[INTAKE_F_ID]) : 0;
         int seen = 0;
 
-        if (dup_key(r, &c, rec->fields, rec->lens, rec->nfields))
-            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-        if ((rc = intake_ledger_seen(r->L, r->key.data, r->key.len, &seen,
-                                     e)))
+        if (sid == NULL)
+            row_hash(rec->fields, rec->lens, rec->nfields, digest);
+        if ((rc = intake_ledger_seen(r->L, sid, sidn, digest, &seen, e)))
             return rc;
         if (seen) {
             row.outcome = INTAKE_DUPLICATE;
-            row.reason = c.field[INTAKE_F_ID] ? INTAKE_R_SAME_ID
-                                              : INTAKE_R_IDENTICAL;
+            row.reason = sid ? INTAKE_R_SAME_ID : INTAKE_R_IDENTICAL;
         } else {
             row.outcome = INTAKE_SUPERSEDED;    /* until it wins */
-            row.dup_key = r->key.data;
+            row.submission_id = sid;
+            row.submission_id_len = sidn;
+            row.row_sha256 = sid ? NULL : digest;
         }
     }
     if (row.outcome == INTAKE_REJECTED || row.outcome == INTAKE_DUPLICATE) {
@@ -312,21 +305,56 @@ static const char *basename_of(const char *path)
     return s ? s + 1 : path;
 }
 
-static int load_file(struct run *r, struct intake_load_file *file,
-                     struct ff_err *e)
-{
-    struct ff_csv *csv;
+/* The whole-file hash, computed on the second core while the first parses. */
+struct hash_job {
+    const char *path;
+    char hex[65];
+    struct ff_err e;
     int rc;
+};
+
+static void *hash_main(void *arg)
+{
+    struct hash_job *j = arg;
+
+    j->rc = intake_sha256_file(j->path, j->hex, NULL, &j->e);
+    return NULL;
+}
+
+/*
+ * Read one file into the open load.  When its SHA-256 is not known yet
+ * (the cheap size + first-64-KiB check found no candidate in the ledger), a
+ * thread hashes it meanwhile and the source row gets the hash at the end.
+ */
+static int load_file(struct run *r, struct intake_load_file *file,
+                     const char *head, struct ff_err *e)
+{
+    struct hash_job job;
+    pthread_t th;
+    int threaded = 0, rc;
+    struct ff_csv *csv;
+    char provisional[80];
 
     csv = ff_csv_open(file->path, NULL, e);
     if (csv == NULL)
         return e->code;
     r->file = file;
-    /* The source row first, so that records can refer to it; the dialect
-     * and encoding are filled in once the header has been read. */
+    if (file->sha256[0] == '\0') {
+        memset(&job, 0, sizeof job);
+        job.path = file->path;
+        if (pthread_create(&th, NULL, hash_main, &job) == 0)
+            threaded = 1;
+        else if ((rc = intake_sha256_file(file->path, file->sha256, NULL, e)))
+            goto out;
+    }
+    /* The source row first, so that records can refer to it; the hash,
+     * dialect and encoding are filled in once the file has been read.  The
+     * provisional hash is unique: a file of the same size and head would
+     * have been hashed in full before. */
+    snprintf(provisional, sizeof provisional, "pending:%s", head);
     rc = intake_ledger_source_add(r->L, r->load_id, basename_of(file->path),
-                                  file->sha256, file->bytes,
-                                  &file->source_id, e);
+                                  threaded ? provisional : file->sha256,
+                                  head, file->bytes, &file->source_id, e);
     if (rc)
         goto out;
     memset(&r->lay, 0, sizeof r->lay);
@@ -345,6 +373,18 @@ static int load_file(struct run *r, struct intake_load_file *file,
                                      file->encoding, file->delimiter,
                                      file->records, e);
 out:
+    if (threaded) {
+        pthread_join(th, NULL);
+        if (rc == FF_OK && job.rc != FF_OK) {
+            *e = job.e;
+            rc = job.rc;
+        }
+        if (rc == FF_OK) {
+            memcpy(file->sha256, job.hex, 65);
+            rc = intake_ledger_source_set_sha(r->L, file->source_id,
+                                              file->sha256, e);
+        }
+    }
     ff_csv_free(csv);
     return rc;
 }
@@ -380,7 +420,7 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
 {
     struct intake_snapshot snap;
     struct run r;
-    int rc, i, j, fresh = 0;
+    int rc, i, fresh = 0;
 
     memset(sum, 0, sizeof *sum);
     memset(&r, 0, sizeof r);
@@ -391,7 +431,6 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
     r.rc.hhid_parse = hhid_parse;
     r.rc.ctx = &r;
     ff_buf_init(&r.raw);
-    ff_buf_init(&r.key);
     if ((rc = intake_ledger_begin(L, e)))
         goto out_free;
     if ((rc = intake_ledger_snapshot_latest(L, &snap, e)))
@@ -409,21 +448,27 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
     for (i = 0; i < n; i++) {
         struct intake_load_file *f = &files[i];
 
+        char head[65];
+        int maybe = 0;
+
         f->source_id = f->prior_load = f->records = 0;
-        f->dialect[0] = '\0';
+        f->dialect[0] = f->sha256[0] = '\0';
         f->encoding = "";
-        if ((rc = intake_sha256_file(f->path, f->sha256, &f->bytes, e)))
+        if ((rc = intake_sha256_head(f->path, head, &f->bytes, e)) ||
+            (rc = intake_ledger_source_by_head(L, f->bytes, head, &maybe, e)))
             goto out;
-        if ((rc = intake_ledger_source_by_sha(L, f->sha256, &f->source_id,
-                                              &f->prior_load, e)))
-            goto out;
-        /* The same bytes twice on one command line count once. */
-        for (j = 0; j < i && f->prior_load == 0; j++)
-            if (strcmp(files[j].sha256, f->sha256) == 0 &&
-                files[j].prior_load == 0)
+        if (maybe) {
+            /* Same size and beginning as a file in the ledger (or earlier
+             * on this command line): compare the whole hash. */
+            if ((rc = intake_sha256_file(f->path, f->sha256, NULL, e)) ||
+                (rc = intake_ledger_source_by_sha(L, f->sha256, &f->source_id,
+                                                  &f->prior_load, e)))
+                goto out;
+            if (fresh && f->prior_load == r.load_id)
                 f->prior_load = -1;
-        if (f->prior_load)
-            continue;
+            if (f->prior_load)
+                continue;
+        }
         if (!fresh) {
             if ((rc = intake_ledger_load_add(L, snap.id, o->now, &r.load_id,
                                              e)))
@@ -431,7 +476,7 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
             sum->load_id = r.load_id;
             fresh = 1;
         }
-        if ((rc = load_file(&r, f, e)))
+        if ((rc = load_file(&r, f, head, e)))
             goto out;
     }
     if (!fresh)
@@ -449,7 +494,6 @@ out_free:
     ff_free(r.codes.v);
     ff_free(r.w);
     ff_buf_release(&r.raw);
-    ff_buf_release(&r.key);
     return rc;
 }
 

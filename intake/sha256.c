@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 
@@ -94,9 +95,8 @@ void intake_sha256_update(struct intake_sha256 *s, const void *data, size_t n)
     s->fill = n;
 }
 
-void intake_sha256_hex(struct intake_sha256 *s, char out[65])
+void intake_sha256_final(struct intake_sha256 *s, unsigned char out[32])
 {
-    static const char hex[] = "0123456789abcdef";
     uint64_t bits = s->bytes * 8;
     unsigned char pad[72] = {0x80};
     size_t padn = (s->fill < 56 ? 56 : 120) - s->fill;
@@ -105,17 +105,28 @@ void intake_sha256_hex(struct intake_sha256 *s, char out[65])
     for (i = 0; i < 8; i++)
         pad[padn + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
     intake_sha256_update(s, pad, padn + 8);
-    for (i = 0; i < 32; i++) {
-        unsigned char byte = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
+    for (i = 0; i < 32; i++)
+        out[i] = (unsigned char)(s->h[i / 4] >> (24 - 8 * (i % 4)));
+}
 
-        out[2 * i] = hex[byte >> 4];
-        out[2 * i + 1] = hex[byte & 15];
+void intake_sha256_hex(struct intake_sha256 *s, char out[65])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char d[32];
+    int i;
+
+    intake_sha256_final(s, d);
+    for (i = 0; i < 32; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
     }
     out[64] = '\0';
 }
 
-int intake_sha256_file(const char *path, char hex[65],
-                       unsigned long long *bytes, struct ff_err *e)
+/* Hash up to limit bytes (0: all) of the file at path. */
+static int hash_file(const char *path, unsigned long long limit,
+                     char hex[65], unsigned long long *bytes,
+                     struct ff_err *e)
 {
     struct intake_sha256 s;
     FILE *fp = fopen(path, "rb");
@@ -131,17 +142,39 @@ int intake_sha256_file(const char *path, char hex[65],
         goto out;
     }
     intake_sha256_init(&s);
-    while ((n = fread(buf, 1, 1 << 16, fp)) > 0)
+    while ((n = fread(buf, 1, 1 << 16, fp)) > 0) {
         intake_sha256_update(&s, buf, n);
+        if (limit && s.bytes >= limit)
+            break;
+    }
     if (ferror(fp)) {
         rc = ff_err_sys(e, path, "cannot read");
         goto out;
     }
-    if (bytes)
-        *bytes = s.bytes;
+    if (bytes) {
+        struct stat st;
+
+        if (fstat(fileno(fp), &st) != 0) {
+            rc = ff_err_sys(e, path, "cannot stat");
+            goto out;
+        }
+        *bytes = (unsigned long long)st.st_size;
+    }
     intake_sha256_hex(&s, hex);
 out:
     ff_free(buf);
     fclose(fp);
     return rc;
+}
+
+int intake_sha256_file(const char *path, char hex[65],
+                       unsigned long long *bytes, struct ff_err *e)
+{
+    return hash_file(path, 0, hex, bytes, e);
+}
+
+int intake_sha256_head(const char *path, char hex[65],
+                       unsigned long long *bytes, struct ff_err *e)
+{
+    return hash_file(path, 1 << 16, hex, bytes, e);
 }

@@ -22,6 +22,8 @@ struct intake_sha256 {
 
 void intake_sha256_init(struct intake_sha256 *s);
 void intake_sha256_update(struct intake_sha256 *s, const void *p, size_t n);
+/* Finish and write the 32-byte digest. */
+void intake_sha256_final(struct intake_sha256 *s, unsigned char out[32]);
 /* Finish and write the digest as 64 lowercase hex digits + NUL. */
 void intake_sha256_hex(struct intake_sha256 *s, char out[65]);
 
@@ -30,6 +32,13 @@ void intake_sha256_hex(struct intake_sha256 *s, char out[65]);
  * *bytes (may be NULL).  Returns FF_OK, or FF_ESYS with e naming the path.
  */
 int intake_sha256_file(const char *path, char hex[65],
+                       unsigned long long *bytes, struct ff_err *e);
+
+/*
+ * Hash only the first 64 KiB of the file into hex and get its size: a
+ * cheap fingerprint that tells most new files from loaded ones at once.
+ */
+int intake_sha256_head(const char *path, char hex[65],
                        unsigned long long *bytes, struct ff_err *e);
 
 #endif
