@@ -240,7 +240,7 @@ int ff_qr_write_png(const struct ff_qr *q, const char *path, int dpi,
             errno = j.write_errno;
             rc = ff_err_sys(e, path, "cannot write '%s'", tmp);
         } else if (strstr(j.msg, "memory") != NULL) {
-            /* ours above, or libpng's "Out of memory" / "Insufficient memory". */
+            /* Ours above, or libpng's "Out of memory". */
             rc = ff_err_set(e, FF_ESYS, path, 0, 0,
                             "cannot write PNG: out of memory");
         } else {
@@ -272,5 +272,111 @@ out:
     if (created)
         unlink(tmp);
     ff_free(j.row);
+    return rc;
+}
+
+/* ---- reading back, for tests and verification ------------------------ */
+
+struct read_job {
+    FILE *f;
+    unsigned char *pix;     /* w*h bytes, owned until handed to the caller */
+    png_bytep *rows;
+    char msg[200];
+    jmp_buf jmp;
+};
+
+static void on_read_error(png_structp png, png_const_charp msg)
+{
+    struct read_job *j = png_get_error_ptr(png);
+
+    snprintf(j->msg, sizeof j->msg, "%s", msg);
+    longjmp(j->jmp, 1);
+}
+
+/*
+ * Decode into j->pix; 0, or -1 with j->msg set.  j->pix and j->rows live in
+ * the caller's struct, not in locals, so they survive the longjmp.
+ */
+static int decode(struct read_job *j, struct ff_png_info *info)
+{
+    png_structp png;
+    png_infop pi;
+    png_uint_32 w, h, y, rx = 0, ry = 0;
+    int depth, ctype, unit = 0;
+
+    png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, j, on_read_error,
+                                   on_warning, j, on_malloc, on_free);
+    if (png == NULL) {
+        snprintf(j->msg, sizeof j->msg, "out of memory");
+        return -1;
+    }
+    pi = png_create_info_struct(png);
+    if (pi == NULL) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        snprintf(j->msg, sizeof j->msg, "out of memory");
+        return -1;
+    }
+    if (setjmp(j->jmp)) {
+        png_destroy_read_struct(&png, &pi, NULL);
+        return -1;
+    }
+    png_init_io(png, j->f);
+    png_read_info(png, pi);
+    w = png_get_image_width(png, pi);
+    h = png_get_image_height(png, pi);
+    depth = png_get_bit_depth(png, pi);
+    ctype = png_get_color_type(png, pi);
+    if (ctype != PNG_COLOR_TYPE_GRAY || depth > 8 || w > MAX_SIDE_PX ||
+        h > MAX_SIDE_PX)
+        png_error(png, "not a greyscale PNG of at most 8 bits and 20000 "
+                       "pixels a side");
+    if (png_get_pHYs(png, pi, &rx, &ry, &unit) == 0 ||
+        unit != PNG_RESOLUTION_METER)
+        rx = ry = 0;
+    info->width = (int)w;
+    info->height = (int)h;
+    info->bit_depth = depth;
+    info->ppm_x = rx;
+    info->ppm_y = ry;
+    if (depth < 8)
+        png_set_expand_gray_1_2_4_to_8(png);
+    png_read_update_info(png, pi);
+    j->pix = png_malloc(png, (png_alloc_size_t)w * h + 1);
+    j->rows = png_malloc(png, sizeof *j->rows * (h + 1));
+    for (y = 0; y < h; y++)
+        j->rows[y] = j->pix + (size_t)y * w;
+    png_read_image(png, j->rows);
+    png_read_end(png, NULL);
+    png_destroy_read_struct(&png, &pi, NULL);
+    return 0;
+}
+
+int ff_qr_read_png(const char *path, struct ff_png_info *info,
+                   unsigned char **pixels, struct ff_err *e)
+{
+    struct read_job j;
+    size_t i, n;
+    int rc = FF_OK;
+
+    memset(&j, 0, sizeof j);
+    memset(info, 0, sizeof *info);
+    *pixels = NULL;
+    j.f = fopen(path, "rb");
+    if (j.f == NULL)
+        return ff_err_sys(e, path, "cannot open PNG");
+    if (decode(&j, info) < 0) {
+        rc = ff_err_set(e, strstr(j.msg, "memory") ? FF_ESYS : FF_EINPUT,
+                        path, 0, 0, "cannot read PNG: %s", j.msg);
+        ff_free(j.pix);
+        goto out;
+    }
+    /* Expanded samples are 0 or 255 for 1-bit input; keep 1 = white. */
+    n = (size_t)info->width * (size_t)info->height;
+    for (i = 0; i < n; i++)
+        j.pix[i] = j.pix[i] >= 128;
+    *pixels = j.pix;
+out:
+    ff_free(j.rows);
+    fclose(j.f);
     return rc;
 }

@@ -72,4 +72,22 @@ void ff_qr_draw(struct ff_pdf *p, const struct ff_qr *q, double x, double y,
 int ff_qr_write_png(const struct ff_qr *q, const char *path, int dpi,
                     double module_mm, struct ff_err *e);
 
+/* What ff_qr_read_png found in a PNG file's header chunks. */
+struct ff_png_info {
+    int width, height;              /* pixels */
+    int bit_depth;                  /* from IHDR: 1 for ff_qr_write_png */
+    unsigned long ppm_x, ppm_y;     /* pHYs pixels per metre, 0 if absent */
+};
+
+/*
+ * Read back a greyscale PNG of up to 8 bits per pixel (as written by
+ * ff_qr_write_png) so that tests and tools can check what was written:
+ * *pixels gets width*height bytes, row by row, 1 = white (sample >= 50 %),
+ * 0 = black; caller frees with ff_free.  FF_ESYS (file = path) when it
+ * cannot be opened or memory runs out, FF_EINPUT with libpng's message when
+ * it is not such a PNG.
+ */
+int ff_qr_read_png(const char *path, struct ff_png_info *info,
+                   unsigned char **pixels, struct ff_err *e);
+
 #endif
