@@ -67,7 +67,8 @@ INTAKE_LIBOBJ := $(filter-out $(BUILD)/intake/main.o,$(INTAKE_OBJ))
 
 .PHONY: all gen intake tests benchbins check check-plain asan valgrind demo deps \
         bench clean dev
-all: gen intake
+# ffintake is linked once intake/ has sources.
+all: gen $(if $(INTAKE_SRC),intake)
 gen: $(BIN)/ffgen
 intake: $(BIN)/ffintake
 tests: $(TEST_BIN)
