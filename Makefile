@@ -74,6 +74,9 @@ intake: $(BIN)/ffintake
 tests: $(TEST_BIN)
 benchbins: $(BENCH_BIN)
 
+# Unit tests reach into gen/ and intake/; those two never include each other.
+$(BUILD)/tests/%.o: ALL_CFLAGS += -iquote gen -iquote intake
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@

@@ -22,6 +22,9 @@
 #include "summary.h"
 #include "vars.h"
 
+/* QR PNG module size: 0.5 mm reads well off stickers and screens. */
+#define GEN_PNG_MODULE_MM 0.5
+
 static int need_value(int i, int argc, char **argv, struct ff_err *e)
 {
     if (i + 1 >= argc)
@@ -224,7 +227,7 @@ static int write_pngs(struct gen_cli *c, const struct ff_payload_cfg *cfg,
         snprintf(path, sizeof path, "%s/%s.png", dir, v[i]->code);
         rc = gen_mkdirs(dir, e);
         if (rc == FF_OK)
-            rc = ff_qr_write_png(q, path, c->dpi, 0, e);
+            rc = ff_qr_write_png(q, path, c->dpi, GEN_PNG_MODULE_MM, e);
         ff_qr_free(q);
         if (rc)
             return rc;
