@@ -7,14 +7,14 @@
 document folder
 title "สมุดบันทึกครัวเรือนเป้าหมาย"
 
-qr x=172 y=8 size=30
+qr x=170 y=8 size=30
 
 page size=A4
 text x=15 y=10 w=152 size=19 bold align=center "สมุดบันทึกการแก้ไขปัญหาความเดือดร้อนและพัฒนาคุณภาพชีวิตของครัวเรือนเป้าหมาย"
 text x=15 y=27 w=152 size=15 align=center "ตามหลัก ๔ท (ทัศนคติ ทักษะ ทรัพยากร ทางออก)  จปฐ. ปี 2567"
 
-box x=15 y=42 w=180 h=74 width=0.8
 box x=15 y=42 w=180 h=9 fill=#E6ECF2 width=0
+box x=15 y=42 w=180 h=74 width=0.8
 text x=18 y=43 size=15 bold "ข้อมูลครัวเรือน (จากฐานข้อมูลครัวเรือนเป้าหมาย)"
 text x=18 y=53 w=88 size=15 "รหัสบ้าน  {code}"
 text x=108 y=53 w=85 size=15 "สถานะ  {status} {status_label}"

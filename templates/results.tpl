@@ -5,7 +5,7 @@
 document results
 title "แบบรายงานผลการพัฒนาครัวเรือนรายเดือน"
 
-qr x=172 y=8 size=30
+qr x=170 y=8 size=30
 
 page size=A4
 text x=15 y=12 w=152 size=19 bold align=center "แบบรายงานผลการพัฒนาครัวเรือนเป้าหมายรายเดือน"
@@ -13,8 +13,8 @@ text x=15 y=22 w=152 size=15 align=center "รหัสบ้าน {code}  ห�
 text x=15 y=30 w=152 size=15 align=center "บ้านเลขที่ {house_no} หมู่ที่ {village_no} ตำบล{subdistrict} อำเภอ{district} จังหวัด{province}"
 text x=15 y=41 w=180 size=14 color=#444444 "รายงานผ่าน QR ทุกเดือนภายในวันที่ 20 ของเดือน ใช้แบบนี้เมื่อรายงานทางออนไลน์ไม่ได้ แล้วส่งสำนักงานพัฒนาชุมชนอำเภอภายในกำหนดเดียวกัน"
 
-box x=15 y=53 w=180 h=110 width=0.8
 box x=15 y=53 w=180 h=9 fill=#E6ECF2 width=0
+box x=15 y=53 w=180 h=110 width=0.8
 text x=18 y=54 w=174 size=15 bold "ผลการดำเนินงานประจำเดือน{month:2568-01}   (ส่งภายในวันที่ {deadline:2568-01})"
 text x=18 y=64 size=15 "กิจกรรมที่ดำเนินการ"
 rules x=18 y=64 w=174 h=16 step=8 dashed
@@ -33,8 +33,8 @@ checkbox x=128 y=138 size=15 "3 พึ่งตนเองได้"
 checkbox x=160 y=138 size=15 "4 อื่นๆ"
 text x=18 y=149 size=15 "ผู้รายงาน ........................................................   วันที่รายงาน ........ / ........ / ........"
 
-box x=15 y=170 w=180 h=110 width=0.8
 box x=15 y=170 w=180 h=9 fill=#E6ECF2 width=0
+box x=15 y=170 w=180 h=110 width=0.8
 text x=18 y=171 w=174 size=15 bold "ผลการดำเนินงานประจำเดือน{month:2568-02}   (ส่งภายในวันที่ {deadline:2568-02})"
 text x=18 y=181 size=15 "กิจกรรมที่ดำเนินการ"
 rules x=18 y=181 w=174 h=16 step=8 dashed
@@ -57,8 +57,8 @@ page size=A4
 text x=15 y=12 w=152 size=19 bold align=center "แบบรายงานผลการพัฒนาครัวเรือนเป้าหมายรายเดือน (ต่อ)"
 text x=15 y=22 w=152 size=15 align=center "รหัสบ้าน {code}  หัวหน้าครัวเรือน {head}"
 
-box x=15 y=53 w=180 h=110 width=0.8
 box x=15 y=53 w=180 h=9 fill=#E6ECF2 width=0
+box x=15 y=53 w=180 h=110 width=0.8
 text x=18 y=54 w=174 size=15 bold "ผลการดำเนินงานประจำเดือน{month:2568-03}   (ส่งภายในวันที่ {deadline:2568-03})"
 text x=18 y=64 size=15 "กิจกรรมที่ดำเนินการ"
 rules x=18 y=64 w=174 h=16 step=8 dashed
