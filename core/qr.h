@@ -38,8 +38,8 @@ void ff_qr_free(struct ff_qr *q);
  * Call fn(ctx, row, col, len) once for every maximal horizontal run of dark
  * modules, rows top to bottom, runs left to right (row and col are 0-based
  * module indices without the quiet zone); fn may be NULL.  Returns the
- * number of runs.  ff_qr_draw paints one rectangle per run, which keeps the
- * PDF content stream about three times smaller than one square per module.
+ * number of runs.  ff_qr_draw paints one rectangle per run: about half as
+ * many rectangles, so half the content stream, as one square per module.
  */
 size_t ff_qr_dark_runs(const struct ff_qr *q,
                        void (*fn)(void *ctx, int row, int col, int len),
