@@ -627,6 +627,60 @@ static void test_config_errors(void)
     }
 }
 
+/* Every url example in the shipped templates/qr.conf is a valid config. */
+static void test_shipped_examples(void)
+{
+    FILE *f = fopen("templates/qr.conf", "r");
+    char line[512], text[700];
+    int examples = 0;
+
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof line, f) != NULL) {
+        const char *u = strstr(line, "#     url = ");
+        struct ff_payload_cfg *c;
+        struct ff_err e;
+
+        if (u != line)
+            continue;
+        examples++;
+        snprintf(text, sizeof text, "mode = url\n%s", line + 6);
+        ff_err_clear(&e);
+        c = ff_payload_cfg_load(write_file("ex.conf", text), NULL, &e);
+        CHECK(c != NULL);
+        if (c == NULL)
+            fprintf(stderr, "  example %s  fails: %s\n", line, e.msg);
+        ff_payload_cfg_free(c);
+    }
+    fclose(f);
+    CHECK_INT(examples, 3);
+}
+
+/*
+ * A real Google Forms prefill link (56-character form id) needs version 8
+ * at M, as templates/qr.conf says: refused at the default 6, fine at 8.
+ */
+static void test_real_google_link(void)
+{
+    static const char url[] =
+        "url = https://docs.google.com/forms/d/e/1FAIpQLSdAbCdEfGhIjKlMnOpQr"
+        "StUvWxYz0123456789AbCdEfGhIjKl/viewform?usp=pp_url&entry.123456789"
+        "0={token}\n";
+    struct ff_payload_cfg *c;
+    struct ff_err e;
+    char text[600];
+
+    snprintf(text, sizeof text, "mode = url\n%s", url);
+    CFG_ERROR(text, 2, 7, "QR payload of 142 bytes needs version 8 at level "
+              "M, above the maximum version 6");
+    snprintf(text, sizeof text, "mode = url\nmax_version = 8\n%s", url);
+    ff_err_clear(&e);
+    c = ff_payload_cfg_load(write_file("g8.conf", text), NULL, &e);
+    CHECK(c != NULL);
+    ff_payload_cfg_free(c);
+}
+
 /* Payloads carry the household code and nothing else about the household. */
 static void test_privacy(const struct household *h, int n)
 {
@@ -729,6 +783,8 @@ int main(void)
     test_keys_and_tags((const char (*)[12])codes, NCODES);
     test_config_good();
     test_config_errors();
+    test_shipped_examples();
+    test_real_google_link();
     test_privacy(h, n);
     snprintf(key, sizeof key, "%s/one.key", tmpdir);
     test_alloc_failures(key);
