@@ -21,7 +21,7 @@
  *     # a comment: '#' first on the line (after spaces); blank lines ignored
  *     mode = url               # plain (default): the QR holds the token
  *     url = https://ee.kobotoolbox.org/x/XXXX?d[/data/hhid]={token}
- *     level = M                # L, M (default), Q or H
+ *     level = M                # L, M (default), Q or H; either case
  *     max_version = 6          # 1..40, default 6
  *     key_file = province.key  # optional; relative to the config's folder
  *
@@ -59,6 +59,10 @@ enum ff_hhid_parse {
 };
 
 struct ff_payload_cfg;      /* opaque; from templates/qr.conf */
+
+/* An out buffer of this many bytes always holds ff_payload_build's result
+ * (the config refuses url templates longer than 2000 bytes). */
+#define FF_PAYLOAD_MAX 2100
 
 /*
  * Load the payload config (path NULL: defaults: plain token, level M).

@@ -19,6 +19,7 @@
 #include "err.h"
 #include "hhid.h"
 #include "hmac.h"
+#include "utf8.h"
 
 #define NCODES 1000
 #define KOBO "https://ee.kobotoolbox.org/x/XXXX?d[/data/hhid]="
@@ -280,6 +281,9 @@ static void test_parse_outcomes(void)
     }
     parse(NULL, "2.4010203E+10", &r);
     CHECK(strstr(r.why, "Excel") != NULL);
+    /* A long Thai value is quoted without cutting a character in two. */
+    parse(NULL, "ครัวเรือนนายสมชายใจดี", &r);
+    CHECK(ff_utf8_invalid_at(r.why, strlen(r.why)) == strlen(r.why));
     parse(NULL, "2403087279", &r);
     CHECK(strstr(r.why, "10 digits, want 11") != NULL);
     parse(NULL, "240506127651", &r);
@@ -478,6 +482,17 @@ static void test_config_good(void)
     ff_payload_cfg_free(NULL);
     CHECK_INT(ff_payload_level(NULL), 'M');
 
+    /* An empty file, or only comments: the defaults. */
+    c = ff_payload_cfg_load(write_file("empty.conf", ""), NULL, &e);
+    CHECK(c != NULL);
+    CHECK_INT(ff_payload_build(c, "24050612765", out, sizeof out, &e), FF_OK);
+    CHECK_STR(out, "24050612765-1");
+    ff_payload_cfg_free(c);
+    c = ff_payload_cfg_load(write_file("comments.conf", "# a\n\n  # b"),
+                            NULL, &e);
+    CHECK(c != NULL);
+    ff_payload_cfg_free(c);
+
     /* The shipped config: plain token at M, version 6. */
     c = ff_payload_cfg_load("templates/qr.conf", NULL, &e);
     CHECK(c != NULL);
@@ -603,6 +618,16 @@ static void test_config_errors(void)
     CHECK_INT(e.code, FF_ESYS);
     CHECK_STR(e.file, "/nonexistent-dir/qr.conf");
     CHECK(strstr(e.msg, strerror(ENOENT)) != NULL);
+
+    {
+        static char huge[2200], path[2100];
+
+        memset(path, 'a', sizeof path);
+        path[sizeof path - 1] = '\0';
+        snprintf(huge, sizeof huge, "mode = url\nurl = https://x.example/"
+                 "%.2000s?h={token}\n", path);
+        CFG_ERROR(huge, 2, 7, "more than 2000; use the form's short link");
+    }
 
     /* A missing key file is named as the file of the error. */
     ff_err_clear(&e);
