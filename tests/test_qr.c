@@ -5,15 +5,19 @@
  * payload config and with a form-URL config carrying HMAC tags, written as
  * a 300 dpi PNG, and read back with `zbarimg --raw -q` (libqrencode tests
  * itself the same way).  Also: PNG structure (1-bit IHDR, pHYs, white quiet
- * zone), version limits, allocation failures and atomic writes.  ff_qr_draw
- * needs core/pdf.c and is tested with it.
+ * zone), version limits, allocation failures and atomic writes (a missing
+ * folder, a folder as target, a read-only folder when not root, out of
+ * memory and a write cut short by RLIMIT_FSIZE, which stands in for a full
+ * disk).  ff_qr_draw needs core/pdf.c and is tested with it.
  */
 #include "check.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -435,6 +439,45 @@ static void test_png_errors(void)
         CHECK(n > 1);
         CHECK_INT(bad, 0);
         CHECK(png_matches(path, q, 300, 6));
+    }
+    unlink(path);
+
+    /*
+     * A write that fails half-way (the file-size limit stands in for a
+     * full disk, and works as root too): the error names the temporary
+     * file and strerror, and the old target survives.
+     */
+    f = fopen(path, "w");
+    if (f != NULL) {
+        fputs("old", f);
+        fclose(f);
+    }
+    before = count_entries(tmpdir);
+    {
+        struct rlimit old, small;
+        void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+
+        CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
+        small = old;
+        small.rlim_cur = 40;    /* signature + IHDR fit, the rest not */
+        CHECK(setrlimit(RLIMIT_FSIZE, &small) == 0);
+        ff_err_clear(&e);
+        CHECK_INT(ff_qr_write_png(q, path, 300, 0.5, &e), FF_ESYS);
+        setrlimit(RLIMIT_FSIZE, &old);
+        signal(SIGXFSZ, prev);
+        CHECK_STR(e.file, path);
+        CHECK(strstr(e.msg, "cannot write") != NULL);
+        CHECK(strstr(e.msg, ".tmp") != NULL);
+        CHECK(strstr(e.msg, strerror(EFBIG)) != NULL);
+        CHECK_INT(count_entries(tmpdir), before);
+        f = fopen(path, "r");
+        got[0] = '\0';
+        if (f != NULL) {
+            if (fgets(got, sizeof got, f) == NULL)
+                got[0] = '\0';
+            fclose(f);
+        }
+        CHECK_STR(got, "old");
     }
     unlink(path);
 
