@@ -33,6 +33,10 @@
 #define DEFAULT_LEVEL 'M'
 #define DEFAULT_MAX_VERSION 6
 #define TOKEN_PLACEHOLDER "{token}"
+#define URL_MAX_BYTES 2000      /* far above what version 6 holds anyway */
+
+_Static_assert(URL_MAX_BYTES + 64 <= FF_PAYLOAD_MAX,
+               "a url template plus a token fits FF_PAYLOAD_MAX");
 
 enum { MODE_PLAIN, MODE_URL };
 
@@ -153,6 +157,12 @@ static int set_url(struct ff_payload_cfg *c, const struct line *l,
 {
     const char *tok = NULL;
     size_t i, plen = strlen(TOKEN_PLACEHOLDER);
+
+    /* Leaves room for the token within FF_PAYLOAD_MAX. */
+    if (n > URL_MAX_BYTES)
+        return line_err(e, l, v,
+                        "url is %zu bytes, more than %d; use the form's "
+                        "short link", n, URL_MAX_BYTES);
 
     if (!(n > 8 && strncasecmp(v, "https://", 8) == 0) &&
         !(n > 7 && strncasecmp(v, "http://", 7) == 0))
@@ -384,7 +394,7 @@ static int parse_cfg(struct ff_payload_cfg *c, struct cfg_state *st,
 static int check_fits(struct ff_payload_cfg *c, const char *path,
                       const struct cfg_state *st, struct ff_err *e)
 {
-    char payload[2048];
+    char payload[FF_PAYLOAD_MAX];
     struct ff_err sub;
     int rc;
     long row = 0, col = 0;
@@ -608,6 +618,17 @@ static int all_digits(const char *s, size_t n)
     return n > 0;
 }
 
+/* At most 40 bytes of s[0..n), not cutting a UTF-8 sequence in two. */
+static int quote_len(const char *s, size_t n)
+{
+    if (n <= 40)
+        return (int)n;
+    n = 40;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return (int)n;
+}
+
 /* Explain why head[0..n) is not a household code, for the intake report. */
 static void explain_malformed(struct ff_hhid_parsed *r, const char *head,
                               size_t n)
@@ -616,7 +637,7 @@ static void explain_malformed(struct ff_hhid_parsed *r, const char *head,
         why(r, "empty household code");
     else if (memchr(head, 'E', n) && memchr(head, '.', n))
         why(r, "'%.*s' is a number as Excel shows it; digits were lost, "
-            "enter the code again as text", (int)(n > 40 ? 40 : n), head);
+            "enter the code again as text", quote_len(head, n), head);
     else if (all_digits(head, n) && n < CODE_DIGITS)
         why(r, "%zu digits, want 11 (a digit or a leading zero was lost?)",
             n);
@@ -626,7 +647,7 @@ static void explain_malformed(struct ff_hhid_parsed *r, const char *head,
         why(r, "%zu digits, want 11", n);
     else
         why(r, "'%.*s' is not an 11-digit household code",
-            (int)(n > 40 ? 40 : n), head);
+            quote_len(head, n), head);
 }
 
 static int b32_char(char ch)

@@ -13,7 +13,7 @@
  * Exactly: CODE is [0-9]{11}; C is one digit; TAG is 6 characters of the
  * RFC 4648 base32 alphabet [A-Z2-7] = the first 30 bits of
  * HMAC-SHA256(key, the 11 ASCII digits of CODE), see hmac.h.  Example:
- * 24050612765-1 or 24050612765-1-K3QZ2M.  The dash also keeps Excel from
+ * 24050612765-1 or 24050612765-1-K3QZ2M (tag made up).  The dash also keeps Excel from
  * turning the token into a number (2.4050612765E+10 loses digits).
  *
  * Payload config (templates/qr.conf), UTF-8 text, one setting per line:
@@ -21,7 +21,7 @@
  *     # a comment: '#' first on the line (after spaces); blank lines ignored
  *     mode = url               # plain (default): the QR holds the token
  *     url = https://ee.kobotoolbox.org/x/XXXX?d[/data/hhid]={token}
- *     level = M                # L, M (default), Q or H
+ *     level = M                # L, M (default), Q or H; either case
  *     max_version = 6          # 1..40, default 6
  *     key_file = province.key  # optional; relative to the config's folder
  *
@@ -59,6 +59,10 @@ enum ff_hhid_parse {
 };
 
 struct ff_payload_cfg;      /* opaque; from templates/qr.conf */
+
+/* An out buffer of this many bytes always holds ff_payload_build's result
+ * (the config refuses url templates longer than 2000 bytes). */
+#define FF_PAYLOAD_MAX 2100
 
 /*
  * Load the payload config (path NULL: defaults: plain token, level M).
@@ -131,7 +135,10 @@ int ff_payload_parse(const struct ff_payload_cfg *c, const char *s, size_t n,
  *     equal to the HMAC tag, else FF_HHID_BAD_CHECK; a tag while the config
  *     has no key is also FF_HHID_BAD_CHECK (it cannot be verified, and
  *     intake running without the province key is a set-up mistake to show);
- *   - CODE-C without a tag is OK even with a key (like a bare code).
+ *   - CODE-C without a tag is OK even with a key (like a bare code); a
+ *     province that prints tags can flag such reports in intake through
+ *     ff_hhid_parsed.tag_verified == 0, since only a tag shows that the
+ *     sender had the printed page.
  * ff_payload_parse sets code_out to the 11 digits on FF_HHID_OK and also on
  * FF_HHID_BAD_CHECK (for the report only: the code is then not trusted);
  * to "" when FF_HHID_MALFORMED.

@@ -15,6 +15,10 @@
  *     <64 lowercase hex digits>
  *
  * The key is never printed and never part of an error message.
+ *
+ * Each function calls sodium_init(), libsodium's one-time set-up; it is
+ * idempotent and thread-safe, and the only process-wide state ffkit keeps
+ * besides the allocation countdown (see hmac.c).
  */
 #ifndef FF_HMAC_H
 #define FF_HMAC_H

@@ -265,7 +265,8 @@ int ff_qr_write_png(const struct ff_qr *q, const char *path, int dpi,
     }
     created = 0;
     if (sync_dir(path) < 0)
-        rc = ff_err_sys(e, path, "cannot sync the directory of the PNG");
+        rc = ff_err_sys(e, path, "PNG written, but cannot sync its "
+                        "directory (the rename may not survive a crash)");
 out:
     if (j.fd >= 0)
         close(j.fd);

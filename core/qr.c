@@ -6,6 +6,8 @@
  * struct ff_qr of plain 0/1 modules allocated with ff_malloc, and its errno
  * convention into struct ff_err.  Payloads are short (a token or a form URL,
  * at most a few hundred bytes) and are encoded once per printed page.
+ * Debian's libqrencode is built with pthread support (it locks its shared
+ * tables), so ff_qr_encode may be called from several worker threads.
  */
 #include "qr.h"
 

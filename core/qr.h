@@ -38,8 +38,8 @@ void ff_qr_free(struct ff_qr *q);
  * Call fn(ctx, row, col, len) once for every maximal horizontal run of dark
  * modules, rows top to bottom, runs left to right (row and col are 0-based
  * module indices without the quiet zone); fn may be NULL.  Returns the
- * number of runs.  ff_qr_draw paints one rectangle per run, which keeps the
- * PDF content stream about three times smaller than one square per module.
+ * number of runs.  ff_qr_draw paints one rectangle per run: about half as
+ * many rectangles, so half the content stream, as one square per module.
  */
 size_t ff_qr_dark_runs(const struct ff_qr *q,
                        void (*fn)(void *ctx, int row, int col, int len),
@@ -63,7 +63,9 @@ void ff_qr_draw(struct ff_pdf *p, const struct ff_qr *q, double x, double y,
  * White is 1, black 0; the pHYs chunk carries dpi so that printing at 100 %
  * gives modules of the asked size.  The file is written to "path.tmpPID-N"
  * in the same directory, fsynced and renamed over path; on any failure the
- * temporary file is removed and path is untouched.  Errors: FF_EINPUT for
+ * temporary file is removed and path is untouched (except when only the
+ * final fsync of the directory fails: the complete new file is then in
+ * place, and the error says the rename may not survive a crash).  Errors: FF_EINPUT for
  * dpi outside 1..10000 or module_mm outside (0, 100]; FF_ESYS (file =
  * path, message ends in strerror) for I/O and out of memory; FF_EINTERNAL
  * with libpng's message.  Lives in core/png.c, the only file including

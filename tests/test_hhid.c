@@ -19,6 +19,7 @@
 #include "err.h"
 #include "hhid.h"
 #include "hmac.h"
+#include "utf8.h"
 
 #define NCODES 1000
 #define KOBO "https://ee.kobotoolbox.org/x/XXXX?d[/data/hhid]="
@@ -280,6 +281,9 @@ static void test_parse_outcomes(void)
     }
     parse(NULL, "2.4010203E+10", &r);
     CHECK(strstr(r.why, "Excel") != NULL);
+    /* A long Thai value is quoted without cutting a character in two. */
+    parse(NULL, "ครัวเรือนนายสมชายใจดี", &r);
+    CHECK(ff_utf8_invalid_at(r.why, strlen(r.why)) == strlen(r.why));
     parse(NULL, "2403087279", &r);
     CHECK(strstr(r.why, "10 digits, want 11") != NULL);
     parse(NULL, "240506127651", &r);
@@ -478,6 +482,17 @@ static void test_config_good(void)
     ff_payload_cfg_free(NULL);
     CHECK_INT(ff_payload_level(NULL), 'M');
 
+    /* An empty file, or only comments: the defaults. */
+    c = ff_payload_cfg_load(write_file("empty.conf", ""), NULL, &e);
+    CHECK(c != NULL);
+    CHECK_INT(ff_payload_build(c, "24050612765", out, sizeof out, &e), FF_OK);
+    CHECK_STR(out, "24050612765-1");
+    ff_payload_cfg_free(c);
+    c = ff_payload_cfg_load(write_file("comments.conf", "# a\n\n  # b"),
+                            NULL, &e);
+    CHECK(c != NULL);
+    ff_payload_cfg_free(c);
+
     /* The shipped config: plain token at M, version 6. */
     c = ff_payload_cfg_load("templates/qr.conf", NULL, &e);
     CHECK(c != NULL);
@@ -604,6 +619,16 @@ static void test_config_errors(void)
     CHECK_STR(e.file, "/nonexistent-dir/qr.conf");
     CHECK(strstr(e.msg, strerror(ENOENT)) != NULL);
 
+    {
+        static char huge[2200], path[2100];
+
+        memset(path, 'a', sizeof path);
+        path[sizeof path - 1] = '\0';
+        snprintf(huge, sizeof huge, "mode = url\nurl = https://x.example/"
+                 "%.2000s?h={token}\n", path);
+        CFG_ERROR(huge, 2, 7, "more than 2000; use the form's short link");
+    }
+
     /* A missing key file is named as the file of the error. */
     ff_err_clear(&e);
     c = ff_payload_cfg_load(write_file("mk.conf", "key_file = no.key\n"),
@@ -625,6 +650,60 @@ static void test_config_errors(void)
                  "plain or url)", tmpdir);
         CHECK_STR(ff_err_str(&e, got, sizeof got), want);
     }
+}
+
+/* Every url example in the shipped templates/qr.conf is a valid config. */
+static void test_shipped_examples(void)
+{
+    FILE *f = fopen("templates/qr.conf", "r");
+    char line[512], text[700];
+    int examples = 0;
+
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof line, f) != NULL) {
+        const char *u = strstr(line, "#     url = ");
+        struct ff_payload_cfg *c;
+        struct ff_err e;
+
+        if (u != line)
+            continue;
+        examples++;
+        snprintf(text, sizeof text, "mode = url\n%s", line + 6);
+        ff_err_clear(&e);
+        c = ff_payload_cfg_load(write_file("ex.conf", text), NULL, &e);
+        CHECK(c != NULL);
+        if (c == NULL)
+            fprintf(stderr, "  example %s  fails: %s\n", line, e.msg);
+        ff_payload_cfg_free(c);
+    }
+    fclose(f);
+    CHECK_INT(examples, 3);
+}
+
+/*
+ * A real Google Forms prefill link (56-character form id) needs version 8
+ * at M, as templates/qr.conf says: refused at the default 6, fine at 8.
+ */
+static void test_real_google_link(void)
+{
+    static const char url[] =
+        "url = https://docs.google.com/forms/d/e/1FAIpQLSdAbCdEfGhIjKlMnOpQr"
+        "StUvWxYz0123456789AbCdEfGhIjKl/viewform?usp=pp_url&entry.123456789"
+        "0={token}\n";
+    struct ff_payload_cfg *c;
+    struct ff_err e;
+    char text[600];
+
+    snprintf(text, sizeof text, "mode = url\n%s", url);
+    CFG_ERROR(text, 2, 7, "QR payload of 142 bytes needs version 8 at level "
+              "M, above the maximum version 6");
+    snprintf(text, sizeof text, "mode = url\nmax_version = 8\n%s", url);
+    ff_err_clear(&e);
+    c = ff_payload_cfg_load(write_file("g8.conf", text), NULL, &e);
+    CHECK(c != NULL);
+    ff_payload_cfg_free(c);
 }
 
 /* Payloads carry the household code and nothing else about the household. */
@@ -729,6 +808,8 @@ int main(void)
     test_keys_and_tags((const char (*)[12])codes, NCODES);
     test_config_good();
     test_config_errors();
+    test_shipped_examples();
+    test_real_google_link();
     test_privacy(h, n);
     snprintf(key, sizeof key, "%s/one.key", tmpdir);
     test_alloc_failures(key);
