@@ -28,7 +28,8 @@ SANITIZE ?=
 DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
         libxlsxwriter-dev libsodium-dev fonts-tlwg-laksaman-ttf \
-        zbar-tools poppler-utils qpdf sqlite3 unzip libxml2-utils valgrind
+        zbar-tools poppler-utils qpdf sqlite3 unzip libxml2-utils valgrind \
+        python3
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
 PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium

@@ -19,6 +19,8 @@
 #include "register.h"
 
 #include "folders.h"
+#include "labels.h"
+#include "packet.h"
 #include "summary.h"
 #include "vars.h"
 
@@ -238,6 +240,7 @@ static int write_pngs(struct gen_cli *c, const struct ff_payload_cfg *cfg,
 }
 
 static char households_word[] = "households";
+static char packets_word[] = "packets";
 
 static int run_selected(struct gen_cli *c, struct ff_err *e)
 {
@@ -277,6 +280,40 @@ static int run_selected(struct gen_cli *c, struct ff_err *e)
         rc = write_pngs(c, cfg, v, n, e);
         if (rc == FF_OK)
             printf("wrote %zu QR codes under %s/\n", n, c->out);
+    } else if (strcmp(c->command, "packet") == 0) {
+        struct gen_packet_opts o;
+        size_t written = 0;
+        int by = gen_group_parse(c->by ? c->by : "village");
+
+        if (by < 0) {
+            rc = ff_err_set(e, FF_EUSAGE, NULL, 0, 0, "--by '%s' is not "
+                            "village, subdistrict or district", c->by);
+            goto out;
+        }
+        memset(&o, 0, sizeof o);
+        o.out_dir = c->out;
+        o.by = by;
+        o.docs = c->docs;
+        o.jobs = c->jobs;
+        o.threshold = c->threshold;
+        o.payload = cfg;
+        o.progress = c->quiet ? NULL : progress;
+        o.progress_ctx = packets_word;
+        rc = gen_packet_run(&o, v, n, &written, e);
+        if (rc == FF_OK)
+            printf("wrote %zu packets (%zu households) under %s/\n", written,
+                   n, c->out);
+    } else if (strcmp(c->command, "labels") == 0) {
+        struct gen_labels_opts o;
+
+        memset(&o, 0, sizeof o);
+        o.out_path = c->out;
+        o.layout = c->layout;
+        o.cut_marks = c->cut_marks;
+        o.payload = cfg;
+        rc = gen_labels_run(&o, v, n, e);
+        if (rc == FF_OK)
+            printf("wrote %zu labels to %s\n", n, c->out);
     } else {
         struct gen_folders_opts o;
 
@@ -305,7 +342,8 @@ int gen_cli_run(struct gen_cli *c, struct ff_err *e)
 {
     if (strcmp(c->command, "summary") == 0)
         return run_summary(c, e);
-    if (strcmp(c->command, "folders") == 0 || strcmp(c->command, "qr") == 0)
+    if (strcmp(c->command, "folders") == 0 || strcmp(c->command, "qr") == 0 ||
+        strcmp(c->command, "packet") == 0 || strcmp(c->command, "labels") == 0)
         return run_selected(c, e);
     if (strcmp(c->command, "key") == 0) {
         if (ff_key_create(c->out, e))

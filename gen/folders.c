@@ -83,22 +83,17 @@ void gen_docset_release(struct gen_docset *d)
 
 int gen_docset_render(const struct gen_docset *d, struct ff_pdf *pdf,
                       struct gen_vars *v, const struct ff_qr *qr,
-                      int outline, struct ff_err *e)
+                      int *starts, struct ff_err *e)
 {
     size_t i;
 
     v->page = 1;
-    v->pages = d->pages;
+    if (v->pages < d->pages)
+        v->pages = d->pages;
     for (i = 0; i < d->n; i++) {
-        int first = ff_pdf_page_count(pdf);
-
+        if (starts)
+            starts[i] = ff_pdf_page_count(pdf);
         if (gen_render(pdf, d->t[i], v, qr, e))
-            return e->code;
-        if (outline &&
-            !ff_pdf_outline_add(pdf, outline,
-                                d->t[i]->title ? d->t[i]->title
-                                               : d->t[i]->name,
-                                first, e))
             return e->code;
     }
     return FF_OK;
@@ -185,7 +180,7 @@ static int worker_run(void *shared, void *w, size_t i, struct ff_err *e)
     snprintf(path, sizeof path, "%s/%s.pdf", dir, h->code);
     if ((rc = ff_pdf_begin(pdf, e)) == FF_OK &&
         (rc = ff_pdf_set_title(pdf, "Family Folder", e)) == FF_OK &&
-        (rc = gen_docset_render(&j->docs, pdf, &v, qr, 0, e)) == FF_OK &&
+        (rc = gen_docset_render(&j->docs, pdf, &v, qr, NULL, e)) == FF_OK &&
         (rc = gen_mkdirs(dir, e)) == FF_OK)
         rc = ff_pdf_save(pdf, path, e);
     ff_qr_free(qr);

@@ -38,12 +38,12 @@ void gen_docset_release(struct gen_docset *d);
 
 /*
  * Render every document of d for one household into the current document
- * of pdf; v->page/pages are set here.  If outline is non-zero, an outline
- * entry per document is added under that parent.
+ * of pdf; v->page/pages are set here.  starts (may be NULL) receives the
+ * 0-based page where each of the d->n documents begins (for outlines).
  */
 int gen_docset_render(const struct gen_docset *d, struct ff_pdf *pdf,
                       struct gen_vars *v, const struct ff_qr *qr,
-                      int outline, struct ff_err *e);
+                      int *starts, struct ff_err *e);
 
 /* QR for one household: payload from the config, encoded. Caller frees. */
 struct ff_qr *gen_household_qr(const struct ff_payload_cfg *cfg,

@@ -6,6 +6,7 @@
  */
 #include "render.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "buf.h"
@@ -77,11 +78,22 @@ static int draw_table(struct ff_pdf *pdf, const struct tpl_item *it,
     return FF_OK;
 }
 
-int gen_render_item(struct ff_pdf *pdf, const struct tpl_item *it,
-                    const struct gen_vars *v, const struct ff_qr *qr,
-                    struct ff_err *e)
+int gen_render_item(struct ff_pdf *pdf, const struct tpl_item *item,
+                    double dx, double dy, const struct gen_vars *v,
+                    const struct ff_qr *qr, struct ff_err *e)
 {
-    double x = MM(it->x), y = MM(it->y), w = MM(it->w), h = MM(it->h);
+    struct tpl_item shifted = *item;
+    const struct tpl_item *it = &shifted;
+    double x, y, w, h;
+
+    shifted.x += dx;
+    shifted.y += dy;
+    shifted.x2 += dx;
+    shifted.y2 += dy;
+    x = MM(it->x);
+    y = MM(it->y);
+    w = MM(it->w);
+    h = MM(it->h);
 
     switch (it->kind) {
     case TPL_TEXT:
@@ -153,11 +165,45 @@ int gen_render(struct ff_pdf *pdf, const struct gen_template *t,
         if (ff_pdf_add_page(pdf, MM(pg->w), MM(pg->h), e))
             return e->code;
         for (j = 0; j < pg->n; j++)
-            if (gen_render_item(pdf, &pg->items[j], v, qr, e))
+            if (gen_render_item(pdf, &pg->items[j], 0, 0, v, qr, e))
                 return e->code;
-        if (t->has_qr && gen_render_item(pdf, &t->qr, v, qr, e))
+        if (t->has_qr && gen_render_item(pdf, &t->qr, 0, 0, v, qr, e))
+            return e->code;
+        if (v->footer && gen_render_footer(pdf, MM(pg->w), MM(pg->h), v, e))
             return e->code;
         v->page++;
     }
+    return FF_OK;
+}
+
+int gen_render_footer(struct ff_pdf *pdf, double w, double h,
+                      const struct gen_vars *v, struct ff_err *e)
+{
+    struct ff_text_style st = {FF_FONT_REGULAR, 11, 0x333333, FF_ALIGN_LEFT,
+                               0};
+    char text[512], name[300];
+    double y = h - MM(9), margin = MM(12), third = (w - 2 * margin) / 3;
+
+    /* Fixed rather than templated: every packet page must carry the same
+     * footer for the stack to be split and re-sorted after printing. */
+    ff_pdf_line(pdf, margin, y - MM(1.5), w - margin, y - MM(1.5), 0.4,
+                0x999999);
+    if (v->h) {
+        snprintf(text, sizeof text, "%s  %s", v->h->code,
+                 ff_household_head(v->h, name, sizeof name));
+        if (ff_text_box(pdf, &st, margin, y, third * 1.2, MM(6), text,
+                        strlen(text), NULL, e) < 0)
+            return e->code;
+    }
+    st.align = FF_ALIGN_CENTER;
+    if (v->packet && ff_text_box(pdf, &st, margin + third * 1.2, y,
+                                 third * 1.2, MM(6), v->packet,
+                                 strlen(v->packet), NULL, e) < 0)
+        return e->code;
+    st.align = FF_ALIGN_RIGHT;
+    snprintf(text, sizeof text, "หน้า %d/%d", v->page, v->pages);
+    if (ff_text_box(pdf, &st, margin + third * 2.4, y, third * 0.6, MM(6),
+                    text, strlen(text), NULL, e) < 0)
+        return e->code;
     return FF_OK;
 }

@@ -19,9 +19,20 @@
 int gen_render(struct ff_pdf *pdf, const struct gen_template *t,
                struct gen_vars *v, const struct ff_qr *qr, struct ff_err *e);
 
-/* Draw one item on the current page (packets and labels reuse it). */
+/*
+ * Draw one item on the current page, shifted by (dx, dy) millimetres
+ * (labels place one cell's template many times on a sheet).
+ */
 int gen_render_item(struct ff_pdf *pdf, const struct tpl_item *it,
-                    const struct gen_vars *v, const struct ff_qr *qr,
-                    struct ff_err *e);
+                    double dx, double dy, const struct gen_vars *v,
+                    const struct ff_qr *qr, struct ff_err *e);
+
+/*
+ * The packet footer at the bottom of a page of w x h points: household
+ * code and head's name, the packet name, "หน้า page/pages".  With v->h
+ * NULL the left part is left out (cover and blank pages).
+ */
+int gen_render_footer(struct ff_pdf *pdf, double w, double h,
+                      const struct gen_vars *v, struct ff_err *e);
 
 #endif

@@ -495,7 +495,7 @@ static int parse_item(struct parser *p, const char *kw, struct tpl_item *it)
     }
     return perr(p, p->tok[0].col, "unknown statement '%s' (expected page, "
                 "text, box, line, rules, table, checkbox, qr, document, "
-                "title)", kw);
+                "title, sheet)", kw);
 }
 
 static int page_size(struct parser *p, double *w, double *h)
@@ -563,6 +563,37 @@ static void item_release(struct tpl_item *it)
     memset(it, 0, sizeof *it);
 }
 
+static int sheet(struct parser *p, struct gen_template *t)
+{
+    struct tpl_sheet *sh;
+    struct token *name = find(p, "name");
+    double cols = 0, rows = 0;
+
+    if (t->nsheets == sizeof t->sheets / sizeof t->sheets[0])
+        return perr(p, p->tok[0].col, "too many sheets");
+    sh = &t->sheets[t->nsheets];
+    memset(sh, 0, sizeof *sh);
+    if (name == NULL || name->val_len == 0 || name->val_len >= sizeof sh->name)
+        return perr(p, p->tok[0].col, "'sheet' needs name= (up to %zu "
+                    "characters)", sizeof sh->name - 1);
+    memcpy(sh->name, name->val, name->val_len);
+    if (num(p, "cols", 1, 1, 20, &cols) || num(p, "rows", 1, 1, 40, &rows) ||
+        num(p, "w", 1, 5, 297, &sh->w) || num(p, "h", 1, 5, 297, &sh->h) ||
+        num(p, "left", 0, 0, 200, &sh->left) ||
+        num(p, "top", 0, 0, 200, &sh->top) ||
+        num(p, "hgap", 0, 0, 100, &sh->hgap) ||
+        num(p, "vgap", 0, 0, 100, &sh->vgap))
+        return p->e->code;
+    sh->cols = (int)cols;
+    sh->rows = (int)rows;
+    if (sh->left + sh->cols * sh->w + (sh->cols - 1) * sh->hgap > 210.01 ||
+        sh->top + sh->rows * sh->h + (sh->rows - 1) * sh->vgap > 297.01)
+        return perr(p, p->tok[0].col, "sheet '%s' does not fit on A4",
+                    sh->name);
+    t->nsheets++;
+    return FF_OK;
+}
+
 static int statement(struct parser *p, struct gen_template *t)
 {
     char kw[32];
@@ -588,6 +619,9 @@ static int statement(struct parser *p, struct gen_template *t)
             return perr(p, p->tok[0].col, "'title' needs its text in quotes");
         ff_free(t->title);
         if (dup_text(p, s, &t->title))
+            return p->e->code;
+    } else if (strcmp(kw, "sheet") == 0) {
+        if (sheet(p, t))
             return p->e->code;
     } else if (strcmp(kw, "page") == 0) {
         if (add_page(p, t))

@@ -55,6 +55,14 @@ struct tpl_page {
     size_t n, cap;
 };
 
+/* A label sheet: cols x rows cells of w x h mm, the first cell's top-left
+ * corner at (left, top), gaps between cells. */
+struct tpl_sheet {
+    char name[16];
+    int cols, rows;
+    double w, h, left, top, hgap, vgap;
+};
+
 struct gen_template {
     char *path;
     char *name;                 /* `document NAME` */
@@ -63,6 +71,8 @@ struct gen_template {
     size_t npages, cap;
     struct tpl_item qr;         /* `qr` at document level: on every page */
     int has_qr;
+    struct tpl_sheet sheets[8]; /* `sheet` statements (label templates) */
+    size_t nsheets;
 };
 
 /* Load and check a template.  NULL with e filled on error.  Caller frees. */

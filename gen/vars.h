@@ -29,6 +29,7 @@ struct gen_vars {
     double threshold;
     const char *packet;             /* packet name, or "" */
     int page, pages;                /* page within the household, 1-based */
+    int footer;                     /* draw the packet footer on each page */
 };
 
 /* 1 when name[0..n) (without braces, may carry ":arg") is a known one. */

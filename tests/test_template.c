@@ -80,7 +80,7 @@ int main(void)
     /* Each kind of error, with position and caret. */
     CHECK_STR(parse("document d\npage\nbx x=1\n"),
               "t.tpl:3:1: unknown statement 'bx' (expected page, text, box, "
-              "line, rules, table, checkbox, qr, document, title)\n"
+              "line, rules, table, checkbox, qr, document, title, sheet)\n"
               "    bx x=1\n    ^");
     CHECK_STR(parse("document d\npage\nbox x=1 y=2 w=3\n"),
               "t.tpl:3:1: 'box' needs h=\n    box x=1 y=2 w=3\n    ^");
