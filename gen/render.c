@@ -179,10 +179,10 @@ int gen_render(struct ff_pdf *pdf, const struct gen_template *t,
 int gen_render_footer(struct ff_pdf *pdf, double w, double h,
                       const struct gen_vars *v, struct ff_err *e)
 {
-    struct ff_text_style st = {FF_FONT_REGULAR, 11, 0x333333, FF_ALIGN_LEFT,
-                               0};
+    struct ff_text_style st = {FF_FONT_REGULAR, 10.5, 0x333333,
+                               FF_ALIGN_LEFT, 0};
     char text[512], name[300];
-    double y = h - MM(9), margin = MM(12), third = (w - 2 * margin) / 3;
+    double y = h - MM(9), margin = MM(12), span = w - 2 * margin;
 
     /* Fixed rather than templated: every packet page must carry the same
      * footer for the stack to be split and re-sorted after printing. */
@@ -191,18 +191,18 @@ int gen_render_footer(struct ff_pdf *pdf, double w, double h,
     if (v->h) {
         snprintf(text, sizeof text, "%s  %s", v->h->code,
                  ff_household_head(v->h, name, sizeof name));
-        if (ff_text_box(pdf, &st, margin, y, third * 1.2, MM(6), text,
+        if (ff_text_box(pdf, &st, margin, y, span * 0.36, MM(6), text,
                         strlen(text), NULL, e) < 0)
             return e->code;
     }
     st.align = FF_ALIGN_CENTER;
-    if (v->packet && ff_text_box(pdf, &st, margin + third * 1.2, y,
-                                 third * 1.2, MM(6), v->packet,
+    if (v->packet && ff_text_box(pdf, &st, margin + span * 0.36, y,
+                                 span * 0.52, MM(6), v->packet,
                                  strlen(v->packet), NULL, e) < 0)
         return e->code;
     st.align = FF_ALIGN_RIGHT;
     snprintf(text, sizeof text, "หน้า %d/%d", v->page, v->pages);
-    if (ff_text_box(pdf, &st, margin + third * 2.4, y, third * 0.6, MM(6),
+    if (ff_text_box(pdf, &st, margin + span * 0.88, y, span * 0.12, MM(6),
                     text, strlen(text), NULL, e) < 0)
         return e->code;
     return FF_OK;
