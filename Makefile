@@ -28,7 +28,8 @@ SANITIZE ?=
 DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
         libxlsxwriter-dev libsodium-dev fonts-tlwg-laksaman-ttf \
-        zbar-tools poppler-utils qpdf sqlite3 unzip libxml2-utils valgrind
+        zbar-tools poppler-utils qpdf sqlite3 unzip libxml2-utils valgrind \
+        python3
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
 PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium
@@ -67,11 +68,15 @@ INTAKE_LIBOBJ := $(filter-out $(BUILD)/intake/main.o,$(INTAKE_OBJ))
 
 .PHONY: all gen intake tests benchbins check check-plain asan valgrind demo deps \
         bench clean dev
-all: gen intake
+# ffintake is linked once intake/ has sources.
+all: gen $(if $(INTAKE_SRC),intake)
 gen: $(BIN)/ffgen
 intake: $(BIN)/ffintake
 tests: $(TEST_BIN)
 benchbins: $(BENCH_BIN)
+
+# Unit tests reach into gen/ and intake/; those two never include each other.
+$(BUILD)/tests/%.o: ALL_CFLAGS += -iquote gen -iquote intake
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)

@@ -82,4 +82,13 @@ void ff_pdf_path_fill(struct ff_pdf *p, unsigned rgb);
 int ff_pdf_outline_add(struct ff_pdf *p, int parent, const char *title,
                        int page, struct ff_err *e);
 
+/*
+ * For benchmarks only: draw s[0..n) unshaped with libharu's own
+ * HPDF_Page_ShowText (marks collide, no ActualText), baseline at y.  The
+ * reference that bench/text_bench.c compares the shaped path with.
+ */
+int ff_pdf_text_unshaped(struct ff_pdf *p, int face, double size,
+                         unsigned rgb, double x, double y, const char *s,
+                         size_t n, struct ff_err *e);
+
 #endif

@@ -58,4 +58,21 @@ int ff_text_box(struct ff_pdf *p, const struct ff_text_style *st, double x,
 int ff_text_count_lines(struct ff_pdf *p, const struct ff_text_style *st,
                         double w, const char *s, size_t n, struct ff_err *e);
 
+/* A byte range of a caller's string. */
+struct ff_text_span {
+    size_t off;         /* bytes from the start of s */
+    size_t len;         /* bytes */
+};
+
+/*
+ * Break s into lines exactly as ff_text_box would for width w (points),
+ * without drawing.  Stores the first max_lines lines in lines[] (may be NULL
+ * when max_lines is 0) as byte ranges of s without their trailing spaces or
+ * '\n'; returns the total number of lines, or -1 with e filled (FF_EINPUT
+ * for invalid UTF-8, FF_ESYS for out of memory).
+ */
+int ff_text_wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
+                 const char *s, size_t n, struct ff_text_span *lines,
+                 int max_lines, struct ff_err *e);
+
 #endif

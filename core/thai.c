@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -116,9 +117,13 @@ const char *ff_baht(double amount, char *out, size_t size)
 
 void ff_today_bangkok(int *year_ce, int *month, int *day)
 {
-    time_t now = time(NULL) + 7 * 3600;     /* Asia/Bangkok: UTC+7, no DST */
+    /* SOURCE_DATE_EPOCH (reproducible-builds.org) pins "today" so that
+     * tests and reprints can produce identical documents. */
+    const char *pin = getenv("SOURCE_DATE_EPOCH");
+    time_t now = pin && *pin ? (time_t)strtoll(pin, NULL, 10) : time(NULL);
     struct tm tm;
 
+    now += 7 * 3600;                        /* Asia/Bangkok: UTC+7, no DST */
     gmtime_r(&now, &tm);
     *year_ce = tm.tm_year + 1900;
     *month = tm.tm_mon + 1;

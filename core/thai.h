@@ -32,7 +32,8 @@ const char *ff_thai_digits(const char *s, char *out, size_t size);
  */
 const char *ff_baht(double amount, char *out, size_t size);
 
-/* Today's date in Asia/Bangkok (UTC+7, no DST) as CE y/m/d. */
+/* Today's date in Asia/Bangkok (UTC+7, no DST) as CE y/m/d; the
+ * SOURCE_DATE_EPOCH environment variable pins it (reproducible output). */
 void ff_today_bangkok(int *year_ce, int *month, int *day);
 
 #endif

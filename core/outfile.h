@@ -1,0 +1,33 @@
+/*
+ * outfile.h - output files that appear whole or not at all.
+ *
+ * ff_outfile_open() creates "<path>.tmp-<pid>-<n>" beside the target;
+ * ff_outfile_commit() checks every write (ferror), fsyncs, closes and
+ * renames it over the target; ff_outfile_abort() removes it.  A crash or a
+ * full disk therefore never leaves a half-written file under the final
+ * name (rename(2) is atomic within a directory).
+ */
+#ifndef FF_OUTFILE_H
+#define FF_OUTFILE_H
+
+#include <stdio.h>
+
+#include "err.h"
+
+struct ff_outfile {
+    FILE *fp;               /* write here */
+    char path[1024];        /* the final name */
+    char tmp[1100];         /* the temporary name */
+    int mode;               /* permissions of the final file */
+};
+
+/* mode: e.g. 0644, or 0600 for files holding personal data. */
+int ff_outfile_open(struct ff_outfile *o, const char *path, int mode,
+                    struct ff_err *e);
+int ff_outfile_commit(struct ff_outfile *o, struct ff_err *e);
+void ff_outfile_abort(struct ff_outfile *o);
+
+/* Make the temporary name for path (also used by pdf.c and png.c). */
+void ff_outfile_tmpname(const char *path, char *out, size_t size);
+
+#endif

@@ -1,0 +1,951 @@
+/*
+ * pdf.c - PDF documents over libharu 2.3.0; the only file that includes
+ * hpdf.h and libharu's internal headers.
+ *
+ * One ff_pdf owns one HPDF_Doc for its whole life.  The TrueType fonts are
+ * loaded and parsed once, in ff_pdf_new: HPDF_NewDoc/HPDF_FreeDoc keep the
+ * loaded font definitions (FreeDoc only resets their "glyph used" flags), so
+ * each ff_pdf_begin merely creates fresh font objects for the new document.
+ * The workload is thousands of small per-household documents per worker.
+ *
+ * Three places go past libharu's public API, all with symbols exported by
+ * libhpdf.so 2.3.0 and structs from its installed headers (see
+ * /work/shared/notes/thai-pdf-libharu.md for the measurements):
+ *   - the page content stream, for the raw TJ runs written by text.c;
+ *   - the font's ToUnicode stream, which libharu fills with a CID CMap that
+ *     poppler rejects ("Invalid 'begincidrange' operator") and which does not
+ *     map the Thai presentation forms U+F700..U+F71F back to Thai;
+ *   - the document's PDF version, and hex (UTF-16BE) strings for outline
+ *     titles and the Title entry, which libharu would write as raw UTF-8.
+ *
+ * libharu reports errors through a handler; ours copies them into the
+ * ff_err of the call in progress (p->err), so no setjmp is needed.  Void
+ * drawing calls have no ff_err: their first error is kept in p->sticky and
+ * returned by the next ff_pdf_save.
+ */
+#include "pdf.h"
+
+#include "alloc.h"
+#include "buf.h"
+#include "pdf_internal.h"
+#include "utf8.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_font.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_pages.h>
+
+#ifndef FF_FONT_DIR
+#define FF_FONT_DIR "/usr/share/fonts/truetype/tlwg"
+#endif
+
+#define NFACES 2
+#define NCODES 65536
+
+struct face {
+    char path[512];
+    const char *name;       /* libharu's font name, owned by the doc */
+    char *tounicode;        /* our ToUnicode CMap text */
+    size_t tounicode_len;
+    unsigned char *used;    /* per document: code passed to libharu yet */
+    HPDF_Font font;         /* this document's font object, or NULL */
+};
+
+struct ff_pdf {
+    HPDF_Doc doc;
+    struct ff_err *err;     /* ff_err of the public call in progress */
+    const char *err_file;   /* file that call is about, for messages */
+    struct ff_err sticky;   /* first error of a void drawing call */
+    int open;               /* a document is begun and not yet saved */
+    struct face face[NFACES];
+    HPDF_Page page;         /* current page */
+    double page_h;
+    HPDF_Page *pages;
+    int npages, cap_pages;
+    HPDF_Outline *outlines;
+    int noutlines, cap_outlines;
+    double *rects;          /* pending ff_pdf_path_rect: x, y, w, h */
+    size_t nrects, cap_rects;
+    void *text;
+    void (*text_free)(void *);
+};
+
+/*
+ * Thai presentation forms in the Windows Thai PUA (U+F700..U+F71F, the block
+ * TLWG fonts and TH Sarabun use for GSUB alternates) and the character each
+ * one is a shape of: descender-less ฐ/ญ, left-shifted and lowered marks.
+ * Used only to write ToUnicode; read-only.
+ */
+static const unsigned short pua_thai[32] = {
+    0x0E10, 0x0E34, 0x0E35, 0x0E36, 0x0E37, 0x0E48, 0x0E49, 0x0E4A, /* F700 */
+    0x0E4B, 0x0E4C, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B, 0x0E4C, 0x0E0D, /* F708 */
+    0x0E31, 0x0E4D, 0x0E47, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B, 0x0E4C, /* F710 */
+    0x0E38, 0x0E39, 0x0E3A, 0x0E0E, 0x0E0F, 0x0E2C, 0x0E4D, 0x0E47, /* F718 */
+};
+
+static void HPDF_STDCALL on_error(HPDF_STATUS code, HPDF_STATUS detail,
+                                  void *user)
+{
+    struct ff_pdf *p = user;
+    struct ff_err *e = p->err ? p->err : &p->sticky;
+    int kind = FF_EINTERNAL;
+
+    /* libharu reports allocation failure and file errors with these. */
+    if (code == HPDF_FAILD_TO_ALLOC_MEM || code == HPDF_FILE_IO_ERROR ||
+        code == HPDF_FILE_OPEN_ERROR)
+        kind = FF_ESYS;
+    if (code == HPDF_FAILD_TO_ALLOC_MEM)
+        ff_err_set(e, kind, p->err_file, 0, 0, "out of memory in libharu");
+    else
+        ff_err_set(e, kind, p->err_file, 0, 0,
+                   "libharu error 0x%04X (detail %u)", (unsigned)code,
+                   (unsigned)detail);
+}
+
+/* libharu's allocations go through ff_malloc so tests can make them fail. */
+static void *HPDF_STDCALL hpdf_alloc(HPDF_UINT size)
+{
+    return ff_malloc(size);
+}
+
+static void HPDF_STDCALL hpdf_free(void *ptr)
+{
+    ff_free(ptr);
+}
+
+/*
+ * Start a public call: errors of libharu go into e (or the sticky error),
+ * and libharu's own error state is cleared so an earlier failure does not
+ * poison this call.
+ */
+static void enter(struct ff_pdf *p, struct ff_err *e, const char *file)
+{
+    p->err = e;
+    p->err_file = file;
+    HPDF_ResetError(p->doc);
+}
+
+/* The error code to return after a failed libharu call. */
+static int fail(struct ff_pdf *p, struct ff_err *e, const char *what)
+{
+    struct ff_err *t = e ? e : &p->sticky;
+
+    if (t->code == FF_OK)
+        ff_err_set(t, FF_EINTERNAL, p->err_file, 0, 0, "%s failed", what);
+    HPDF_ResetError(p->doc);
+    return t->code;
+}
+
+static int grow(void **arr, int *cap, int need, size_t elem)
+{
+    void *n;
+    int c;
+
+    if (need <= *cap)
+        return 0;
+    c = *cap ? *cap * 2 : 16;
+    while (c < need)
+        c *= 2;
+    n = ff_realloc(*arr, (size_t)c * elem);
+    if (n == NULL)
+        return -1;
+    *arr = n;
+    *cap = c;
+    return 0;
+}
+
+/*
+ * A ToUnicode CMap (CMapType 2, PDF 32000-1 9.10.3) for a font whose codes
+ * are Unicode values: identity ranges for every code the font maps, except
+ * the Thai presentation forms, which map back to the Thai character.  The
+ * text depends only on the font, so it is built once per ff_pdf.
+ */
+static int is_pua_form(unsigned c)
+{
+    return c >= 0xF700 && c <= 0xF71F;
+}
+
+static int maps(HPDF_FontDef def, unsigned c)
+{
+    return HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)c) != 0;
+}
+
+#define RANGE_LINE 21   /* bytes of "<XXXX> <XXXX> <XXXX>\n" */
+
+static int build_tounicode(struct face *f, HPDF_FontDef def)
+{
+    struct ff_buf b, ranges;
+    unsigned c, start, nchar = 0;
+    size_t i, nrange;
+    int rc = -1;
+
+    ff_buf_init(&b);
+    ff_buf_init(&ranges);
+    for (c = 1; c < NCODES; c++) {
+        if (is_pua_form(c) || !maps(def, c))
+            continue;
+        start = c;
+        /* A bfrange may only vary in the last byte of the code. */
+        while ((c + 1) % 256 != 0 && !is_pua_form(c + 1) && maps(def, c + 1))
+            c++;
+        if (ff_buf_addf(&ranges, "<%04X> <%04X> <%04X>\n", start, c, start))
+            goto out;
+    }
+    if (ff_buf_adds(&b, "/CIDInit /ProcSet findresource begin\n"
+                        "12 dict begin\nbegincmap\n"
+                        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS)"
+                        " /Supplement 0 >> def\n"
+                        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                        "1 begincodespacerange\n<0000> <FFFF>\n"
+                        "endcodespacerange\n"))
+        goto out;
+    /* At most 100 entries per block (PDF 32000-1, 9.10.3). */
+    nrange = ranges.len / RANGE_LINE;
+    for (i = 0; i < nrange; i += 100) {
+        size_t k = nrange - i < 100 ? nrange - i : 100;
+
+        if (ff_buf_addf(&b, "%zu beginbfrange\n", k) ||
+            ff_buf_add(&b, ranges.data + i * RANGE_LINE, k * RANGE_LINE) ||
+            ff_buf_adds(&b, "endbfrange\n"))
+            goto out;
+    }
+    for (c = 0xF700; c <= 0xF71F; c++)
+        nchar += maps(def, c);
+    if (nchar > 0) {
+        if (ff_buf_addf(&b, "%u beginbfchar\n", nchar))
+            goto out;
+        for (c = 0xF700; c <= 0xF71F; c++)
+            if (maps(def, c) &&
+                ff_buf_addf(&b, "<%04X> <%04X>\n", c, pua_thai[c - 0xF700]))
+                goto out;
+        if (ff_buf_adds(&b, "endbfchar\n"))
+            goto out;
+    }
+    if (ff_buf_adds(&b, "endcmap\nCMapName currentdict /CMap defineresource"
+                        " pop\nend\nend\n"))
+        goto out;
+    f->tounicode = ff_buf_detach(&b, &f->tounicode_len);
+    rc = 0;
+out:
+    ff_buf_release(&ranges);
+    ff_buf_release(&b);
+    return rc;
+}
+
+static void face_path(char *out, size_t size, const char *dir,
+                      const char *file)
+{
+    if (file[0] == '/')
+        snprintf(out, size, "%s", file);
+    else
+        snprintf(out, size, "%s/%s", dir, file);
+}
+
+struct ff_pdf *ff_pdf_new(const struct ff_pdf_opts *o, struct ff_err *e)
+{
+    static const struct ff_pdf_opts none;
+    const char *dir, *file;
+    struct ff_pdf *p;
+    int i, fd;
+
+    if (o == NULL)
+        o = &none;
+    dir = o->font_dir;
+    if (dir == NULL || *dir == '\0')
+        dir = getenv("FFKIT_FONT_DIR");
+    if (dir == NULL || *dir == '\0')
+        dir = FF_FONT_DIR;
+    p = ff_calloc(1, sizeof *p);
+    if (p == NULL) {
+        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    ff_err_clear(&p->sticky);
+    for (i = 0; i < NFACES; i++) {
+        file = i == 0 ? o->regular : o->bold;
+        if (file == NULL)
+            file = i == 0 ? "Laksaman.ttf" : "Laksaman-Bold.ttf";
+        face_path(p->face[i].path, sizeof p->face[i].path, dir, file);
+        /* Check here: libharu's message would not say which file or why. */
+        fd = open(p->face[i].path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            ff_err_sys(e, p->face[i].path, "cannot open font '%s'",
+                       p->face[i].path);
+            goto fail;
+        }
+        close(fd);
+    }
+    p->doc = HPDF_NewEx(on_error, hpdf_alloc, hpdf_free, 0, p);
+    if (p->doc == NULL) {
+        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    enter(p, e, NULL);
+    if (HPDF_UseUTFEncodings(p->doc) != HPDF_OK) {
+        fail(p, e, "loading the UTF-8 encoder");
+        goto fail;
+    }
+    for (i = 0; i < NFACES; i++) {
+        struct face *f = &p->face[i];
+        HPDF_FontDef def;
+
+        p->err_file = f->path;
+        f->name = HPDF_LoadTTFontFromFile(p->doc, f->path, HPDF_TRUE);
+        if (f->name == NULL) {
+            if (e && e->code == FF_OK)
+                ff_err_set(e, FF_EINPUT, f->path, 0, 0,
+                           "cannot load TrueType font '%s'", f->path);
+            goto fail;
+        }
+        def = HPDF_GetFontDef(p->doc, f->name);
+        f->used = ff_calloc(1, NCODES / 8);
+        if (def == NULL || f->used == NULL ||
+            build_tounicode(f, def)) {
+            ff_err_set(e, FF_ESYS, f->path, 0, 0, "out of memory");
+            goto fail;
+        }
+    }
+    p->err = NULL;
+    p->err_file = NULL;
+    return p;
+fail:
+    ff_pdf_free(p);
+    return NULL;
+}
+
+void ff_pdf_free(struct ff_pdf *p)
+{
+    int i;
+
+    if (p == NULL)
+        return;
+    if (p->text_free)
+        p->text_free(p->text);
+    if (p->doc) {
+        p->err = NULL;
+        HPDF_Free(p->doc);
+    }
+    for (i = 0; i < NFACES; i++) {
+        ff_free(p->face[i].tounicode);
+        ff_free(p->face[i].used);
+    }
+    ff_free(p->pages);
+    ff_free(p->outlines);
+    ff_free(p->rects);
+    ff_free(p);
+}
+
+const char *ff_pdf_font_path(const struct ff_pdf *p, int face)
+{
+    return p->face[face ? 1 : 0].path;
+}
+
+void *ff_pdf_text_ctx(const struct ff_pdf *p)
+{
+    return p->text;
+}
+
+void ff_pdf_set_text_ctx(struct ff_pdf *p, void *ctx, void (*free_fn)(void *))
+{
+    p->text = ctx;
+    p->text_free = free_fn;
+}
+
+static void end_doc(struct ff_pdf *p)
+{
+    int i;
+
+    /* Frees the document but keeps the parsed font definitions. */
+    HPDF_FreeDoc(p->doc);
+    p->open = 0;
+    p->page = NULL;
+    p->npages = 0;
+    p->noutlines = 0;
+    p->nrects = 0;
+    for (i = 0; i < NFACES; i++)
+        p->face[i].font = NULL;
+}
+
+int ff_pdf_begin(struct ff_pdf *p, struct ff_err *e)
+{
+    int i;
+
+    enter(p, e, NULL);
+    end_doc(p);
+    ff_err_clear(&p->sticky);
+    if (HPDF_NewDoc(p->doc) != HPDF_OK)
+        return fail(p, e, "creating a document");
+    if (HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL) != HPDF_OK)
+        return fail(p, e, "enabling compression");
+    for (i = 0; i < NFACES; i++)
+        memset(p->face[i].used, 0, NCODES / 8);
+    p->open = 1;
+    return FF_OK;
+}
+
+static int need_doc(struct ff_pdf *p, struct ff_err *e)
+{
+    if (!p->open)
+        return ff_err_set(e ? e : &p->sticky, FF_EINTERNAL, NULL, 0, 0,
+                          "no document begun");
+    return FF_OK;
+}
+
+static int need_page(struct ff_pdf *p, struct ff_err *e)
+{
+    if (need_doc(p, e))
+        return e ? e->code : p->sticky.code;
+    if (p->page == NULL)
+        return ff_err_set(e ? e : &p->sticky, FF_EINTERNAL, NULL, 0, 0,
+                          "no page added");
+    return FF_OK;
+}
+
+/* s as a PDF text string: <FEFF ...> hex UTF-16BE, as an HPDF_Binary. */
+static HPDF_Binary utf16_binary(struct ff_pdf *p, const char *s,
+                                struct ff_err *e)
+{
+    size_t n = strlen(s), i = 0, k = 2, used;
+    unsigned char *u;
+    uint32_t cp;
+    HPDF_Binary bin;
+
+    if (ff_utf8_invalid_at(s, n) != n) {
+        ff_err_set(e, FF_EINPUT, NULL, 0, 0, "invalid UTF-8 in '%s'", s);
+        return NULL;
+    }
+    u = ff_malloc(2 + 4 * n);
+    if (u == NULL) {
+        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    u[0] = 0xFE;
+    u[1] = 0xFF;
+    while (i < n) {
+        used = ff_utf8_decode(s + i, n - i, &cp);
+        i += used;
+        if (cp >= 0x10000) {
+            uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10),
+                     lo = 0xDC00 + (v & 0x3FF);
+            u[k++] = (unsigned char)(hi >> 8);
+            u[k++] = (unsigned char)hi;
+            u[k++] = (unsigned char)(lo >> 8);
+            u[k++] = (unsigned char)lo;
+        } else {
+            u[k++] = (unsigned char)(cp >> 8);
+            u[k++] = (unsigned char)cp;
+        }
+    }
+    bin = HPDF_Binary_New(p->doc->mmgr, u, (HPDF_UINT)k);
+    ff_free(u);
+    if (bin == NULL)
+        fail(p, e, "creating a string");
+    return bin;
+}
+
+int ff_pdf_set_title(struct ff_pdf *p, const char *title, struct ff_err *e)
+{
+    HPDF_Binary bin;
+
+    enter(p, e, NULL);
+    if (need_doc(p, e))
+        return e->code;
+    /* SetInfoAttr creates the Info dictionary; the hex string replaces the
+     * raw UTF-8 it would write. */
+    if (HPDF_SetInfoAttr(p->doc, HPDF_INFO_TITLE, "-") != HPDF_OK)
+        return fail(p, e, "setting the title");
+    bin = utf16_binary(p, title, e);
+    if (bin == NULL)
+        return e->code;
+    if (HPDF_Dict_Add(p->doc->info, "Title", bin) != HPDF_OK)
+        return fail(p, e, "setting the title");
+    return FF_OK;
+}
+
+int ff_pdf_add_page(struct ff_pdf *p, double w, double h, struct ff_err *e)
+{
+    HPDF_Page page;
+
+    enter(p, e, NULL);
+    if (need_doc(p, e))
+        return e->code;
+    if (grow((void **)&p->pages, &p->cap_pages, p->npages + 1,
+             sizeof *p->pages))
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    page = HPDF_AddPage(p->doc);
+    if (page == NULL || HPDF_Page_SetWidth(page, (HPDF_REAL)w) != HPDF_OK ||
+        HPDF_Page_SetHeight(page, (HPDF_REAL)h) != HPDF_OK)
+        return fail(p, e, "adding a page");
+    p->pages[p->npages++] = page;
+    p->page = page;
+    p->page_h = h;
+    p->nrects = 0;
+    return FF_OK;
+}
+
+int ff_pdf_page_count(const struct ff_pdf *p)
+{
+    return p->npages;
+}
+
+/* Serialise the document into libharu's memory stream. */
+static int serialise(struct ff_pdf *p, struct ff_err *e)
+{
+    if (need_doc(p, e))
+        return e->code;
+    if (p->sticky.code != FF_OK) {
+        ff_err_set(e, p->sticky.code, p->sticky.file, 0, 0, "%s",
+                   p->sticky.msg);
+        return e->code;
+    }
+    /* NewDoc resets the version to 1.3; the header is written from this. */
+    p->doc->pdf_version = HPDF_VER_15;
+    if (HPDF_SaveToStream(p->doc) != HPDF_OK)
+        return fail(p, e, "writing the document");
+    return FF_OK;
+}
+
+/* Copy the serialised document to buf (size bytes, from the start). */
+static int read_stream(struct ff_pdf *p, unsigned char *buf, size_t size,
+                       struct ff_err *e)
+{
+    HPDF_UINT32 got = (HPDF_UINT32)size;
+    HPDF_STATUS st;
+
+    HPDF_ResetStream(p->doc);
+    st = HPDF_ReadFromStream(p->doc, buf, &got);
+    if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != size)
+        return fail(p, e, "reading the document back");
+    return FF_OK;
+}
+
+int ff_pdf_save_mem(struct ff_pdf *p, char **data, size_t *len,
+                    struct ff_err *e)
+{
+    size_t size;
+    unsigned char *buf;
+    int rc;
+
+    *data = NULL;
+    *len = 0;
+    enter(p, e, NULL);
+    if ((rc = serialise(p, e)) != FF_OK)
+        goto out;
+    size = HPDF_GetStreamSize(p->doc);
+    buf = ff_malloc(size + 1);
+    if (buf == NULL) {
+        rc = ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    if ((rc = read_stream(p, buf, size, e)) != FF_OK) {
+        ff_free(buf);
+        goto out;
+    }
+    buf[size] = '\0';
+    *data = (char *)buf;
+    *len = size;
+out:
+    end_doc(p);
+    return rc;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* fsync the directory holding path, so the rename itself is durable. */
+static void sync_dir(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    int fd;
+
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+}
+
+int ff_pdf_save(struct ff_pdf *p, const char *path, struct ff_err *e)
+{
+    char *data = NULL, tmp[4096];
+    const char *slash;
+    size_t len;
+    int fd = -1, rc;
+
+    rc = ff_pdf_save_mem(p, &data, &len, e);
+    if (rc != FF_OK) {
+        if (e && e->file[0] == '\0')
+            snprintf(e->file, sizeof e->file, "%s", path);
+        return rc;
+    }
+    /* A hidden temporary beside the target: same file system, so rename is
+     * atomic, and readers listing the directory skip it. */
+    slash = strrchr(path, '/');
+    if (slash)
+        rc = snprintf(tmp, sizeof tmp, "%.*s/.%s.XXXXXX",
+                      (int)(slash - path), path, slash + 1);
+    else
+        rc = snprintf(tmp, sizeof tmp, ".%s.XXXXXX", path);
+    if (rc < 0 || (size_t)rc >= sizeof tmp) {
+        rc = ff_err_set(e, FF_EINPUT, path, 0, 0, "path too long");
+        goto out;
+    }
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        rc = ff_err_sys(e, path, "cannot create temporary file '%s'", tmp);
+        goto out;
+    }
+    if (fchmod(fd, 0644) != 0 || write_all(fd, data, len) != 0 ||
+        fsync(fd) != 0) {
+        rc = ff_err_sys(e, path, "cannot write '%s'", tmp);
+        goto out;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        rc = ff_err_sys(e, path, "cannot write '%s'", tmp);
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        rc = ff_err_sys(e, path, "cannot rename '%s' to '%s'", tmp, path);
+        goto out;
+    }
+    tmp[0] = '\0';
+    sync_dir(path);
+    rc = FF_OK;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc != FF_OK && tmp[0] != '\0')
+        unlink(tmp);
+    ff_free(data);
+    return rc;
+}
+
+static void set_stroke(HPDF_Page page, double width, unsigned rgb)
+{
+    HPDF_Page_SetLineWidth(page, (HPDF_REAL)width);
+    HPDF_Page_SetRGBStroke(page, (HPDF_REAL)((rgb >> 16) & 0xFF) / 255.0f,
+                           (HPDF_REAL)((rgb >> 8) & 0xFF) / 255.0f,
+                           (HPDF_REAL)(rgb & 0xFF) / 255.0f);
+}
+
+static void set_fill(HPDF_Page page, unsigned rgb)
+{
+    HPDF_Page_SetRGBFill(page, (HPDF_REAL)((rgb >> 16) & 0xFF) / 255.0f,
+                         (HPDF_REAL)((rgb >> 8) & 0xFF) / 255.0f,
+                         (HPDF_REAL)(rgb & 0xFF) / 255.0f);
+}
+
+/* Drawing calls without an ff_err: errors go to p->sticky. */
+static int draw_enter(struct ff_pdf *p)
+{
+    enter(p, NULL, NULL);
+    return need_page(p, NULL) == FF_OK && p->sticky.code == FF_OK;
+}
+
+static void line(struct ff_pdf *p, double x1, double y1, double x2,
+                 double y2, double width, unsigned rgb, int dashed)
+{
+    static const HPDF_UINT16 dash[] = {3, 2};
+
+    if (!draw_enter(p))
+        return;
+    HPDF_Page_GSave(p->page);
+    set_stroke(p->page, width, rgb);
+    if (dashed)
+        HPDF_Page_SetDash(p->page, dash, 2, 0);
+    HPDF_Page_MoveTo(p->page, (HPDF_REAL)x1, (HPDF_REAL)(p->page_h - y1));
+    HPDF_Page_LineTo(p->page, (HPDF_REAL)x2, (HPDF_REAL)(p->page_h - y2));
+    HPDF_Page_Stroke(p->page);
+    HPDF_Page_GRestore(p->page);
+}
+
+void ff_pdf_line(struct ff_pdf *p, double x1, double y1, double x2, double y2,
+                 double width, unsigned rgb)
+{
+    line(p, x1, y1, x2, y2, width, rgb, 0);
+}
+
+void ff_pdf_dashed_line(struct ff_pdf *p, double x1, double y1, double x2,
+                        double y2, double width, unsigned rgb)
+{
+    line(p, x1, y1, x2, y2, width, rgb, 1);
+}
+
+void ff_pdf_rect(struct ff_pdf *p, double x, double y, double w, double h,
+                 double width, unsigned rgb)
+{
+    if (!draw_enter(p))
+        return;
+    HPDF_Page_GSave(p->page);
+    set_stroke(p->page, width, rgb);
+    HPDF_Page_Rectangle(p->page, (HPDF_REAL)x, (HPDF_REAL)(p->page_h - y - h),
+                        (HPDF_REAL)w, (HPDF_REAL)h);
+    HPDF_Page_Stroke(p->page);
+    HPDF_Page_GRestore(p->page);
+}
+
+void ff_pdf_fill_rect(struct ff_pdf *p, double x, double y, double w,
+                      double h, unsigned rgb)
+{
+    if (!draw_enter(p))
+        return;
+    HPDF_Page_GSave(p->page);
+    set_fill(p->page, rgb);
+    HPDF_Page_Rectangle(p->page, (HPDF_REAL)x, (HPDF_REAL)(p->page_h - y - h),
+                        (HPDF_REAL)w, (HPDF_REAL)h);
+    HPDF_Page_Fill(p->page);
+    HPDF_Page_GRestore(p->page);
+}
+
+/*
+ * The rectangles are kept until ff_pdf_path_fill because PDF forbids setting
+ * the colour once a path is under construction, and the colour is only
+ * known at the fill.
+ */
+void ff_pdf_path_rect(struct ff_pdf *p, double x, double y, double w,
+                      double h)
+{
+    double *r;
+
+    if (!draw_enter(p))
+        return;
+    if (p->nrects + 4 > p->cap_rects) {
+        size_t cap = p->cap_rects ? p->cap_rects * 2 : 256;
+
+        r = ff_realloc(p->rects, cap * sizeof *r);
+        if (r == NULL) {
+            ff_err_set(&p->sticky, FF_ESYS, NULL, 0, 0, "out of memory");
+            return;
+        }
+        p->rects = r;
+        p->cap_rects = cap;
+    }
+    r = p->rects + p->nrects;
+    r[0] = x;
+    r[1] = y;
+    r[2] = w;
+    r[3] = h;
+    p->nrects += 4;
+}
+
+void ff_pdf_path_fill(struct ff_pdf *p, unsigned rgb)
+{
+    size_t i;
+
+    if (!draw_enter(p))
+        return;
+    if (p->nrects == 0)
+        return;
+    HPDF_Page_GSave(p->page);
+    set_fill(p->page, rgb);
+    for (i = 0; i < p->nrects; i += 4) {
+        double *r = p->rects + i;
+
+        HPDF_Page_Rectangle(p->page, (HPDF_REAL)r[0],
+                            (HPDF_REAL)(p->page_h - r[1] - r[3]),
+                            (HPDF_REAL)r[2], (HPDF_REAL)r[3]);
+    }
+    HPDF_Page_Fill(p->page);
+    HPDF_Page_GRestore(p->page);
+    p->nrects = 0;
+}
+
+int ff_pdf_outline_add(struct ff_pdf *p, int parent, const char *title,
+                       int page, struct ff_err *e)
+{
+    HPDF_Outline o, par = NULL;
+    HPDF_Destination dst;
+    HPDF_Binary bin;
+
+    enter(p, e, NULL);
+    if (need_doc(p, e))
+        return 0;
+    if (parent < 0 || parent > p->noutlines) {
+        ff_err_set(e, FF_EINTERNAL, NULL, 0, 0, "no outline entry %d",
+                   parent);
+        return 0;
+    }
+    if (page < 0 || page >= p->npages) {
+        ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                   "outline '%s' points to page %d of %d", title, page + 1,
+                   p->npages);
+        return 0;
+    }
+    if (grow((void **)&p->outlines, &p->cap_outlines, p->noutlines + 1,
+             sizeof *p->outlines)) {
+        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        return 0;
+    }
+    if (parent > 0)
+        par = p->outlines[parent - 1];
+    /* libharu writes titles as raw bytes, which viewers read as
+     * PDFDocEncoding; the UTF-16BE hex string replaces it. */
+    o = HPDF_CreateOutline(p->doc, par, "", NULL);
+    if (o == NULL) {
+        fail(p, e, "creating an outline entry");
+        return 0;
+    }
+    bin = utf16_binary(p, title, e);
+    if (bin == NULL)
+        return 0;
+    dst = HPDF_Page_CreateDestination(p->pages[page]);
+    if (HPDF_Dict_Add(o, "Title", bin) != HPDF_OK || dst == NULL ||
+        HPDF_Outline_SetDestination(o, dst) != HPDF_OK ||
+        HPDF_Outline_SetOpened(o, parent == 0) != HPDF_OK ||
+        HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK) {
+        fail(p, e, "creating an outline entry");
+        return 0;
+    }
+    p->outlines[p->noutlines++] = o;
+    return p->noutlines;
+}
+
+/*
+ * This document's font object for face, created on first use so that a
+ * document never embeds a face it does not draw with.  The ToUnicode stream
+ * is replaced right away (see the file comment).
+ */
+static HPDF_Font doc_font(struct ff_pdf *p, int face, struct ff_err *e)
+{
+    struct face *f = &p->face[face];
+    HPDF_FontAttr attr;
+    HPDF_Dict cmap;
+
+    if (f->font)
+        return f->font;
+    f->font = HPDF_GetFont(p->doc, f->name, "UTF-8");
+    if (f->font == NULL) {
+        fail(p, e, "creating a font");
+        return NULL;
+    }
+    attr = (HPDF_FontAttr)f->font->attr;
+    cmap = attr->cmap_stream;
+    if (cmap != NULL) {
+        HPDF_MemStream_FreeData(cmap->stream);
+        HPDF_Dict_RemoveElement(cmap, "Type");
+        HPDF_Dict_RemoveElement(cmap, "CMapName");
+        HPDF_Dict_RemoveElement(cmap, "CIDSystemInfo");
+        HPDF_Dict_RemoveElement(cmap, "WMode");
+        if (HPDF_Stream_Write(cmap->stream, (const HPDF_BYTE *)f->tounicode,
+                              (HPDF_UINT)f->tounicode_len) != HPDF_OK) {
+            f->font = NULL;
+            fail(p, e, "writing ToUnicode");
+            return NULL;
+        }
+    }
+    return f->font;
+}
+
+int ff_pdf_use_code(struct ff_pdf *p, int face, unsigned code,
+                    struct ff_err *e)
+{
+    struct face *f = &p->face[face ? 1 : 0];
+    unsigned char bit = (unsigned char)(1u << (code & 7));
+    HPDF_Font font;
+    char u[4];
+    size_t n;
+
+    if (code >= NCODES || (f->used[code >> 3] & bit))
+        return FF_OK;
+    if (need_doc(p, e))
+        return e ? e->code : p->sticky.code;
+    font = doc_font(p, face ? 1 : 0, e);
+    if (font == NULL)
+        return e ? e->code : p->sticky.code;
+    n = ff_utf8_encode(code, u);
+    if (n == 0)
+        return FF_OK;
+    /* The width itself is not needed, only its side effect. */
+    (void)HPDF_Font_TextWidth(font, (const HPDF_BYTE *)u, (HPDF_UINT)n);
+    f->used[code >> 3] |= bit;
+    return FF_OK;
+}
+
+int ff_pdf_text_open(struct ff_pdf *p, int face, double size, unsigned rgb,
+                     double x, double y, struct ff_err *e)
+{
+    HPDF_Font font;
+
+    enter(p, e, NULL);
+    if (need_page(p, e))
+        return e->code;
+    font = doc_font(p, face ? 1 : 0, e);
+    if (font == NULL)
+        return e->code;
+    set_fill(p->page, rgb);
+    /* An empty TextOut writes only "x y Td" and keeps libharu's idea of the
+     * text position consistent for the raw operators that follow. */
+    if (HPDF_Page_BeginText(p->page) != HPDF_OK ||
+        HPDF_Page_SetFontAndSize(p->page, font, (HPDF_REAL)size) != HPDF_OK ||
+        HPDF_Page_TextOut(p->page, (HPDF_REAL)x, (HPDF_REAL)(p->page_h - y),
+                          "") != HPDF_OK)
+        return fail(p, e, "starting text");
+    return FF_OK;
+}
+
+int ff_pdf_text_raw(struct ff_pdf *p, const char *s, size_t n,
+                    struct ff_err *e)
+{
+    HPDF_PageAttr attr = (HPDF_PageAttr)p->page->attr;
+
+    if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)s,
+                          (HPDF_UINT)n) != HPDF_OK)
+        return fail(p, e, "writing text");
+    return FF_OK;
+}
+
+int ff_pdf_text_close(struct ff_pdf *p, struct ff_err *e)
+{
+    if (HPDF_Page_EndText(p->page) != HPDF_OK)
+        return fail(p, e, "ending text");
+    return FF_OK;
+}
+
+int ff_pdf_text_unshaped(struct ff_pdf *p, int face, double size,
+                         unsigned rgb, double x, double y, const char *s,
+                         size_t n, struct ff_err *e)
+{
+    char *z;
+    int rc;
+
+    z = ff_strndup(s, n);
+    if (z == NULL)
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    rc = ff_pdf_text_open(p, face, size, rgb, x, y, e);
+    if (rc == FF_OK && HPDF_Page_ShowText(p->page, z) != HPDF_OK)
+        rc = fail(p, e, "writing text");
+    if (rc == FF_OK)
+        rc = ff_pdf_text_close(p, e);
+    ff_free(z);
+    return rc;
+}

@@ -1,0 +1,1061 @@
+/*
+ * text.c - Thai text on PDF pages: HarfBuzz shaping, libthai line breaking,
+ * exact extraction; the only file that includes hb.h and the libthai
+ * headers.
+ *
+ * Why shaping by hand: libharu draws a UTF-8 string with each character's
+ * nominal glyph, so tone marks sit high and collide with ป ฝ ฟ ascenders and
+ * ญ ฐ keep the descender that collides with ุ ู.  HarfBuzz applies the font's
+ * GSUB/GPOS (low and left-shifted marks, descender-less ญ ฐ); its glyphs are
+ * written as a raw `[<code> n <code>] TJ` into the page content stream.
+ *
+ * Content codes are Unicode values (see pdf_internal.h), so each HarfBuzz
+ * glyph is drawn through a code point that reaches it: a character of its own
+ * cluster when that character's nominal glyph is the glyph, else the reverse
+ * cmap (GSUB alternates sit at U+F700..U+F71F in TLWG fonts).  A cluster with
+ * a glyph no code point reaches (ligatures, .uline forms) is drawn unshaped.
+ *
+ * Extraction: pdf.c's ToUnicode maps the U+F7xx forms back to Thai, and each
+ * whitespace-delimited word whose glyph run does not read back as its text
+ * (reordered or decomposed marks, offsets, kerned advances) is wrapped in
+ * `/Span <</ActualText ...>> BDC ... EMC`.  Per word, not per cluster:
+ * poppler ends an ActualText span at the last glyph's origin plus width, so a
+ * cluster ending in a left-shifted mark would get a spurious space after it.
+ *
+ * Units: HarfBuzz works at scale = upem, so positions are font units; TJ
+ * numbers are 1/1000 em.  libharu's /W widths are floor(hmtx * 1000 / upem);
+ * the PDF pen is tracked with those widths and corrected back to HarfBuzz's
+ * pen with TJ numbers, so rounding never accumulates.
+ *
+ * All state (HarfBuzz fonts and buffer, the libthai breaker, scratch arrays)
+ * lives in a context owned by the ff_pdf, so two workers never share any.
+ */
+#include "text.h"
+
+#include "alloc.h"
+#include "buf.h"
+#include "pdf_internal.h"
+#include "utf8.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <hb.h>
+#include <thai/thbrk.h>
+#include <thai/thwbrk.h>
+
+#define NFACES 2
+
+struct hbface {
+    hb_blob_t *blob;
+    hb_face_t *face;
+    hb_font_t *font;
+    unsigned upem;
+    unsigned nglyphs;
+    uint16_t *rev;      /* glyph -> BMP code point that reaches it, 0: none */
+    int16_t *w;         /* glyph -> libharu width, 1/1000 em */
+};
+
+/* One glyph as it will be drawn. */
+struct glyph {
+    uint32_t cluster;   /* byte offset of its cluster in the shaped text */
+    uint32_t code;      /* content code (= Unicode value, BMP) */
+    int32_t xoff, yoff, xadv;   /* font units */
+    int w;              /* libharu width of code, 1/1000 em */
+    int plain;          /* drawn unshaped: no code reaches HarfBuzz's glyph */
+};
+
+struct tctx {
+    struct hbface f[NFACES];
+    hb_buffer_t *buf;
+    hb_language_t th;
+    ThBrk *brk;         /* loaded on first wrap: 4-6 ms for the dictionary */
+    struct glyph *g;
+    size_t ng, capg;
+    wchar_t *wc;        /* a paragraph as code points, NUL-terminated */
+    uint32_t *off;      /* byte offset of each code point, off[ncp] = end */
+    unsigned char *brk_ok;  /* may break before code point i */
+    int *pos;
+    size_t capw;
+    struct ff_buf out;  /* content operators of the line being drawn */
+    uint32_t *cps;      /* scratch for comparing glyph text with source */
+    size_t capcps;
+};
+
+/* A line chosen by the wrapper: bytes [b0, b1) of s, glyphs [g0, g1). */
+struct line {
+    size_t b0, b1, g0, g1;
+    long width;         /* font units */
+    int last;           /* last line of its paragraph: no justification */
+};
+
+static void hbface_release(struct hbface *f)
+{
+    hb_font_destroy(f->font);
+    hb_face_destroy(f->face);
+    hb_blob_destroy(f->blob);
+    ff_free(f->rev);
+    ff_free(f->w);
+}
+
+static void tctx_free(void *v)
+{
+    struct tctx *t = v;
+    int i;
+
+    if (t == NULL)
+        return;
+    for (i = 0; i < NFACES; i++)
+        hbface_release(&t->f[i]);
+    hb_buffer_destroy(t->buf);
+    if (t->brk)
+        th_brk_delete(t->brk);
+    ff_free(t->g);
+    ff_free(t->wc);
+    ff_free(t->off);
+    ff_free(t->brk_ok);
+    ff_free(t->pos);
+    ff_free(t->cps);
+    ff_buf_release(&t->out);
+    ff_free(t);
+}
+
+static int is_pua(uint32_t c)
+{
+    return c >= 0xE000 && c <= 0xF8FF;
+}
+
+static int hbface_init(struct hbface *f, const char *path, struct ff_err *e)
+{
+    hb_set_t *set;
+    hb_codepoint_t u = HB_SET_VALUE_INVALID, gid;
+    unsigned i;
+
+    f->blob = hb_blob_create_from_file_or_fail(path);
+    if (f->blob == NULL)
+        return ff_err_set(e, FF_ESYS, path, 0, 0, "cannot read font '%s'",
+                          path);
+    f->face = hb_face_create(f->blob, 0);
+    f->font = hb_font_create(f->face);
+    f->upem = hb_face_get_upem(f->face);
+    f->nglyphs = hb_face_get_glyph_count(f->face);
+    if (f->upem == 0 || f->nglyphs == 0)
+        return ff_err_set(e, FF_EINPUT, path, 0, 0,
+                          "not a usable TrueType font '%s'", path);
+    hb_font_set_scale(f->font, (int)f->upem, (int)f->upem);
+    f->rev = ff_calloc(f->nglyphs, sizeof *f->rev);
+    f->w = ff_calloc(f->nglyphs, sizeof *f->w);
+    set = hb_set_create();
+    if (f->rev == NULL || f->w == NULL || !hb_set_allocation_successful(set)) {
+        hb_set_destroy(set);
+        return ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
+    }
+    /*
+     * HarfBuzz 6.0 has no hb_face_collect_nominal_glyph_mapping (7.0), so the
+     * reverse cmap comes from the set of code points.  Non-PUA code points
+     * win, and the lowest one, so that extraction without ToUnicode still
+     * reads something sensible.
+     */
+    hb_face_collect_unicodes(f->face, set);
+    while (hb_set_next(set, &u)) {
+        if (u == 0 || u > 0xFFFF ||
+            !hb_font_get_nominal_glyph(f->font, u, &gid) || gid >= f->nglyphs)
+            continue;
+        if (f->rev[gid] == 0 || (is_pua(f->rev[gid]) && !is_pua(u)))
+            f->rev[gid] = (uint16_t)u;
+    }
+    hb_set_destroy(set);
+    for (i = 0; i < f->nglyphs; i++) {
+        long adv = hb_font_get_glyph_h_advance(f->font, i);
+        f->w[i] = (int16_t)(adv * 1000 / (long)f->upem);
+    }
+    return FF_OK;
+}
+
+/* The text context of p, created on first use. */
+static struct tctx *ctx_of(struct ff_pdf *p, struct ff_err *e)
+{
+    struct tctx *t = ff_pdf_text_ctx(p);
+    int i;
+
+    if (t)
+        return t;
+    t = ff_calloc(1, sizeof *t);
+    if (t == NULL) {
+        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    ff_buf_init(&t->out);
+    for (i = 0; i < NFACES; i++)
+        if (hbface_init(&t->f[i], ff_pdf_font_path(p, i), e) != FF_OK)
+            goto fail;
+    t->buf = hb_buffer_create();
+    if (!hb_buffer_allocation_successful(t->buf)) {
+        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    t->th = hb_language_from_string("th", -1);
+    ff_pdf_set_text_ctx(p, t, tctx_free);
+    return t;
+fail:
+    tctx_free(t);
+    return NULL;
+}
+
+static int grow_glyphs(struct tctx *t, size_t need, struct ff_err *e)
+{
+    struct glyph *g;
+    size_t cap;
+
+    if (need <= t->capg)
+        return FF_OK;
+    cap = t->capg ? t->capg * 2 : 256;
+    while (cap < need)
+        cap *= 2;
+    g = ff_realloc(t->g, cap * sizeof *g);
+    if (g == NULL)
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    t->g = g;
+    t->capg = cap;
+    return FF_OK;
+}
+
+/* Append one nominal (unshaped) glyph for code point cp, if the font has it. */
+static void add_plain(struct hbface *f, struct tctx *t, uint32_t cluster,
+                      uint32_t cp)
+{
+    hb_codepoint_t gid;
+    struct glyph *o;
+
+    if (cp > 0xFFFF || !hb_font_get_nominal_glyph(f->font, cp, &gid) ||
+        gid >= f->nglyphs)
+        return;
+    o = &t->g[t->ng++];
+    o->cluster = cluster;
+    o->code = cp;
+    o->xoff = o->yoff = 0;
+    o->xadv = hb_font_get_glyph_h_advance(f->font, gid);
+    o->w = f->w[gid];
+    o->plain = 1;
+}
+
+/*
+ * Shape s[0..n) into t->g.  Every cluster's glyphs get content codes; a
+ * cluster with an unreachable glyph falls back to its nominal glyphs.
+ */
+static int shape(struct tctx *t, int face, const char *s, size_t n,
+                 struct ff_err *e)
+{
+    struct hbface *f = &t->f[face ? 1 : 0];
+    hb_glyph_info_t *info;
+    hb_glyph_position_t *pos;
+    unsigned len, i, j, k;
+
+    hb_buffer_clear_contents(t->buf);
+    hb_buffer_add_utf8(t->buf, s, (int)n, 0, (int)n);
+    hb_buffer_set_direction(t->buf, HB_DIRECTION_LTR);
+    hb_buffer_set_script(t->buf, HB_SCRIPT_THAI);
+    hb_buffer_set_language(t->buf, t->th);
+    /* One cluster per grapheme: what the wrapper may split a long word at. */
+    hb_buffer_set_cluster_level(t->buf,
+                                HB_BUFFER_CLUSTER_LEVEL_MONOTONE_GRAPHEMES);
+    hb_shape(f->font, t->buf, NULL, 0);
+    if (!hb_buffer_allocation_successful(t->buf))
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory in HarfBuzz");
+    info = hb_buffer_get_glyph_infos(t->buf, &len);
+    pos = hb_buffer_get_glyph_positions(t->buf, &len);
+    t->ng = 0;
+    /* Fallback clusters may have more glyphs than HarfBuzz gave. */
+    if (grow_glyphs(t, (size_t)len + n, e))
+        return FF_ESYS;
+    for (i = 0; i < len; i = j) {
+        uint32_t cl = info[i].cluster, end;
+        int ok = 1;
+
+        for (j = i + 1; j < len && info[j].cluster == cl; j++)
+            ;
+        end = j < len ? info[j].cluster : (uint32_t)n;
+        for (k = i; k < j; k++) {
+            struct glyph *o = &t->g[t->ng + (k - i)];
+            hb_codepoint_t gid = info[k].codepoint, nom;
+            uint32_t b = cl, cp = 0, code = 0;
+            size_t used;
+
+            /* Prefer a character of the cluster itself. */
+            while (b < end && code == 0) {
+                used = ff_utf8_decode(s + b, end - b, &cp);
+                if (used == 0)
+                    break;
+                if (cp <= 0xFFFF && hb_font_get_nominal_glyph(f->font, cp,
+                                                              &nom) &&
+                    nom == gid)
+                    code = cp;
+                b += (uint32_t)used;
+            }
+            if (code == 0 && gid < f->nglyphs)
+                code = f->rev[gid];
+            if (code == 0 || gid >= f->nglyphs) {
+                ok = 0;
+                break;
+            }
+            o->cluster = cl;
+            o->code = code;
+            o->xoff = pos[k].x_offset;
+            o->yoff = pos[k].y_offset;
+            o->xadv = pos[k].x_advance;
+            o->w = f->w[gid];
+            o->plain = 0;
+        }
+        if (ok) {
+            t->ng += j - i;
+            continue;
+        }
+        for (uint32_t b = cl; b < end;) {
+            uint32_t cp;
+            size_t used = ff_utf8_decode(s + b, end - b, &cp);
+
+            if (used == 0)
+                break;
+            add_plain(f, t, cl, cp);
+            b += (uint32_t)used;
+        }
+    }
+    return FF_OK;
+}
+
+/* --- writing content operators ------------------------------------------ */
+
+static int add_num(struct ff_buf *b, double v)
+{
+    char tmp[32], *q = tmp + sizeof tmp;
+    long long r = llround(v * 100.0);
+    int neg = r < 0;
+    unsigned long long a = neg ? (unsigned long long)-r : (unsigned long long)r;
+    unsigned frac = (unsigned)(a % 100);
+
+    /* Fixed point only: PDF content has no exponent notation. */
+    if (frac) {
+        if (frac % 10) {
+            *--q = (char)('0' + frac % 10);
+            *--q = (char)('0' + frac / 10);
+        } else {
+            *--q = (char)('0' + frac / 10);
+        }
+        *--q = '.';
+    }
+    a /= 100;
+    do {
+        *--q = (char)('0' + a % 10);
+        a /= 10;
+    } while (a);
+    if (neg)
+        *--q = '-';
+    return ff_buf_add(b, q, (size_t)(tmp + sizeof tmp - q));
+}
+
+static int add_hex4(struct ff_buf *b, unsigned v)
+{
+    static const char hex[] = "0123456789abcdef";
+    char h[4];
+
+    h[0] = hex[(v >> 12) & 15];
+    h[1] = hex[(v >> 8) & 15];
+    h[2] = hex[(v >> 4) & 15];
+    h[3] = hex[v & 15];
+    return ff_buf_add(b, h, 4);
+}
+
+/* The character a content code reads back as through our ToUnicode. */
+static uint32_t code_text(uint32_t code)
+{
+    static const unsigned short pua_thai[32] = {
+        0x0E10, 0x0E34, 0x0E35, 0x0E36, 0x0E37, 0x0E48, 0x0E49, 0x0E4A,
+        0x0E4B, 0x0E4C, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B, 0x0E4C, 0x0E0D,
+        0x0E31, 0x0E4D, 0x0E47, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B, 0x0E4C,
+        0x0E38, 0x0E39, 0x0E3A, 0x0E0E, 0x0E0F, 0x0E2C, 0x0E4D, 0x0E47,
+    };
+
+    if (code >= 0xF700 && code <= 0xF71F)
+        return pua_thai[code - 0xF700];
+    return code;
+}
+
+static int is_space_cp(uint32_t c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/*
+ * Whether the word s[b0, b1) drawn as glyphs g[g0, g1) needs ActualText:
+ * when an extractor would read the glyphs differently from the text, or
+ * when marks are moved (poppler's word builder splits at moved marks).
+ */
+static int needs_actualtext(struct tctx *t, const struct hbface *f,
+                            const char *s, size_t b0, size_t b1,
+                            size_t g0, size_t g1)
+{
+    size_t i, b = b0;
+    uint32_t cp;
+
+    for (i = g0; i < g1; i++) {
+        const struct glyph *g = &t->g[i];
+        size_t used;
+
+        if (g->xoff || g->yoff ||
+            (long)g->xadv * 1000 != (long)g->w * (long)f->upem)
+            return 1;
+        if (b >= b1)
+            return 1;
+        used = ff_utf8_decode(s + b, b1 - b, &cp);
+        if (used == 0 || cp != code_text(g->code))
+            return 1;
+        b += used;
+    }
+    return b != b1;
+}
+
+struct writer {
+    struct ff_buf *out;
+    double k;           /* 1/1000 em per font unit */
+    double pdf;         /* where the viewer's pen is, 1/1000 em */
+    double hb;          /* where HarfBuzz's pen is */
+    int in_tj, in_hex;
+    double rise;        /* current Ts in font units */
+    double size;
+};
+
+static int w_open(struct writer *w)
+{
+    if (w->in_tj)
+        return 0;
+    w->in_tj = 1;
+    w->in_hex = 0;
+    return ff_buf_addc(w->out, '[');
+}
+
+/* Move the viewer's pen to `to` (1/1000 em) with a TJ number. */
+static int w_move(struct writer *w, double to)
+{
+    double n = w->pdf - to;
+    double r = round(n * 100.0) / 100.0;
+
+    if (fabs(r) < 0.05)
+        return 0;
+    if (w->in_hex) {
+        w->in_hex = 0;
+        if (ff_buf_addc(w->out, '>'))
+            return -1;
+    }
+    w->pdf -= r;
+    return add_num(w->out, r);
+}
+
+static int w_close(struct writer *w)
+{
+    if (!w->in_tj)
+        return 0;
+    if (w_move(w, w->hb))
+        return -1;
+    if (w->in_hex && ff_buf_addc(w->out, '>'))
+        return -1;
+    w->in_tj = w->in_hex = 0;
+    return ff_buf_adds(w->out, "]TJ\n");
+}
+
+static int w_rise(struct writer *w, double rise)
+{
+    if (rise == w->rise)
+        return 0;
+    if (w_close(w))
+        return -1;
+    w->rise = rise;
+    if (add_num(w->out, rise * w->k * w->size / 1000.0))
+        return -1;
+    return ff_buf_adds(w->out, " Ts\n");
+}
+
+static int w_glyph(struct writer *w, const struct glyph *g)
+{
+    double d = w->hb + g->xoff * w->k;
+
+    if (w_rise(w, g->yoff) || w_open(w) || w_move(w, d))
+        return -1;
+    if (!w->in_hex) {
+        w->in_hex = 1;
+        if (ff_buf_addc(w->out, '<'))
+            return -1;
+    }
+    w->pdf = d + g->w;
+    w->hb += g->xadv * w->k;
+    return add_hex4(w->out, g->code);
+}
+
+static int w_actualtext(struct writer *w, const char *s, size_t n)
+{
+    size_t i = 0, used;
+    uint32_t cp;
+
+    if (ff_buf_adds(w->out, "/Span<</ActualText<FEFF"))
+        return -1;
+    while (i < n) {
+        used = ff_utf8_decode(s + i, n - i, &cp);
+        if (used == 0)
+            return -1;
+        i += used;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            if (add_hex4(w->out, 0xD800 + (cp >> 10)) ||
+                add_hex4(w->out, 0xDC00 + (cp & 0x3FF)))
+                return -1;
+        } else if (add_hex4(w->out, cp)) {
+            return -1;
+        }
+    }
+    return ff_buf_adds(w->out, ">>>BDC\n");
+}
+
+/* Is the cluster starting at glyph i whitespace only? */
+static int space_cluster(const char *s, size_t b0, size_t b1)
+{
+    size_t b;
+
+    for (b = b0; b < b1; b++)
+        if (!is_space_cp((unsigned char)s[b]))
+            return 0;
+    return b1 > b0;
+}
+
+/* Byte end of the cluster of glyph i among glyphs [.., g1). */
+static size_t cluster_end(const struct tctx *t, size_t i, size_t g1,
+                          size_t b1)
+{
+    uint32_t cl = t->g[i].cluster;
+
+    while (i < g1 && t->g[i].cluster == cl)
+        i++;
+    return i < g1 ? t->g[i].cluster : b1;
+}
+
+/*
+ * Draw glyphs [g0, g1) (text ending at s[b1]) as one line at (x, y baseline).
+ * extra_fu is added after every whitespace cluster (justification).
+ */
+static int draw_line(struct ff_pdf *p, struct tctx *t,
+                     const struct ff_text_style *st, double x, double y,
+                     const char *s, size_t b1, size_t g0, size_t g1,
+                     double extra_fu, struct ff_err *e)
+{
+    int face = st->font == FF_FONT_BOLD;
+    struct hbface *f = &t->f[face];
+    struct writer w;
+    size_t i, j, wb0, wb1;
+    int rc;
+
+    if (g0 >= g1)
+        return FF_OK;
+    ff_buf_reset(&t->out);
+    memset(&w, 0, sizeof w);
+    w.out = &t->out;
+    w.k = 1000.0 / f->upem;
+    w.size = st->size;
+    for (i = g0; i < g1; i++)
+        if ((rc = ff_pdf_use_code(p, face, t->g[i].code, e)) != FF_OK)
+            return rc;
+    for (i = g0; i < g1; i = j) {
+        size_t ce = cluster_end(t, i, g1, b1);
+
+        wb0 = t->g[i].cluster;
+        if (space_cluster(s, wb0, ce)) {
+            for (j = i; j < g1 && t->g[j].cluster == wb0; j++)
+                if (w_glyph(&w, &t->g[j]))
+                    goto oom;
+            w.hb += extra_fu * w.k;
+            continue;
+        }
+        /* A whitespace-delimited word: clusters up to the next space. */
+        for (j = i; j < g1;) {
+            size_t e2 = cluster_end(t, j, g1, b1);
+
+            if (space_cluster(s, t->g[j].cluster, e2))
+                break;
+            while (j < g1 && t->g[j].cluster < e2)
+                j++;
+            if (e2 == b1)
+                j = g1;
+        }
+        wb1 = j < g1 ? t->g[j].cluster : b1;
+        if (needs_actualtext(t, f, s, wb0, wb1, i, j)) {
+            if (w_close(&w) || w_actualtext(&w, s + wb0, wb1 - wb0))
+                goto oom;
+            for (size_t k = i; k < j; k++)
+                if (w_glyph(&w, &t->g[k]))
+                    goto oom;
+            if (w_rise(&w, 0) || w_close(&w) || ff_buf_adds(w.out, "EMC\n"))
+                goto oom;
+        } else {
+            for (size_t k = i; k < j; k++)
+                if (w_glyph(&w, &t->g[k]))
+                    goto oom;
+        }
+    }
+    if (w_rise(&w, 0) || w_close(&w))
+        goto oom;
+    if ((rc = ff_pdf_text_open(p, face, st->size, st->rgb, x, y, e)) != FF_OK)
+        return rc;
+    if ((rc = ff_pdf_text_raw(p, t->out.data, t->out.len, e)) != FF_OK)
+        return rc;
+    return ff_pdf_text_close(p, e);
+oom:
+    return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+}
+
+static long glyph_width(const struct tctx *t, size_t g0, size_t g1)
+{
+    long w = 0;
+
+    for (; g0 < g1; g0++)
+        w += t->g[g0].xadv;
+    return w;
+}
+
+static int check_utf8(const char *s, size_t n, struct ff_err *e)
+{
+    size_t bad = ff_utf8_invalid_at(s, n);
+
+    if (bad != n)
+        return ff_err_set(e, FF_EINPUT, NULL, 0, (long)bad + 1,
+                          "invalid UTF-8 at byte %zu", bad + 1);
+    return FF_OK;
+}
+
+double ff_text_width(struct ff_pdf *p, const struct ff_text_style *st,
+                     const char *s, size_t n)
+{
+    struct ff_err e;
+    struct tctx *t;
+    int face = st->font == FF_FONT_BOLD;
+
+    ff_err_clear(&e);
+    if (check_utf8(s, n, &e) || (t = ctx_of(p, &e)) == NULL ||
+        shape(t, face, s, n, &e))
+        return 0.0;
+    return (double)glyph_width(t, 0, t->ng) * st->size / t->f[face].upem;
+}
+
+int ff_text_line(struct ff_pdf *p, const struct ff_text_style *st, double x,
+                 double y, const char *s, size_t n, struct ff_err *e)
+{
+    struct tctx *t;
+    int face = st->font == FF_FONT_BOLD;
+    double lw;
+    int rc;
+
+    if ((rc = check_utf8(s, n, e)) != FF_OK)
+        return rc;
+    if ((t = ctx_of(p, e)) == NULL)
+        return e->code;
+    if ((rc = shape(t, face, s, n, e)) != FF_OK)
+        return rc;
+    lw = (double)glyph_width(t, 0, t->ng) * st->size / t->f[face].upem;
+    if (st->align == FF_ALIGN_CENTER)
+        x -= lw / 2;
+    else if (st->align == FF_ALIGN_RIGHT)
+        x -= lw;
+    return draw_line(p, t, st, x, y, s, n, 0, t->ng, 0, e);
+}
+
+/* --- line breaking ------------------------------------------------------- */
+
+static int is_thai(uint32_t c)
+{
+    return c >= 0x0E00 && c <= 0x0E7F;
+}
+
+/* Characters a line must not start with (closing punctuation, ๆ, ฯ). */
+static int no_break_before(uint32_t c)
+{
+    return c == 0x0E46 || c == 0x0E2F || is_space_cp(c) ||
+           (c < 0x80 && strchr(")]},.:;!?%/", (int)c) != NULL && c != 0) ||
+           c == 0x201D || c == 0x2019;
+}
+
+static int no_break_after(uint32_t c)
+{
+    return (c < 0x80 && c != 0 && strchr("([{", (int)c) != NULL) ||
+           c == 0x201C || c == 0x2018;
+}
+
+static int grow_words(struct tctx *t, size_t ncp, struct ff_err *e)
+{
+    size_t cap;
+    void *a, *b, *c, *d;
+
+    if (ncp + 1 <= t->capw)
+        return FF_OK;
+    cap = t->capw ? t->capw : 256;
+    while (cap < ncp + 1)
+        cap *= 2;
+    a = ff_realloc(t->wc, cap * sizeof *t->wc);
+    if (a)
+        t->wc = a;
+    b = a ? ff_realloc(t->off, cap * sizeof *t->off) : NULL;
+    if (b)
+        t->off = b;
+    c = b ? ff_realloc(t->brk_ok, cap) : NULL;
+    if (c)
+        t->brk_ok = c;
+    d = c ? ff_realloc(t->pos, cap * sizeof *t->pos) : NULL;
+    if (d == NULL)
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    t->pos = d;
+    t->capw = cap;
+    return FF_OK;
+}
+
+/*
+ * Break opportunities of the paragraph s[0..n): t->brk_ok[i] says a line may
+ * start at code point i.  libthai's dictionary finds the Thai word
+ * boundaries; the rules around it keep what it gets wrong for print
+ * together: no line starts with ๆ, ฯ or closing punctuation, ฯลฯ stays
+ * whole, runs of non-Thai characters (38,000, e-mail, URLs) are not split,
+ * and a line may always start after spaces (which hang at the line end).
+ */
+static int find_breaks(struct tctx *t, const char *s, size_t n, size_t *ncp,
+                       struct ff_err *e)
+{
+    size_t i = 0, k = 0, used;
+    uint32_t cp;
+    int nb, j;
+
+    if (grow_words(t, n, e))
+        return FF_ESYS;
+    while (i < n) {
+        used = ff_utf8_decode(s + i, n - i, &cp);
+        if (used == 0)
+            return ff_err_set(e, FF_EINPUT, NULL, 0, 0, "invalid UTF-8");
+        t->wc[k] = (wchar_t)cp;
+        t->off[k++] = (uint32_t)i;
+        i += used;
+    }
+    t->wc[k] = 0;
+    t->off[k] = (uint32_t)n;
+    *ncp = k;
+    memset(t->brk_ok, 0, k + 1);
+    if (t->brk == NULL) {
+        t->brk = th_brk_new(NULL);
+        if (t->brk == NULL)
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0,
+                              "cannot load the libthai dictionary");
+    }
+    nb = k ? th_brk_wc_find_breaks(t->brk, t->wc, t->pos, k) : 0;
+    for (j = 0; j < nb; j++)
+        if (t->pos[j] > 0 && (size_t)t->pos[j] < k)
+            t->brk_ok[t->pos[j]] = 1;
+    for (i = 1; i < k; i++) {
+        uint32_t a = (uint32_t)t->wc[i - 1], b = (uint32_t)t->wc[i];
+
+        if (is_space_cp(a) && !is_space_cp(b))
+            t->brk_ok[i] = 1;
+        else if (no_break_before(b) || no_break_after(a))
+            t->brk_ok[i] = 0;
+        else if (!is_thai(a) && !is_thai(b))
+            t->brk_ok[i] = 0;
+        if (i + 2 < k + 0 + 1 && a == 0x0E2F && b == 0x0E25 &&
+            i + 1 < k && t->wc[i + 1] == 0x0E2F) {
+            t->brk_ok[i] = 0;       /* ฯ|ลฯ */
+            t->brk_ok[i + 1] = 0;   /* ฯล|ฯ */
+        }
+    }
+    return FF_OK;
+}
+
+/* Called per line with the paragraph text ps at byte base of s. */
+typedef int (*line_fn)(struct ff_pdf *p, struct tctx *t, void *arg,
+                       const char *ps, size_t base, const struct line *ln,
+                       struct ff_err *e);
+
+/* Trailing whitespace of glyphs [g0, g1): index of the first trailing one. */
+static size_t trim_glyphs(const struct tctx *t, const char *s, size_t g0,
+                          size_t g1, size_t b1)
+{
+    while (g1 > g0) {
+        size_t i = g1 - 1, cb;
+
+        while (i > g0 && t->g[i - 1].cluster == t->g[g1 - 1].cluster)
+            i--;
+        cb = cluster_end(t, i, g1, b1);
+        if (!space_cluster(s, t->g[i].cluster, cb))
+            break;
+        g1 = i;
+    }
+    return g1;
+}
+
+/*
+ * Wrap one paragraph s[a, b) (no '\n') into lines of at most max_fu font
+ * units, calling fn for each; fn returns 1 to stop.  Greedy first fit:
+ * government forms are short, and greedy keeps line ends predictable for
+ * the clerk comparing with the paper form.
+ */
+static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
+                     const char *s, size_t a, size_t b, long max_fu,
+                     line_fn fn, void *arg, struct ff_err *e)
+{
+    const char *ps = s + a;
+    size_t n = b - a, ncp = 0, ci, gi = 0, g_line, seg_g0;
+    long line_w = 0;
+    struct line ln;
+    int rc;
+
+    if ((rc = shape(t, face, ps, n, e)) != FF_OK)
+        return rc;
+    if (t->ng == 0) {
+        memset(&ln, 0, sizeof ln);
+        ln.last = 1;
+        return fn(p, t, arg, ps, a, &ln, e);
+    }
+    if ((rc = find_breaks(t, ps, n, &ncp, e)) != FF_OK)
+        return rc;
+    g_line = 0;
+    /*
+     * Walk segments between break opportunities.  Glyphs are in cluster
+     * order (monotone clusters), so a segment is a contiguous glyph range.
+     */
+    ci = 0;
+    while (gi < t->ng) {
+        size_t next = ci + 1, seg_end_b, g_end, g_vis;
+        long seg_w, vis_w;
+
+        while (next < ncp && !t->brk_ok[next])
+            next++;
+        seg_end_b = t->off[next];
+        seg_g0 = gi;
+        for (g_end = gi; g_end < t->ng && t->g[g_end].cluster < seg_end_b;
+             g_end++)
+            ;
+        seg_w = glyph_width(t, gi, g_end);
+        g_vis = trim_glyphs(t, ps, gi, g_end, seg_end_b);
+        vis_w = glyph_width(t, gi, g_vis);
+        if (g_line < seg_g0 && line_w + vis_w > max_fu) {
+            /* The segment does not fit: end the line before it. */
+            size_t ge = trim_glyphs(t, ps, g_line, seg_g0, t->g[seg_g0].cluster);
+
+            ln.g0 = g_line;
+            ln.g1 = ge;
+            ln.b0 = t->g[g_line].cluster;
+            ln.b1 = ge < t->ng ? t->g[ge].cluster : n;
+            ln.width = glyph_width(t, g_line, ge);
+            ln.last = 0;
+            if ((rc = fn(p, t, arg, ps, a, &ln, e)) != 0)
+                return rc;
+            g_line = seg_g0;
+            line_w = 0;
+        }
+        if (g_line == seg_g0 && vis_w > max_fu) {
+            /* A word wider than the box: split between clusters. */
+            size_t g = gi, start = gi;
+            long w = 0;
+
+            while (g < g_vis) {
+                size_t ce = g;
+                long cw;
+
+                while (ce < g_vis && t->g[ce].cluster == t->g[g].cluster)
+                    ce++;
+                cw = glyph_width(t, g, ce);
+                if (w + cw > max_fu && g > start) {
+                    ln.g0 = start;
+                    ln.g1 = g;
+                    ln.b0 = t->g[start].cluster;
+                    ln.b1 = t->g[g].cluster;
+                    ln.width = w;
+                    ln.last = 0;
+                    if ((rc = fn(p, t, arg, ps, a, &ln, e)) != 0)
+                        return rc;
+                    start = g;
+                    w = 0;
+                }
+                w += cw;
+                g = ce;
+            }
+            g_line = start;
+            line_w = w + (seg_w - vis_w);
+        } else {
+            line_w += seg_w;
+        }
+        gi = g_end;
+        ci = next;
+        if (ci >= ncp)
+            break;
+    }
+    {
+        size_t ge = trim_glyphs(t, ps, g_line, t->ng, n);
+
+        ln.g0 = g_line;
+        ln.g1 = ge;
+        ln.b0 = g_line < t->ng ? t->g[g_line].cluster : n;
+        ln.b1 = ge < t->ng ? t->g[ge].cluster : n;
+        if (ln.b1 < ln.b0)
+            ln.b1 = ln.b0;
+        ln.width = glyph_width(t, g_line, ge);
+        ln.last = 1;
+        return fn(p, t, arg, ps, a, &ln, e);
+    }
+}
+
+/* Wrap s[0..n) paragraph by paragraph ('\n' ends one). */
+static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
+                const char *s, size_t n, line_fn fn, void *arg,
+                struct ff_err *e)
+{
+    struct tctx *t;
+    int face = st->font == FF_FONT_BOLD;
+    size_t a = 0, b;
+    long max_fu;
+    int rc;
+
+    if ((rc = check_utf8(s, n, e)) != FF_OK)
+        return rc;
+    if ((t = ctx_of(p, e)) == NULL)
+        return e->code;
+    if (st->size <= 0)
+        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0, "font size %g",
+                          st->size);
+    max_fu = (long)floor(w * t->f[face].upem / st->size + 1e-6);
+    while (a <= n) {
+        const char *nl = memchr(s + a, '\n', n - a);
+
+        b = nl ? (size_t)(nl - s) : n;
+        /* A CRLF ends a paragraph like LF. */
+        rc = wrap_para(p, t, face, s, a, b > a && s[b - 1] == '\r' ? b - 1
+                                                                  : b,
+                       max_fu, fn, arg, e);
+        if (rc != 0)
+            return rc < 0 ? -1 : rc;
+        if (nl == NULL)
+            break;
+        a = b + 1;
+    }
+    return 0;
+}
+
+struct box {
+    const struct ff_text_style *st;
+    double x, y, w, h, leading;
+    int nlines;
+    int counting;
+    struct ff_text_span *spans;
+    int max_spans;
+};
+
+/* Whitespace clusters among glyphs [g0, g1) of a trimmed line. */
+static size_t count_spaces(const struct tctx *t, const char *ps,
+                           const struct line *ln)
+{
+    size_t i, n = 0, ce;
+
+    for (i = ln->g0; i < ln->g1; i++) {
+        if (i > ln->g0 && t->g[i].cluster == t->g[i - 1].cluster)
+            continue;
+        ce = cluster_end(t, i, ln->g1, ln->b1);
+        n += (size_t)space_cluster(ps, t->g[i].cluster, ce);
+    }
+    return n;
+}
+
+static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
+                    const char *ps, size_t base, const struct line *ln,
+                    struct ff_err *e)
+{
+    struct box *bx = arg;
+    const struct ff_text_style *st = bx->st;
+    int face = st->font == FF_FONT_BOLD;
+    double scale = st->size / t->f[face].upem, lw = ln->width * scale;
+    double x = bx->x, extra = 0, top = bx->nlines * bx->leading;
+    size_t nsp;
+    int rc;
+
+    if (bx->counting) {
+        if (bx->spans && bx->nlines < bx->max_spans) {
+            bx->spans[bx->nlines].off = base + ln->b0;
+            bx->spans[bx->nlines].len = ln->b1 - ln->b0;
+        }
+        bx->nlines++;
+        return 0;
+    }
+    if (bx->h > 0 && top + (bx->leading > st->size ? bx->leading : st->size)
+                         > bx->h + 1e-6)
+        return 1;
+    switch (st->align) {
+    case FF_ALIGN_CENTER:
+        x += (bx->w - lw) / 2;
+        break;
+    case FF_ALIGN_RIGHT:
+        x += bx->w - lw;
+        break;
+    case FF_ALIGN_JUSTIFY:
+        /* Stretch only at spaces: a Thai phrase between spaces reads as one
+         * word and is one ActualText span. */
+        nsp = ln->last ? 0 : count_spaces(t, ps, ln);
+        if (nsp > 0 && bx->w > lw)
+            extra = (bx->w - lw) / scale / (double)nsp;
+        break;
+    default:
+        break;
+    }
+    rc = draw_line(p, t, st, x, bx->y + top + st->size, ps, ln->b1, ln->g0,
+                   ln->g1, extra, e);
+    if (rc != FF_OK)
+        return -1;
+    bx->nlines++;
+    return 0;
+}
+
+static double leading_of(const struct ff_text_style *st)
+{
+    return st->leading > 0 ? st->leading : 1.2 * st->size;
+}
+
+int ff_text_box(struct ff_pdf *p, const struct ff_text_style *st, double x,
+                double y, double w, double h, const char *s, size_t n,
+                double *used_h, struct ff_err *e)
+{
+    struct box bx;
+    int rc;
+
+    memset(&bx, 0, sizeof bx);
+    bx.st = st;
+    bx.x = x;
+    bx.y = y;
+    bx.w = w;
+    bx.h = h;
+    bx.leading = leading_of(st);
+    rc = wrap(p, st, w, s, n, box_line, &bx, e);
+    if (used_h)
+        *used_h = bx.nlines * bx.leading;
+    return rc < 0 ? -1 : bx.nlines;
+}
+
+int ff_text_count_lines(struct ff_pdf *p, const struct ff_text_style *st,
+                        double w, const char *s, size_t n, struct ff_err *e)
+{
+    return ff_text_wrap(p, st, w, s, n, NULL, 0, e);
+}
+
+int ff_text_wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
+                 const char *s, size_t n, struct ff_text_span *lines,
+                 int max_lines, struct ff_err *e)
+{
+    struct box bx;
+    int rc;
+
+    memset(&bx, 0, sizeof bx);
+    bx.st = st;
+    bx.counting = 1;
+    bx.spans = lines;
+    bx.max_spans = max_lines;
+    rc = wrap(p, st, w, s, n, box_line, &bx, e);
+    return rc < 0 ? -1 : bx.nlines;
+}

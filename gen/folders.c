@@ -1,0 +1,218 @@
+/*
+ * folders.c - the `ffgen folders` job: for each selected household, one PDF
+ * with its Family Folder, plan form and results form, every page carrying
+ * the household's QR code.
+ *
+ * Workload: up to tens of thousands of households.  Each worker thread owns
+ * one ff_pdf (fonts parsed once per worker) and reuses it for every
+ * household; templates, the payload config and the register are shared
+ * read-only.  File names come from validated codes only.
+ */
+#include "folders.h"
+
+#include "jobs.h"
+#include "render.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "alloc.h"
+#include "paths.h"
+#include "thai.h"
+
+static const char *const doc_files[3] = {
+    "folder.tpl", "plan.tpl", "results.tpl"
+};
+
+int gen_doc_parse(const char *s)
+{
+    unsigned set = 0;
+
+    if (s == NULL || *s == '\0')
+        return -1;
+    while (*s) {
+        const char *comma = strchr(s, ',');
+        size_t n = comma ? (size_t)(comma - s) : strlen(s);
+
+        if (n == 6 && memcmp(s, "folder", 6) == 0)
+            set |= GEN_DOC_FOLDER;
+        else if (n == 4 && memcmp(s, "plan", 4) == 0)
+            set |= GEN_DOC_PLAN;
+        else if (n == 7 && memcmp(s, "results", 7) == 0)
+            set |= GEN_DOC_RESULTS;
+        else if (n == 3 && memcmp(s, "all", 3) == 0)
+            set |= GEN_DOC_ALL;
+        else
+            return -1;
+        s += n + (comma ? 1 : 0);
+    }
+    return (int)set;
+}
+
+int gen_docset_load(struct gen_docset *d, unsigned docs, struct ff_err *e)
+{
+    char path[1024];
+    size_t i;
+
+    memset(d, 0, sizeof *d);
+    for (i = 0; i < 3; i++) {
+        if (!(docs & (1u << i)))
+            continue;
+        ff_template_path(doc_files[i], path, sizeof path);
+        d->t[d->n] = gen_template_load(path, e);
+        if (d->t[d->n] == NULL) {
+            gen_docset_release(d);
+            return e->code;
+        }
+        d->pages += (int)d->t[d->n]->npages;
+        d->n++;
+    }
+    return FF_OK;
+}
+
+void gen_docset_release(struct gen_docset *d)
+{
+    size_t i;
+
+    for (i = 0; i < d->n; i++)
+        gen_template_free(d->t[i]);
+    memset(d, 0, sizeof *d);
+}
+
+int gen_docset_render(const struct gen_docset *d, struct ff_pdf *pdf,
+                      struct gen_vars *v, const struct ff_qr *qr,
+                      int *starts, struct ff_err *e)
+{
+    size_t i;
+
+    v->page = 1;
+    if (v->pages < d->pages)
+        v->pages = d->pages;
+    for (i = 0; i < d->n; i++) {
+        if (starts)
+            starts[i] = ff_pdf_page_count(pdf);
+        if (gen_render(pdf, d->t[i], v, qr, e))
+            return e->code;
+    }
+    return FF_OK;
+}
+
+struct ff_qr *gen_household_qr(const struct ff_payload_cfg *cfg,
+                               const char *code, char *token,
+                               size_t token_size, struct ff_err *e)
+{
+    char payload[1024];
+
+    ff_payload_token(cfg, code, token, token_size);
+    if (ff_payload_build(cfg, code, payload, sizeof payload, e))
+        return NULL;
+    return ff_qr_encode(payload, ff_payload_level(cfg),
+                        ff_payload_max_version(cfg), e);
+}
+
+int gen_mkdirs(const char *path, struct ff_err *e)
+{
+    char tmp[1024];
+    size_t i, n = strlen(path);
+
+    if (n >= sizeof tmp)
+        return ff_err_set(e, FF_EUSAGE, path, 0, 0, "path is too long");
+    memcpy(tmp, path, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (tmp[i] == '/' || tmp[i] == '\0') {
+            char c = tmp[i];
+
+            tmp[i] = '\0';
+            if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+                return ff_err_sys(e, tmp, "cannot create directory");
+            tmp[i] = c;
+        }
+    }
+    return FF_OK;
+}
+
+struct job {
+    const struct gen_folders_opts *o;
+    const struct ff_household *const *hh;
+    struct gen_docset docs;
+    int year, month, day;
+};
+
+static void *worker_init(void *shared, struct ff_err *e)
+{
+    const struct job *j = shared;
+    struct ff_pdf_opts po;
+
+    memset(&po, 0, sizeof po);
+    po.font_dir = j->o->font_dir;
+    return ff_pdf_new(&po, e);
+}
+
+static void worker_fini(void *w)
+{
+    ff_pdf_free(w);
+}
+
+static int worker_run(void *shared, void *w, size_t i, struct ff_err *e)
+{
+    const struct job *j = shared;
+    const struct ff_household *h = j->hh[i];
+    struct ff_pdf *pdf = w;
+    struct gen_vars v;
+    struct ff_qr *qr;
+    char token[128], dir[1024], path[1100];
+    int rc;
+
+    qr = gen_household_qr(j->o->payload, h->code, token, sizeof token, e);
+    if (qr == NULL)
+        return e->code;
+    memset(&v, 0, sizeof v);
+    v.h = h;
+    v.token = token;
+    v.year = j->year;
+    v.month = j->month;
+    v.day = j->day;
+    v.threshold = j->o->threshold;
+    v.packet = "";
+    snprintf(dir, sizeof dir, "%s/%s", j->o->out_dir, h->district_code);
+    snprintf(path, sizeof path, "%s/%s.pdf", dir, h->code);
+    if ((rc = ff_pdf_begin(pdf, e)) == FF_OK &&
+        (rc = ff_pdf_set_title(pdf, "Family Folder", e)) == FF_OK &&
+        (rc = gen_docset_render(&j->docs, pdf, &v, qr, NULL, e)) == FF_OK &&
+        (rc = gen_mkdirs(dir, e)) == FF_OK)
+        rc = ff_pdf_save(pdf, path, e);
+    ff_qr_free(qr);
+    return rc;
+}
+
+int gen_folders_run(const struct gen_folders_opts *o,
+                    const struct ff_household *const *hh, size_t n,
+                    struct ff_err *e)
+{
+    struct job j;
+    struct gen_jobs pool;
+    int rc;
+
+    memset(&j, 0, sizeof j);
+    j.o = o;
+    j.hh = hh;
+    ff_today_bangkok(&j.year, &j.month, &j.day);
+    if (gen_docset_load(&j.docs, o->docs, e))
+        return e->code;
+    if ((rc = gen_mkdirs(o->out_dir, e)) != FF_OK)
+        goto out;
+    memset(&pool, 0, sizeof pool);
+    pool.workers = o->jobs;
+    pool.shared = &j;
+    pool.init = worker_init;
+    pool.run = worker_run;
+    pool.fini = worker_fini;
+    pool.progress = o->progress;
+    pool.progress_ctx = o->progress_ctx;
+    rc = gen_jobs_run(&pool, n, e);
+out:
+    gen_docset_release(&j.docs);
+    return rc;
+}

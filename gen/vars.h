@@ -1,0 +1,49 @@
+/*
+ * vars.h - the {placeholders} a template may use, and their expansion for
+ * one household.  The list of names lives here and nowhere else.
+ *
+ *   {code} {token} {code_spaced} {head} {title} {first_name} {last_name}
+ *   {house_no} {village_no} {village_name} {subdistrict} {district}
+ *   {province} {district_code} {subdistrict_code} {members} {income}
+ *   {threshold} {income_vs_threshold} {indicators} {status} {status_label}
+ *   {date} (print date, BE) {year} (BE) {deadline:2568-01} (the 20th of that
+ *   month, BE; CE years accepted) {month:2568-01} ("มกราคม 2568")
+ *   {page} {pages} (within the household) {packet}
+ *   {{ and }} are literal braces.
+ */
+#ifndef GEN_VARS_H
+#define GEN_VARS_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+#include "register.h"
+
+#define GEN_BMN_THRESHOLD 38000.0   /* baht per person per year (จปฐ.) */
+
+struct gen_vars {
+    const struct ff_household *h;   /* NULL: household fields expand to "" */
+    const char *token;              /* CODE-C[-TAG] from the QR payload */
+    int year, month, day;           /* print date, CE */
+    double threshold;
+    const char *packet;             /* packet name, or "" */
+    int page, pages;                /* page within the household, 1-based */
+    int footer;                     /* draw the packet footer on each page */
+};
+
+/* 1 when name[0..n) (without braces, may carry ":arg") is a known one. */
+int gen_vars_known(const char *name, size_t n);
+
+/*
+ * Append s[0..n) to out with placeholders replaced.  Fails only on out of
+ * memory (FF_ESYS) or an unknown name (FF_EINPUT; templates are checked at
+ * load time, so this means a bug).
+ */
+int gen_vars_expand(const struct gen_vars *v, const char *s, size_t n,
+                    struct ff_buf *out, struct ff_err *e);
+
+/* "240506 12 765-7": the token grouped as the code's structure. */
+const char *gen_vars_spaced(const char *token, char *out, size_t size);
+
+#endif

@@ -1,0 +1,113 @@
+# gen_folders.sh - ffgen folders and qr end to end: every household's QR
+# decodes (zbarimg) to its payload on the first and last page, every PDF
+# passes qpdf --check, the text carries code and head's name, selections,
+# bad rows, template errors, and an interrupted run leaves no partial PDF.
+. "$FFTOP/tests/lib/common.sh"
+reg=$FFTOP/tests/data/households.csv
+out=$FFWORK/out
+export SOURCE_DATE_EPOCH=1735689600     # 1 Jan 2025: fixed print date
+
+ffgen folders "$reg" -o "$out" -q > "$FFWORK/stdout" 2> "$FFWORK/stderr"
+check "folders exits 0" [ $? = 0 ]
+want=$(developable_codes "$reg" | wc -l)
+got=$(find "$out" -name '*.pdf' | wc -l)
+check "one PDF per developable household ($got of $want)" [ "$got" = "$want" ]
+check "no temporary files left" [ -z "$(find "$out" -name '*.tmp-*')" ]
+grep -q "300 households read (UTF-8, ','), 0 rows rejected" "$FFWORK/stderr" ||
+    bad "register summary line on stderr"
+
+n=0
+for code in $(developable_codes "$reg"); do
+    pdf=$out/${code:0:4}/$code.pdf
+    [ -f "$pdf" ] || { bad "missing $pdf"; continue; }
+    qpdf --check "$pdf" > /dev/null 2>&1 || bad "qpdf --check $code"
+    pages=$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+    [ "$pages" = 6 ] || bad "$code has $pages pages, want 6"
+    expect="$code-$(damm "$code")"
+    # The QR sits in the top 50 mm of every page; render that strip.
+    pdftoppm -r 150 -f 1 -l 1 -y 0 -H 300 -W 1800 -png "$pdf" "$FFWORK/p1"
+    pdftoppm -r 150 -f "$pages" -l "$pages" -y 0 -H 300 -W 1800 -png \
+        "$pdf" "$FFWORK/pl"
+    for img in "$FFWORK"/p1*.png "$FFWORK"/pl*.png; do
+        got=$(zbarimg -q --raw "$img" 2>/dev/null)
+        [ "$got" = "$expect" ] || bad "$code: QR on $(basename "$img") is '$got', want '$expect'"
+    done
+    rm -f "$FFWORK"/p1*.png "$FFWORK"/pl*.png
+    head=$(awk -F, -v c="$code" '$1 == c { print $8 $9 " " $10 }' "$reg")
+    text=$(pdftotext -f 1 -l 1 "$pdf" - 2>/dev/null)
+    case "$text" in *"$code"*) ;; *) bad "$code: code not in page text";; esac
+    case "$text" in *"$head"*) ;; *) bad "$code: head's name not in page text";; esac
+    n=$((n+1))
+done
+check "checked every household ($n)" [ "$n" = "$want" ]
+
+# QR PNGs decode the same way.
+ffgen qr "$reg" -o "$FFWORK/png" --png -q > /dev/null 2>&1
+check "qr --png exits 0" [ $? = 0 ]
+for code in $(developable_codes "$reg"); do
+    got=$(zbarimg -q --raw "$FFWORK/png/${code:0:4}/$code.png" 2>/dev/null)
+    [ "$got" = "$code-$(damm "$code")" ] || bad "PNG QR of $code is '$got'"
+done
+
+# Selections: status and district, explicit codes, one document kind.
+ffgen folders "$reg" -o "$FFWORK/sel" --status 2 --district 2401,2405 -q \
+    > /dev/null 2>&1
+want=$(awk -F, 'NR > 1 && $15 == "2" && ($1 ~ /^2401/ || $1 ~ /^2405/)' "$reg" | wc -l)
+got=$(find "$FFWORK/sel" -name '*.pdf' | wc -l)
+check "--status 2 --district: $got of $want" [ "$got" = "$want" ]
+ffgen folders "$reg" -o "$FFWORK/only" --only 24010109307,24010105963 \
+    --doc plan -q > /dev/null 2>&1
+got=$(cd "$FFWORK/only" && find . -name '*.pdf' | sort | tr '\n' ' ')
+check "--only prints exactly those ($got)" \
+    [ "$got" = "./2401/24010105963.pdf ./2401/24010109307.pdf " ]
+check "--doc plan is one page" [ "$(pdfinfo "$FFWORK/only/2401/24010105963.pdf" | awk '/^Pages:/ {print $2}')" = 1 ]
+ffgen folders "$reg" -o "$FFWORK/x" --only 24010105964 -q 2> "$FFWORK/err"
+check "unknown --only code exits 1" [ $? = 1 ]
+grep -q "household '24010105964' (--only) is not in the register" "$FFWORK/err" ||
+    bad "unknown --only message"
+
+# Bad rows are reported with file:line:col and skipped; --strict fails.
+badreg=$FFTOP/tests/data/register/bad_rows.csv
+ffgen folders "$badreg" -o "$FFWORK/bad" -q > /dev/null 2> "$FFWORK/err"
+check "bad rows: exit 0" [ $? = 0 ]
+grep -q "bad_rows.csv:4:11: citizen ID has a wrong check digit" "$FFWORK/err" ||
+    bad "bad row message"
+grep -q "3240" "$FFWORK/err" && bad "a citizen ID leaked into stderr"
+ffgen folders "$badreg" -o "$FFWORK/bad2" -q --strict > /dev/null 2>&1
+check "--strict exits 1 on bad rows" [ $? = 1 ]
+
+# A broken template: exit 1, file:line:col and a caret.
+mkdir -p "$FFWORK/tpl"
+cp "$FFTOP"/templates/* "$FFWORK/tpl/"
+sed -i 's/^box x=15 y=42 w=180 h=74/box x=15 y=42 w=180 hh=74/' "$FFWORK/tpl/folder.tpl"
+FFKIT_TEMPLATE_DIR=$FFWORK/tpl ffgen folders "$reg" -o "$FFWORK/t" -q \
+    > /dev/null 2> "$FFWORK/err"
+check "broken template exits 1" [ $? = 1 ]
+grep -q "folder.tpl:[0-9]*:1: 'box' needs h=" "$FFWORK/err" || bad "template message"
+grep -q '^    \^' "$FFWORK/err" || bad "template caret"
+
+# Usage errors exit 2.
+ffgen folders "$reg" 2> /dev/null; check "missing -o exits 2" [ $? = 2 ]
+ffgen folders "$reg" -o x --status 7 2> /dev/null; check "bad --status exits 2" [ $? = 2 ]
+ffgen frobnicate "$reg" -o x 2> /dev/null; check "unknown command exits 2" [ $? = 2 ]
+
+# Interrupted run: kill -9 mid-way; every PDF under its final name is whole.
+big=$FFWORK/big.csv
+awk -F, -v OFS=, 'NR == 1 { print; next }
+    { for (k = 0; k < 15; k++) { split($0, f, ","); n = f[1];
+        f[1] = substr(n, 1, 8) sprintf("%03d", (substr(n, 9, 3) + 37 * k) % 1000);
+        if (seen[f[1]]++) continue;
+        line = f[1]; for (j = 2; j <= 16; j++) line = line OFS f[j]; print line } }' \
+    "$reg" > "$big"
+"$FFBIN/ffgen" folders "$big" -o "$FFWORK/kill" -q > /dev/null 2>&1 &
+pid=$!
+sleep 0.6
+kill -9 $pid 2> /dev/null
+wait $pid 2> /dev/null
+whole=0
+for pdf in $(find "$FFWORK/kill" -name '*.pdf'); do
+    qpdf --check "$pdf" > /dev/null 2>&1 || bad "partial PDF $pdf after kill"
+    whole=$((whole+1))
+done
+check "some PDFs were finished before the kill ($whole)" [ "$whole" -gt 0 ]
+finish
