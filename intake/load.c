@@ -86,14 +86,6 @@ static int known(void *ctx, const char *code)
                    code_cmp) != NULL;
 }
 
-static int hhid_parse(void *ctx, const char *s, size_t n, char code[12])
-{
-    struct run *r = ctx;
-
-    return r->o->hhid_parse ? r->o->hhid_parse(r->o->hhid_ctx, s, n, code)
-                            : intake_hhid_parse_plain(NULL, s, n, code);
-}
-
 static uint64_t fnv1a(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -428,7 +420,7 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
     r.o = o;
     r.sum = sum;
     r.rc.known = known;
-    r.rc.hhid_parse = hhid_parse;
+    r.rc.payload = o->payload;
     r.rc.ctx = &r;
     ff_buf_init(&r.raw);
     if ((rc = intake_ledger_begin(L, e)))
@@ -525,7 +517,7 @@ int intake_load_write_outcomes(struct intake_ledger *L,
 
     if ((rc = intake_csvout_open(&o, path, 0, e)))
         return rc;
-    fputs("file,record,line,outcome,reason,late,hhid,month\n", o.fp);
+    fputs("file,record,line,outcome,reason,late,hhid,month\r\n", o.f.fp);
     for (i = 0; i < n; i++) {
         if (files[i].source_id == 0 || files[i].prior_load < 0)
             continue;

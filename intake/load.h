@@ -35,9 +35,8 @@ struct intake_load_summary {
 
 struct intake_load_opts {
     const struct intake_dialects *dialects;
-    /* Household field parser (NULL: intake_hhid_parse_plain). */
-    int (*hhid_parse)(void *ctx, const char *s, size_t n, char code[12]);
-    void *hhid_ctx;
+    /* QR payload config: its key checks tags (NULL: no key). */
+    const struct ff_payload_cfg *payload;
     const char *now;            /* ISO 8601 UTC time of the load */
 };
 

@@ -17,6 +17,7 @@
 #include "alloc.h"
 #include "dialect.h"
 #include "err.h"
+#include "hhid.h"
 #include "ledger.h"
 #include "load.h"
 #include "paths.h"
@@ -28,7 +29,8 @@ static const char usage[] =
     "usage: ffintake register REGISTER.csv --ledger L.db [--survey-year Y]\n"
     "                         [--threshold BAHT] [--columns MAP]\n"
     "       ffintake load --ledger L.db [--outcomes OUT.csv]\n"
-    "                     [--dialects MAP] FILE.csv...\n"
+    "                     [--dialects MAP] [--qr-config CONF] [--key KEY]\n"
+    "                     FILE.csv...\n"
     "       ffintake report --ledger L.db --month YYYY-MM -o DIR\n"
     "                       [--threshold BAHT] [--no-pdf]\n"
     "       ffintake export --ledger L.db --month YYYY-MM -o FILE.csv\n"
@@ -50,6 +52,9 @@ static const char usage[] =
     "  --outcomes F        load: one line per input record to CSV file F\n"
     "  --dialects MAP      load: dialect map (default: the template dir's\n"
     "                      intake-dialects.map when present)\n"
+    "  --qr-config CONF    load: QR payload config (default: the template\n"
+    "                      dir's qr.conf); with a key, tags are checked\n"
+    "  --key KEY           load: the province key file (overrides CONF's)\n"
     "  --columns MAP       register: column map (default: built in)\n"
     "  --survey-year Y     register: BMN survey year, BE (default 2567)\n"
     "  --threshold BAHT    income threshold, baht/person/year (default 38000\n"
@@ -64,6 +69,7 @@ static const char usage[] =
 struct opts {
     const char *cmd;
     const char *ledger, *month, *output, *outcomes, *dialects, *columns;
+    const char *qr_config, *key;
     int survey_year;
     double threshold;
     int no_pdf;
@@ -108,6 +114,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"outcomes", required_argument, NULL, 'O'},
         {"dialects", required_argument, NULL, 'd'},
         {"columns", required_argument, NULL, 'c'},
+        {"qr-config", required_argument, NULL, 'q'},
+        {"key", required_argument, NULL, 'k'},
         {"survey-year", required_argument, NULL, 'y'},
         {"threshold", required_argument, NULL, 't'},
         {"no-pdf", no_argument, NULL, 'P'},
@@ -139,6 +147,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         case 'O': o->outcomes = optarg; break;
         case 'd': o->dialects = optarg; break;
         case 'c': o->columns = optarg; break;
+        case 'q': o->qr_config = optarg; break;
+        case 'k': o->key = optarg; break;
         case 'P': o->no_pdf = 1; break;
         case 'y':
             if (parse_number(optarg, 2400, 2700, &v))
@@ -229,8 +239,9 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
     struct intake_load_file *files = NULL;
     struct intake_load_summary s;
     struct intake_load_opts lo;
-    char now[32], mappath[1024];
-    const char *map = o->dialects;
+    struct ff_payload_cfg *payload = NULL;
+    char now[32], mappath[1024], qrpath[1024];
+    const char *map = o->dialects, *qr = o->qr_config;
     struct stat st;
     int i, rc;
 
@@ -241,6 +252,16 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
     }
     if ((rc = intake_dialects_load(&ds, map, e)))
         goto out;
+    if (qr == NULL) {
+        ff_template_path("qr.conf", qrpath, sizeof qrpath);
+        if (stat(qrpath, &st) == 0)
+            qr = qrpath;
+    }
+    payload = ff_payload_cfg_load(qr, o->key, e);
+    if (payload == NULL) {
+        rc = e->code;
+        goto out;
+    }
     L = intake_ledger_open(o->ledger, 0, e);
     if (L == NULL) {
         rc = e->code;
@@ -256,6 +277,7 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
     now_iso(now);
     memset(&lo, 0, sizeof lo);
     lo.dialects = &ds;
+    lo.payload = payload;
     lo.now = now;
     if ((rc = intake_load_run(L, files, o->nfiles, &lo, &s, e)))
         goto out;
@@ -290,6 +312,7 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
 out:
     ff_free(files);
     intake_ledger_free(L);
+    ff_payload_cfg_free(payload);
     intake_dialects_release(&ds);
     return rc;
 }

@@ -437,7 +437,7 @@ int intake_export_run(struct intake_ledger *L, const char *month,
         return rc;
     fputs("hhid,month,submitted_bangkok,late,activity,category,result,"
           "income_after,status_after,reporter,submitted_as_given,"
-          "submission_id,source_file,record,line,load\n", o.fp);
+          "submission_id,source_file,record,line,load\r\n", o.f.fp);
     if ((rc = intake_ledger_each_accepted(L, month, export_row, &o, e))) {
         intake_csvout_abort(&o);
         return rc;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hhid.h"
 #include "thai.h"
 #include "utf8.h"
 
@@ -39,48 +40,6 @@ const char *intake_reason_name(int r)
 const char *intake_category_name(int c)
 {
     return c >= 1 && c <= 4 ? category_names[c] : "";
-}
-
-/* Damm's quasigroup of order 10 (H. M. Damm, 2004). */
-static const unsigned char damm[10][10] = {
-    {0, 3, 1, 7, 5, 9, 8, 6, 4, 2}, {7, 0, 9, 2, 1, 5, 4, 8, 6, 3},
-    {4, 2, 0, 6, 8, 7, 1, 3, 5, 9}, {1, 7, 5, 0, 9, 8, 3, 4, 2, 6},
-    {6, 1, 2, 3, 0, 4, 5, 9, 7, 8}, {3, 6, 7, 4, 2, 0, 9, 5, 8, 1},
-    {5, 8, 6, 9, 7, 2, 0, 1, 3, 4}, {8, 9, 4, 5, 3, 6, 2, 0, 1, 7},
-    {9, 4, 3, 8, 6, 1, 7, 2, 0, 5}, {2, 5, 8, 1, 4, 3, 6, 7, 9, 0}};
-
-static int all_digits(const char *s, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
-int intake_hhid_parse_plain(void *ctx, const char *s, size_t n, char code[12])
-{
-    int interim = 0;
-    size_t i;
-
-    (void)ctx;
-    code[0] = '\0';
-    if (n < 11 || !all_digits(s, 11))
-        return 1;
-    if (n == 12 || n > 13 || (n == 13 && s[11] != '-'))
-        return 1;
-    if (n == 13 && (s[12] < '0' || s[12] > '9'))
-        return 1;
-    if (n == 13) {
-        for (i = 0; i < 11; i++)
-            interim = damm[interim][s[i] - '0'];
-        if (interim != s[12] - '0')
-            return 2;
-    }
-    memcpy(code, s, 11);
-    code[11] = '\0';
-    return 0;
 }
 
 long long intake_days_from_civil(long long y, int m, int d)
@@ -391,11 +350,12 @@ void intake_rules_check(const struct intake_layout *lay,
             reject(out, INTAKE_R_MISSING_REQUIRED, lay->col[f] + 1);
             return;
         }
-    h = (rc->hhid_parse ? rc->hhid_parse : intake_hhid_parse_plain)(
-        rc->ctx, t[INTAKE_F_HHID], tn[INTAKE_F_HHID], out->hhid);
-    if (h != 0) {
+    h = ff_payload_parse(rc->payload, t[INTAKE_F_HHID], tn[INTAKE_F_HHID],
+                         out->hhid);
+    if (h != FF_HHID_OK) {
         out->hhid[0] = '\0';
-        reject(out, h == 2 ? INTAKE_R_BAD_CHECK : INTAKE_R_HHID_MALFORMED,
+        reject(out, h == FF_HHID_BAD_CHECK ? INTAKE_R_BAD_CHECK
+                                           : INTAKE_R_HHID_MALFORMED,
                lay->col[INTAKE_F_HHID] + 1);
         return;
     }

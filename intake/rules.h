@@ -48,24 +48,19 @@ const char *intake_outcome_name(int outcome);   /* "accepted"... */
 const char *intake_reason_name(int reason);     /* "" for NONE */
 const char *intake_category_name(int cat);      /* "attitude"... */
 
+struct ff_payload_cfg;
+
 /*
  * Which household codes exist: known(ctx, code) returns 1 when the 11-digit
- * code is in the register snapshot.  hhid_parse turns a household field
- * (trimmed) into a code: 0 ok, 1 malformed, 2 bad check (the values of
- * enum ff_hhid_parse); NULL uses intake_hhid_parse_plain.
+ * code is in the register snapshot.  The household field is parsed by
+ * core/hhid.c's ff_payload_parse with payload (NULL: no key; a bare code or
+ * CODE-C with the Damm check digit).
  */
 struct intake_rules_ctx {
     int (*known)(void *ctx, const char *code);
-    int (*hhid_parse)(void *ctx, const char *s, size_t n, char code[12]);
+    const struct ff_payload_cfg *payload;
     void *ctx;
 };
-
-/*
- * The parse of a household field without a QR config: a bare 11-digit code
- * or CODE-C with C the Damm check digit.
- */
-int intake_hhid_parse_plain(void *ctx, const char *s, size_t n,
-                            char code[12]);
 
 /* A record after the rules; strings point into the CSV record. */
 struct intake_checked {

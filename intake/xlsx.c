@@ -15,6 +15,7 @@
 #include <xlsxwriter.h>
 
 #include "alloc.h"
+#include "csvw.h"
 
 struct intake_xlsx {
     lxw_workbook *wb;
@@ -89,7 +90,7 @@ void intake_xlsx_text(struct intake_xlsx *x, int row, int col,
         return;
     /* A string cell is never evaluated, but Excel turns it into a formula
      * when someone edits the cell; the apostrophe prevents that too. */
-    if (strchr("=+-@\t\r", s[0])) {
+    if (ff_csvw_is_formula(s, strlen(s))) {
         size_t n = strlen(s);
 
         buf = ff_malloc(n + 2);

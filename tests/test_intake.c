@@ -3,7 +3,8 @@
  * neutralisation. */
 #include "check.h"
 
-#include "../intake/csvout.h"
+#include "csvw.h"
+#include "hhid.h"
 #include "../intake/dialect.h"
 #include "../intake/rules.h"
 #include "../intake/sha256.h"
@@ -116,21 +117,21 @@ int main(void)
     CHECK_INT(intake_parse_month("มกรา 2568", strlen("มกรา 2568"), m), -1);
 
     /* Household field: bare code, CODE-C (Damm), Excel damage. */
-    CHECK_INT(intake_hhid_parse_plain(NULL, "24010105963", 11, code), 0);
+    CHECK_INT(ff_payload_parse(NULL, "24010105963", 11, code), 0);
     CHECK_STR(code, "24010105963");
-    CHECK_INT(intake_hhid_parse_plain(NULL, "24010105963-5", 13, code), 0);
-    CHECK_INT(intake_hhid_parse_plain(NULL, "24010105963-6", 13, code), 2);
-    CHECK_INT(intake_hhid_parse_plain(NULL, "2.4010105963E+10", 16, code), 1);
-    CHECK_INT(intake_hhid_parse_plain(NULL, "2401010596", 10, code), 1);
-    CHECK_INT(intake_hhid_parse_plain(NULL, "240101059631", 12, code), 1);
+    CHECK_INT(ff_payload_parse(NULL, "24010105963-5", 13, code), 0);
+    CHECK_INT(ff_payload_parse(NULL, "24010105963-6", 13, code), 2);
+    CHECK_INT(ff_payload_parse(NULL, "2.4010105963E+10", 16, code), 1);
+    CHECK_INT(ff_payload_parse(NULL, "2401010596", 10, code), 1);
+    CHECK_INT(ff_payload_parse(NULL, "240101059631", 12, code), 1);
 
     /* Neutralisation. */
-    CHECK(intake_cell_is_formula("=1+2", 4));
-    CHECK(intake_cell_is_formula("+66812345678", 12));
-    CHECK(intake_cell_is_formula("@SUM(A1)", 8));
-    CHECK(intake_cell_is_formula("-1", 2));
-    CHECK(!intake_cell_is_formula("1=1", 3));
-    CHECK(!intake_cell_is_formula("", 0));
+    CHECK(ff_csvw_is_formula("=1+2", 4));
+    CHECK(ff_csvw_is_formula("+66812345678", 12));
+    CHECK(ff_csvw_is_formula("@SUM(A1)", 8));
+    CHECK(ff_csvw_is_formula("-1", 2));
+    CHECK(!ff_csvw_is_formula("1=1", 3));
+    CHECK(!ff_csvw_is_formula("", 0));
 
     /* The map: errors name file, line and column. */
     ff_err_clear(&e);
