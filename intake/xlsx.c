@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -130,6 +131,8 @@ int intake_xlsx_close(struct intake_xlsx *x, struct ff_err *e)
     else if (err != LXW_NO_ERROR)
         rc = ff_err_set(e, FF_ESYS, x->path, 0, 0,
                         "cannot write workbook: %s", lxw_strerror(err));
+    else if (chmod(x->tmp, 0600) != 0)
+        rc = ff_err_sys(e, x->path, "cannot set mode");
     else if (rename(x->tmp, x->path) != 0)
         rc = ff_err_sys(e, x->path, "cannot rename into place");
     if (rc)
