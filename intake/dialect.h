@@ -63,7 +63,8 @@ const char *intake_field_name(int f);
 int intake_dialects_load(struct intake_dialects *ds, const char *path,
                          struct ff_err *e);
 
-/* Parse mapping text from memory (tests); name is used in messages. */
+/* Parse mapping text from memory (tests), adding to ds, which must be
+ * zeroed or loaded; name is used in messages. */
 int intake_dialects_parse(struct intake_dialects *ds, const char *name,
                           const char *text, size_t n, struct ff_err *e);
 

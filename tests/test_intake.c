@@ -135,6 +135,7 @@ int main(void)
 
     /* The map: errors name file, line and column. */
     ff_err_clear(&e);
+    ds.n = 0, ds.d = NULL;
     CHECK_INT(intake_dialects_parse(&ds, "m", "  hhid = x\n", 11, &e),
               FF_EINPUT);
     CHECK_INT(e.row, 1);
