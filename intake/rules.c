@@ -209,7 +209,15 @@ int intake_parse_month(const char *s, size_t n, char out[8])
     }
     if ((ce = year_ce(y)) < 0 || m < 1 || m > 12)
         return -1;
-    snprintf(out, 8, "%04d-%02ld", ce, m);
+    /* By hand: ce is 1900..2200 and m 1..12, so exactly "YYYY-MM". */
+    out[0] = (char)('0' + ce / 1000);
+    out[1] = (char)('0' + ce / 100 % 10);
+    out[2] = (char)('0' + ce / 10 % 10);
+    out[3] = (char)('0' + ce % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = '\0';
     return 0;
 }
 
