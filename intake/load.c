@@ -53,6 +53,8 @@ struct run {
     struct winner *w;
     size_t wn, wcap;
     struct ff_buf raw;
+    char **fptr;                /* field pointers of the record stored */
+    size_t fcap;
     long load_id;
 };
 
@@ -191,64 +193,69 @@ static void row_hash(char *const *fields, const size_t *lens, size_t n,
     intake_sha256_final(&h, out);
 }
 
-static int on_record(void *ctx, const struct ff_csv_record *rec,
-                     struct ff_err *e)
+/*
+ * The writer's half of a record: duplicates, the ledger row, the winner.
+ * fields[0..nfields) are the record's fields; c came from the rules (its
+ * field pointers are rebuilt here from the layout); digest is the row hash
+ * when the dialect has no submission id and the record is valid.
+ */
+static int store_record(struct run *r, long record_no, long line,
+                        char *const *fields, const size_t *lens,
+                        size_t nfields, struct intake_checked *c,
+                        const unsigned char *digest, struct ff_err *e)
 {
-    struct run *r = ctx;
-    struct intake_checked c;
     struct intake_row row;
-    unsigned char digest[32];
     long long id = 0;
     size_t i;
     int rc, f;
 
-    if (rec->record == 1)
-        return intake_dialect_detect(r->o->dialects, rec->fields, rec->lens,
-                                     rec->nfields, r->file->path, &r->lay, e);
+    for (f = 0; f < INTAKE_NFIELDS; f++) {
+        long col = r->lay.col[f];
+
+        c->field[f] = nfields == r->lay.ncols && col >= 0 ? fields[col]
+                                                          : NULL;
+        c->field_len[f] = c->field[f] ? lens[col] : 0;
+    }
     r->file->records++;
     r->sum->records++;
-    intake_rules_check(&r->lay, &r->rc, rec->fields, rec->lens, rec->nfields,
-                       rec->bad_utf8_field, &c);
     memset(&row, 0, sizeof row);
     row.load_id = r->load_id;
     row.source_id = r->file->source_id;
-    row.record_no = rec->record;
-    row.line = rec->line;
-    row.outcome = c.outcome;
-    row.reason = c.reason;
-    row.col = c.col;
-    row.late = c.late;
-    row.month = c.month;
-    row.submitted = c.submitted;
-    row.has_submitted = c.has_submitted;
+    row.record_no = record_no;
+    row.line = line;
+    row.outcome = c->outcome;
+    row.reason = c->reason;
+    row.col = c->col;
+    row.late = c->late;
+    row.month = c->month;
+    row.submitted = c->submitted;
+    row.has_submitted = c->has_submitted;
     for (f = 0; f < INTAKE_NFIELDS; f++) {
-        row.field[f] = c.field[f];
-        row.field_len[f] = c.field_len[f];
+        row.field[f] = c->field[f];
+        row.field_len[f] = c->field_len[f];
     }
-    row.category = c.category;
-    row.status = c.status;
-    row.income = c.income;
-    row.has_income = c.has_income;
-    if (c.hhid[0]) {
-        row.hhid = c.hhid;
+    row.category = c->category;
+    row.status = c->status;
+    row.income = c->income;
+    row.has_income = c->has_income;
+    if (c->hhid[0]) {
+        row.hhid = c->hhid;
         row.hhid_len = 11;
-    } else if (r->lay.col[INTAKE_F_HHID] < (long)rec->nfields) {
+    } else if (r->lay.col[INTAKE_F_HHID] < (long)nfields) {
         /* Keep the field as given (trimmed) when it is text. */
-        const char *s = rec->fields[r->lay.col[INTAKE_F_HHID]];
-        size_t sn = rec->lens[r->lay.col[INTAKE_F_HHID]];
+        const char *t = fields[r->lay.col[INTAKE_F_HHID]];
+        size_t tn = lens[r->lay.col[INTAKE_F_HHID]];
 
-        if (ff_utf8_invalid_at(s, sn) == sn) {
-            row.hhid_len = ff_utf8_trim(&s, sn);
-            row.hhid = s;
+        if (ff_utf8_invalid_at(t, tn) == tn) {
+            row.hhid_len = ff_utf8_trim(&t, tn);
+            row.hhid = t;
         }
     }
-    if (c.outcome == INTAKE_ACCEPTED) {
-        const char *sid = c.field[INTAKE_F_ID];
-        size_t sidn = sid ? ff_utf8_trim(&sid, c.field_len[INTAKE_F_ID]) : 0;
+    if (c->outcome == INTAKE_ACCEPTED) {
+        const char *sid = c->field[INTAKE_F_ID];
+        size_t sidn = sid ? ff_utf8_trim(&sid, c->field_len[INTAKE_F_ID]) : 0;
         int seen = 0;
 
-        if (sid == NULL)
-            row_hash(rec->fields, rec->lens, rec->nfields, digest);
         if ((rc = intake_ledger_seen(r->L, sid, sidn, digest, &seen, e)))
             return rc;
         if (seen) {
@@ -263,9 +270,9 @@ static int on_record(void *ctx, const struct ff_csv_record *rec,
     }
     if (row.outcome == INTAKE_REJECTED || row.outcome == INTAKE_DUPLICATE) {
         ff_buf_reset(&r->raw);
-        for (i = 0; i < rec->nfields; i++)
+        for (i = 0; i < nfields; i++)
             if ((i && ff_buf_addc(&r->raw, '\x1f')) ||
-                ff_buf_add(&r->raw, rec->fields[i], rec->lens[i]))
+                ff_buf_add(&r->raw, fields[i], lens[i]))
                 return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
         row.raw = r->raw.data;
         row.raw_len = r->raw.len;
@@ -282,12 +289,221 @@ static int on_record(void *ctx, const struct ff_csv_record *rec,
         r->sum->by_reason[row.reason]++;
         break;
     default:
-        if (c.late == 1)
+        if (c->late == 1)
             r->sum->late++;
         r->sum->superseded++;   /* corrected when the winners are known */
-        return compete(r, c.hhid, c.month, id, c.submitted, e);
+        return compete(r, c->hhid, c->month, id, c->submitted, e);
     }
     return FF_OK;
+}
+
+/*
+ * The pipeline.  A parser thread reads the CSV and applies the rules (pure
+ * work: no SQLite); it packs each record into a batch and hands full
+ * batches to the writer (this thread), which does everything that touches
+ * the ledger, in record order.  NBATCH batches of about BATCH_BYTES bound
+ * the memory, whatever the file size.
+ *
+ * A packed record: struct packed, then nfields size_t lengths, then the
+ * fields, each NUL-terminated, padded to 8 bytes.
+ */
+#define NBATCH 6
+#define BATCH_BYTES (512 * 1024)
+
+struct packed {
+    long record, line;
+    size_t nfields;
+    size_t bytes;                   /* this record's packed size */
+    int has_digest;
+    unsigned char digest[32];
+    struct intake_checked c;        /* field pointers rebuilt by the writer */
+};
+
+struct batch {
+    struct ff_buf b;
+    size_t n;                       /* records */
+};
+
+struct pipe {
+    struct run *r;
+    struct ff_csv *csv;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct batch slot[NBATCH];
+    size_t head, tail, nfull;       /* ring: [head, head + nfull) are full */
+    int done, abort;
+    int parse_rc;
+    struct ff_err parse_e;
+};
+
+/* Hand the batch being filled to the writer; wait for a free one. */
+static int push(struct pipe *p)
+{
+    int stop;
+
+    pthread_mutex_lock(&p->mu);
+    p->nfull++;
+    p->tail = (p->tail + 1) % NBATCH;
+    pthread_cond_broadcast(&p->cv);
+    while (p->nfull == NBATCH && !p->abort)
+        pthread_cond_wait(&p->cv, &p->mu);
+    stop = p->abort;
+    pthread_mutex_unlock(&p->mu);
+    if (!stop) {
+        ff_buf_reset(&p->slot[p->tail].b);
+        p->slot[p->tail].n = 0;
+    }
+    return stop;
+}
+
+static int parse_record(void *ctx, const struct ff_csv_record *rec,
+                        struct ff_err *e)
+{
+    struct pipe *p = ctx;
+    struct run *r = p->r;
+    struct batch *b = &p->slot[p->tail];
+    struct packed k;
+    size_t i, at = b->b.len, need;
+    static const char zeros[8] = {0};
+
+    if (rec->record == 1)
+        return intake_dialect_detect(r->o->dialects, rec->fields, rec->lens,
+                                     rec->nfields, r->file->path, &r->lay, e);
+    memset(&k, 0, sizeof k);
+    k.record = rec->record;
+    k.line = rec->line;
+    k.nfields = rec->nfields;
+    intake_rules_check(&r->lay, &r->rc, rec->fields, rec->lens, rec->nfields,
+                       rec->bad_utf8_field, &k.c);
+    if (k.c.outcome == INTAKE_ACCEPTED && r->lay.col[INTAKE_F_ID] < 0) {
+        row_hash(rec->fields, rec->lens, rec->nfields, k.digest);
+        k.has_digest = 1;
+    }
+    need = sizeof k + rec->nfields * sizeof(size_t);
+    for (i = 0; i < rec->nfields; i++)
+        need += rec->lens[i] + 1;
+    need = (need + 7) & ~(size_t)7;
+    k.bytes = need;
+    if (ff_buf_grow(&b->b, need))
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    ff_buf_add(&b->b, &k, sizeof k);
+    ff_buf_add(&b->b, rec->lens, rec->nfields * sizeof(size_t));
+    for (i = 0; i < rec->nfields; i++)
+        ff_buf_add(&b->b, rec->fields[i], rec->lens[i] + 1);
+    ff_buf_add(&b->b, zeros, at + need - b->b.len);
+    b->n++;
+    if (b->b.len >= BATCH_BYTES && push(p))
+        return FF_EINTERNAL;    /* the writer failed; its error is reported */
+    return FF_OK;
+}
+
+static void *parse_main(void *arg)
+{
+    struct pipe *p = arg;
+    int rc = ff_csv_read(p->csv, parse_record, p, &p->parse_e);
+
+    pthread_mutex_lock(&p->mu);
+    if (rc == FF_OK && p->slot[p->tail].n) {
+        p->nfull++;
+        p->tail = (p->tail + 1) % NBATCH;
+    }
+    p->parse_rc = rc;
+    p->done = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Store every record of a full batch. */
+static int write_batch(struct run *r, struct batch *b, struct ff_err *e)
+{
+    const char *at = b->b.data;
+    size_t i, j;
+    int rc;
+
+    for (i = 0; i < b->n; i++) {
+        struct packed k;
+        const size_t *lens;
+        const char *f;
+
+        memcpy(&k, at, sizeof k);
+        lens = (const size_t *)(const void *)(at + sizeof k);
+        f = at + sizeof k + k.nfields * sizeof(size_t);
+        if (k.nfields > r->fcap) {
+            char **v = ff_realloc(r->fptr, k.nfields * sizeof *v);
+
+            if (v == NULL)
+                return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            r->fptr = v;
+            r->fcap = k.nfields;
+        }
+        for (j = 0; j < k.nfields; j++) {
+            r->fptr[j] = (char *)f;
+            f += lens[j] + 1;
+        }
+        rc = store_record(r, k.record, k.line, r->fptr, lens, k.nfields,
+                          &k.c, k.has_digest ? k.digest : NULL, e);
+        if (rc)
+            return rc;
+        at += k.bytes;
+    }
+    return FF_OK;
+}
+
+/* Run the parser thread over csv and write what it hands over. */
+static int pipeline(struct run *r, struct ff_csv *csv, struct ff_err *e)
+{
+    struct pipe p;
+    pthread_t th;
+    int rc = FF_OK, i;
+
+    memset(&p, 0, sizeof p);
+    p.r = r;
+    p.csv = csv;
+    ff_err_clear(&p.parse_e);
+    for (i = 0; i < NBATCH; i++)
+        ff_buf_init(&p.slot[i].b);
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    if (pthread_create(&th, NULL, parse_main, &p) != 0) {
+        rc = ff_err_set(e, FF_ESYS, r->file->path, 0, 0,
+                        "cannot start the parser thread");
+        goto out;
+    }
+    for (;;) {
+        struct batch *b;
+
+        pthread_mutex_lock(&p.mu);
+        while (p.nfull == 0 && !p.done)
+            pthread_cond_wait(&p.cv, &p.mu);
+        if (p.nfull == 0) {
+            pthread_mutex_unlock(&p.mu);
+            break;
+        }
+        b = &p.slot[p.head];
+        pthread_mutex_unlock(&p.mu);
+        rc = write_batch(r, b, e);
+        pthread_mutex_lock(&p.mu);
+        p.nfull--;
+        p.head = (p.head + 1) % NBATCH;
+        if (rc)
+            p.abort = 1;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+        if (rc)
+            break;
+    }
+    pthread_join(th, NULL);
+    if (rc == FF_OK && p.parse_rc != FF_OK) {
+        *e = p.parse_e;
+        rc = p.parse_rc;
+    }
+out:
+    for (i = 0; i < NBATCH; i++)
+        ff_buf_release(&p.slot[i].b);
+    pthread_cond_destroy(&p.cv);
+    pthread_mutex_destroy(&p.mu);
+    return rc;
 }
 
 static const char *basename_of(const char *path)
@@ -350,7 +566,7 @@ static int load_file(struct run *r, struct intake_load_file *file,
     if (rc)
         goto out;
     memset(&r->lay, 0, sizeof r->lay);
-    rc = ff_csv_read(csv, on_record, r, e);
+    rc = pipeline(r, csv, e);
     if (rc)
         goto out;
     if (r->lay.dialect == NULL) {
@@ -485,6 +701,7 @@ out:
 out_free:
     ff_free(r.codes.v);
     ff_free(r.w);
+    ff_free(r.fptr);
     ff_buf_release(&r.raw);
     return rc;
 }
