@@ -394,13 +394,16 @@ out:
 
 struct export_ctx {
     struct intake_csvout o;
+    long rows;
 };
 
 static int export_row(void *ctx, const struct intake_export_row *r)
 {
-    struct intake_csvout *o = ctx;
+    struct export_ctx *x = ctx;
+    struct intake_csvout *o = &x->o;
     char when[32];
 
+    x->rows++;
     intake_format_bangkok(r->submitted, when);
     intake_csvout_str(o, r->hhid);
     intake_csvout_str(o, r->month);
@@ -429,18 +432,20 @@ static int export_row(void *ctx, const struct intake_export_row *r)
 int intake_export_run(struct intake_ledger *L, const char *month,
                       const char *path, long *rows, struct ff_err *e)
 {
-    struct intake_csvout o;
+    struct export_ctx x;
     int rc;
 
-    (void)rows;
-    if ((rc = intake_csvout_open(&o, path, 1, e)))
+    x.rows = 0;
+    if ((rc = intake_csvout_open(&x.o, path, 1, e)))
         return rc;
     fputs("hhid,month,submitted_bangkok,late,activity,category,result,"
           "income_after,status_after,reporter,submitted_as_given,"
-          "submission_id,source_file,record,line,load\r\n", o.f.fp);
-    if ((rc = intake_ledger_each_accepted(L, month, export_row, &o, e))) {
-        intake_csvout_abort(&o);
+          "submission_id,source_file,record,line,load\r\n", x.o.f.fp);
+    if ((rc = intake_ledger_each_accepted(L, month, export_row, &x, e))) {
+        intake_csvout_abort(&x.o);
         return rc;
     }
-    return intake_csvout_close(&o, e);
+    if (rows)
+        *rows = x.rows;
+    return intake_csvout_close(&x.o, e);
 }
