@@ -103,9 +103,9 @@ static void compress_shani(uint32_t h[8], const unsigned char *p, size_t n)
         cdgh = st1;
         for (g = 0; g < 16; g++) {
             if (g < 4) {
-                m[g] = _mm_shuffle_epi8(
-                    _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * g)),
-                    bswap);
+                const void *w = p + 16 * g;
+
+                m[g] = _mm_shuffle_epi8(_mm_loadu_si128(w), bswap);
             } else {
                 __m128i x = _mm_sha256msg1_epu32(m[g & 3], m[(g + 1) & 3]);
 

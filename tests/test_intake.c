@@ -67,8 +67,8 @@ int main(void)
                              "a33ce45964ff2167f6ecedd419db06c1");
     intake_sha256_init(&h);
     for (i = 0; i < 1000000 / 50; i++)
-        intake_sha256_update(&h, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-                             50);
+        intake_sha256_update(&h, "aaaaaaaaaaaaaaaaaaaaaaaaa"
+                                 "aaaaaaaaaaaaaaaaaaaaaaaaa", 50);
     intake_sha256_hex(&h, hex);
     CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67"
                    "f1809a48a497200e046d39ccc7112cd0");
