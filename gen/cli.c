@@ -327,7 +327,7 @@ static int run_selected(struct gen_cli *c, struct ff_err *e)
         o.progress_ctx = households_word;
         rc = gen_folders_run(&o, v, n, e);
         if (rc == FF_OK)
-            printf("wrote %zu household PDFs under %s/<district>/\n", n,
+            printf("wrote %zu PDFs, one per household, under %s/<district>/\n", n,
                    c->out);
     }
 out:
