@@ -687,65 +687,6 @@ static void test_align(struct ff_pdf *p, const char *dir)
     CHECK_INT(ff_text_line(p, &st, 0, 0, "a\xff", 2, &e), FF_EINPUT);
 }
 
-/* Out of memory anywhere in shaping and wrapping is an error, not a crash. */
-static void test_oom(const char *dir)
-{
-    struct ff_text_style st = {FF_FONT_REGULAR, SIZE, 0, FF_ALIGN_JUSTIFY, 0};
-    long total, k, step;
-    struct ff_pdf *p;
-    struct ff_err e;
-    char *data;
-    size_t len;
-    int failures = 0;
-
-    (void)dir;
-    /* Count the allocations of one full run first. */
-    total = ff_alloc_count();
-    ff_err_clear(&e);
-    p = ff_pdf_new(NULL, &e);
-    CHECK(p != NULL);
-    ff_pdf_begin(p, &e);
-    ff_pdf_add_page(p, FF_A4_W, FF_A4_H, &e);
-    ff_text_box(p, &st, 40, 40, 300, 0, para, strlen(para), NULL, &e);
-    ff_pdf_save_mem(p, &data, &len, &e);
-    ff_free(data);
-    ff_pdf_free(p);
-    total = ff_alloc_count() - total;
-    CHECK(total > 10);
-    step = total > 400 ? total / 400 : 1;
-    for (k = 1; k <= total + 1; k += (k < 200 ? 1 : step)) {
-        int rc = FF_OK;
-
-        ff_err_clear(&e);
-        ff_alloc_fail_after(k);
-        p = ff_pdf_new(NULL, &e);
-        if (p == NULL) {
-            CHECK(e.code == FF_ESYS || e.code == FF_EINTERNAL ||
-                  e.code == FF_EINPUT);
-            ff_alloc_fail_after(0);
-            failures++;
-            continue;
-        }
-        if (rc == FF_OK)
-            rc = ff_pdf_begin(p, &e);
-        if (rc == FF_OK)
-            rc = ff_pdf_add_page(p, FF_A4_W, FF_A4_H, &e);
-        if (rc == FF_OK && ff_text_box(p, &st, 40, 40, 300, 0, para,
-                                       strlen(para), NULL, &e) < 0)
-            rc = e.code;
-        if (rc == FF_OK)
-            rc = ff_pdf_save_mem(p, &data, &len, &e);
-        if (rc == FF_OK)
-            ff_free(data);
-        else
-            failures++;
-        CHECK(rc == FF_OK || e.code != FF_OK);
-        ff_alloc_fail_after(0);
-        ff_pdf_free(p);
-    }
-    CHECK(failures > 0);
-}
-
 int main(void)
 {
     struct ff_pdf *p;
@@ -766,7 +707,6 @@ int main(void)
     test_breaks(p, dir);
     test_align(p, dir);
     ff_pdf_free(p);
-    test_oom(dir);
     for (i = 0; i < nstrs; i++)
         ff_free(strs[i]);
     pt_rmdir(dir);
