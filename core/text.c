@@ -127,16 +127,19 @@ static int is_pua(uint32_t c)
     return c >= 0xE000 && c <= 0xF8FF;
 }
 
-static int hbface_init(struct hbface *f, const char *path, struct ff_err *e)
+static int hbface_init(struct hbface *f, struct ff_pdf *p, int face,
+                       struct ff_err *e)
 {
+    const char *path = ff_pdf_font_path(p, face), *data;
     hb_set_t *set;
     hb_codepoint_t u = HB_SET_VALUE_INVALID, gid;
+    size_t len;
     unsigned i;
 
-    f->blob = hb_blob_create_from_file_or_fail(path);
-    if (f->blob == NULL)
-        return ff_err_set(e, FF_ESYS, path, 0, 0, "cannot read font '%s'",
-                          path);
+    data = ff_pdf_font_data(p, face, &len);
+    /* The bytes outlive the blob: both belong to p. */
+    f->blob = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_READONLY,
+                             NULL, NULL);
     f->face = hb_face_create(f->blob, 0);
     f->font = hb_font_create(f->face);
     f->upem = hb_face_get_upem(f->face);
@@ -189,7 +192,7 @@ static struct tctx *ctx_of(struct ff_pdf *p, struct ff_err *e)
     }
     ff_buf_init(&t->out);
     for (i = 0; i < NFACES; i++)
-        if (hbface_init(&t->f[i], ff_pdf_font_path(p, i), e) != FF_OK)
+        if (hbface_init(&t->f[i], p, i, e) != FF_OK)
             goto fail;
     t->buf = hb_buffer_create();
     if (!hb_buffer_allocation_successful(t->buf)) {

@@ -19,7 +19,7 @@
 #include "buf.h"
 
 /* Read a whole file into b (appending); 0 or -1. */
-static int pt_read_file(const char *path, struct ff_buf *b)
+static inline int pt_read_file(const char *path, struct ff_buf *b)
 {
     FILE *f = fopen(path, "rb");
     char chunk[65536];
@@ -40,7 +40,8 @@ static int pt_read_file(const char *path, struct ff_buf *b)
  * Run cmd; its stdout goes to out, its stderr to err (either may be NULL to
  * discard).  Returns the exit status, or -1 when it could not run.
  */
-static int pt_run(const char *cmd, struct ff_buf *out, struct ff_buf *err)
+static inline int pt_run(const char *cmd, struct ff_buf *out,
+                         struct ff_buf *err)
 {
     char errpath[] = "/tmp/ffkit-pt-XXXXXX", full[4096];
     char chunk[65536];
@@ -69,13 +70,13 @@ static int pt_run(const char *cmd, struct ff_buf *out, struct ff_buf *err)
 }
 
 /* A private temporary directory for one test program; path into dir. */
-static int pt_tmpdir(char *dir, size_t size)
+static inline int pt_tmpdir(char *dir, size_t size)
 {
     snprintf(dir, size, "/tmp/ffkit-test-XXXXXX");
     return mkdtemp(dir) ? 0 : -1;
 }
 
-static void pt_rmdir(const char *dir)
+static inline void pt_rmdir(const char *dir)
 {
     char cmd[512];
 
@@ -88,7 +89,8 @@ static void pt_rmdir(const char *dir)
  * Split b into lines (in place: '\n' and '\f' become NUL).  Stores up to max
  * pointers; returns the count.  With trim, leading and trailing spaces go.
  */
-static size_t pt_lines(struct ff_buf *b, char **lines, size_t max, int trim)
+static inline size_t pt_lines(struct ff_buf *b, char **lines, size_t max,
+                              int trim)
 {
     size_t i, k = 0;
     char *start = b->data;
