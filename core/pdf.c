@@ -53,6 +53,8 @@
 
 struct face {
     char path[512];
+    char *data;             /* the font file, for HarfBuzz */
+    size_t len;
     const char *name;       /* libharu's font name, owned by the doc */
     char *tounicode;        /* our ToUnicode CMap text */
     size_t tounicode_len;
@@ -250,12 +252,47 @@ static void face_path(char *out, size_t size, const char *dir,
         snprintf(out, size, "%s/%s", dir, file);
 }
 
+static int read_font(struct face *f, struct ff_err *e)
+{
+    struct stat sb;
+    size_t got = 0;
+    ssize_t r;
+    int fd, rc = FF_OK;
+
+    fd = open(f->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ff_err_sys(e, f->path, "cannot open font '%s'", f->path);
+    if (fstat(fd, &sb) != 0) {
+        rc = ff_err_sys(e, f->path, "cannot read font '%s'", f->path);
+        goto out;
+    }
+    f->len = (size_t)sb.st_size;
+    f->data = ff_malloc(f->len ? f->len : 1);
+    if (f->data == NULL) {
+        rc = ff_err_set(e, FF_ESYS, f->path, 0, 0, "out of memory");
+        goto out;
+    }
+    while (got < f->len) {
+        r = read(fd, f->data + got, f->len - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            rc = ff_err_sys(e, f->path, "cannot read font '%s'", f->path);
+            goto out;
+        }
+        got += (size_t)r;
+    }
+out:
+    close(fd);
+    return rc;
+}
+
 struct ff_pdf *ff_pdf_new(const struct ff_pdf_opts *o, struct ff_err *e)
 {
     static const struct ff_pdf_opts none;
     const char *dir, *file;
     struct ff_pdf *p;
-    int i, fd;
+    int i;
 
     if (o == NULL)
         o = &none;
@@ -275,14 +312,10 @@ struct ff_pdf *ff_pdf_new(const struct ff_pdf_opts *o, struct ff_err *e)
         if (file == NULL)
             file = i == 0 ? "Laksaman.ttf" : "Laksaman-Bold.ttf";
         face_path(p->face[i].path, sizeof p->face[i].path, dir, file);
-        /* Check here: libharu's message would not say which file or why. */
-        fd = open(p->face[i].path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            ff_err_sys(e, p->face[i].path, "cannot open font '%s'",
-                       p->face[i].path);
+        /* Read here: libharu's message would not say which file or why.
+         * text.c shapes from these bytes, so the file is read only once. */
+        if (read_font(&p->face[i], e) != FF_OK)
             goto fail;
-        }
-        close(fd);
     }
     p->doc = HPDF_NewEx(on_error, hpdf_alloc, hpdf_free, 0, p);
     if (p->doc == NULL) {
@@ -336,6 +369,7 @@ void ff_pdf_free(struct ff_pdf *p)
     }
     for (i = 0; i < NFACES; i++) {
         ff_free(p->face[i].tounicode);
+        ff_free(p->face[i].data);
         ff_free(p->face[i].used);
     }
     ff_free(p->pages);
@@ -347,6 +381,12 @@ void ff_pdf_free(struct ff_pdf *p)
 const char *ff_pdf_font_path(const struct ff_pdf *p, int face)
 {
     return p->face[face ? 1 : 0].path;
+}
+
+const char *ff_pdf_font_data(const struct ff_pdf *p, int face, size_t *len)
+{
+    *len = p->face[face ? 1 : 0].len;
+    return p->face[face ? 1 : 0].data;
 }
 
 void *ff_pdf_text_ctx(const struct ff_pdf *p)

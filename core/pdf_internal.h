@@ -24,6 +24,12 @@
 const char *ff_pdf_font_path(const struct ff_pdf *p, int face);
 
 /*
+ * The bytes of that font file, read once by ff_pdf_new and owned by p, so
+ * that HarfBuzz shapes with exactly the font libharu embeds.
+ */
+const char *ff_pdf_font_data(const struct ff_pdf *p, int face, size_t *len);
+
+/*
  * The text context (HarfBuzz font, buffer, libthai breaker) lives with the
  * ff_pdf so that each worker thread has its own; text.c creates it lazily
  * and pdf.c frees it with free_fn in ff_pdf_free.

@@ -39,6 +39,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -80,8 +81,9 @@ struct tctx {
     int *pos;
     size_t capw;
     struct ff_buf out;  /* content operators of the line being drawn */
-    uint32_t *cps;      /* scratch for comparing glyph text with source */
-    size_t capcps;
+    struct chunk *cache;    /* see shape_chunk */
+    size_t ncache;
+    int no_cache;           /* $FFKIT_SHAPE_CACHE=0, for benchmarks */
 };
 
 /* A line chosen by the wrapper: bytes [b0, b1) of s, glyphs [g0, g1). */
@@ -90,6 +92,8 @@ struct line {
     long width;         /* font units */
     int last;           /* last line of its paragraph: no justification */
 };
+
+static void cache_clear(struct tctx *t);
 
 static void hbface_release(struct hbface *f)
 {
@@ -117,7 +121,8 @@ static void tctx_free(void *v)
     ff_free(t->off);
     ff_free(t->brk_ok);
     ff_free(t->pos);
-    ff_free(t->cps);
+    cache_clear(t);
+    ff_free(t->cache);
     ff_buf_release(&t->out);
     ff_free(t);
 }
@@ -127,16 +132,19 @@ static int is_pua(uint32_t c)
     return c >= 0xE000 && c <= 0xF8FF;
 }
 
-static int hbface_init(struct hbface *f, const char *path, struct ff_err *e)
+static int hbface_init(struct hbface *f, struct ff_pdf *p, int face,
+                       struct ff_err *e)
 {
+    const char *path = ff_pdf_font_path(p, face), *data;
     hb_set_t *set;
     hb_codepoint_t u = HB_SET_VALUE_INVALID, gid;
+    size_t len;
     unsigned i;
 
-    f->blob = hb_blob_create_from_file_or_fail(path);
-    if (f->blob == NULL)
-        return ff_err_set(e, FF_ESYS, path, 0, 0, "cannot read font '%s'",
-                          path);
+    data = ff_pdf_font_data(p, face, &len);
+    /* The bytes outlive the blob: both belong to p. */
+    f->blob = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_READONLY,
+                             NULL, NULL);
     f->face = hb_face_create(f->blob, 0);
     f->font = hb_font_create(f->face);
     f->upem = hb_face_get_upem(f->face);
@@ -189,7 +197,7 @@ static struct tctx *ctx_of(struct ff_pdf *p, struct ff_err *e)
     }
     ff_buf_init(&t->out);
     for (i = 0; i < NFACES; i++)
-        if (hbface_init(&t->f[i], ff_pdf_font_path(p, i), e) != FF_OK)
+        if (hbface_init(&t->f[i], p, i, e) != FF_OK)
             goto fail;
     t->buf = hb_buffer_create();
     if (!hb_buffer_allocation_successful(t->buf)) {
@@ -197,6 +205,11 @@ static struct tctx *ctx_of(struct ff_pdf *p, struct ff_err *e)
         goto fail;
     }
     t->th = hb_language_from_string("th", -1);
+    {
+        const char *v = getenv("FFKIT_SHAPE_CACHE");
+
+        t->no_cache = v != NULL && strcmp(v, "0") == 0;
+    }
     ff_pdf_set_text_ctx(p, t, tctx_free);
     return t;
 fail:
@@ -242,12 +255,14 @@ static void add_plain(struct hbface *f, struct tctx *t, uint32_t cluster,
 }
 
 /*
- * Shape s[0..n) into t->g.  Every cluster's glyphs get content codes; a
- * cluster with an unreachable glyph falls back to its nominal glyphs.
+ * Shape s[0..n) with HarfBuzz and append the glyphs to t->g, clusters
+ * counted from base.  Every cluster's glyphs get content codes; a cluster
+ * with an unreachable glyph falls back to its nominal glyphs.
  */
-static int shape(struct tctx *t, int face, const char *s, size_t n,
-                 struct ff_err *e)
+static int shape_run(struct tctx *t, int face, const char *s, size_t n,
+                     size_t base, struct ff_err *e)
 {
+    size_t ng0 = t->ng;
     struct hbface *f = &t->f[face ? 1 : 0];
     hb_glyph_info_t *info;
     hb_glyph_position_t *pos;
@@ -266,9 +281,8 @@ static int shape(struct tctx *t, int face, const char *s, size_t n,
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory in HarfBuzz");
     info = hb_buffer_get_glyph_infos(t->buf, &len);
     pos = hb_buffer_get_glyph_positions(t->buf, &len);
-    t->ng = 0;
     /* Fallback clusters may have more glyphs than HarfBuzz gave. */
-    if (grow_glyphs(t, (size_t)len + n, e))
+    if (grow_glyphs(t, t->ng + (size_t)len + n, e))
         return FF_ESYS;
     for (i = 0; i < len; i = j) {
         uint32_t cl = info[i].cluster, end;
@@ -321,6 +335,144 @@ static int shape(struct tctx *t, int face, const char *s, size_t n,
             add_plain(f, t, cl, cp);
             b += (uint32_t)used;
         }
+    }
+    for (i = (unsigned)ng0; i < t->ng; i++)
+        t->g[i].cluster += (uint32_t)base;
+    return FF_OK;
+}
+
+/*
+ * The shaping cache.  Documents repeat the same words endlessly (labels,
+ * village and district names, titles, amounts), and HarfBuzz is most of the
+ * cost of a page, so each whitespace-delimited chunk is shaped once per
+ * worker and its glyphs (and, when wrapping needs them, its libthai break
+ * opportunities) are kept.  Shaping chunk by chunk gives the same glyphs as
+ * shaping the line: Thai and Latin lookups in these fonts never reach
+ * across a space (test_text compares every string with HarfBuzz's output
+ * for the whole string).  Open addressing; when half full the cache is
+ * simply emptied, which bounds memory without bookkeeping.
+ */
+#define CACHE_SLOTS 4096        /* a power of two */
+#define CACHE_MAX_BYTES 512     /* longer chunks are shaped every time */
+
+struct chunk {
+    char *key;          /* NULL: empty slot */
+    uint32_t len;
+    int face;
+    struct glyph *g;    /* clusters counted from the chunk start */
+    uint32_t ng;
+    unsigned char *brk; /* len + 1 break flags, NULL until wrapping */
+};
+
+static void cache_clear(struct tctx *t)
+{
+    size_t i;
+
+    for (i = 0; t->cache && i < CACHE_SLOTS; i++) {
+        struct chunk *c = &t->cache[i];
+
+        ff_free(c->key);
+        ff_free(c->g);
+        ff_free(c->brk);
+        memset(c, 0, sizeof *c);
+    }
+    t->ncache = 0;
+}
+
+/* The slot of (face, s[0..n)): a filled one, an empty one, or NULL. */
+static struct chunk *cache_slot(struct tctx *t, int face, const char *s,
+                                size_t n)
+{
+    uint64_t h = 14695981039346656037u ^ (uint64_t)face;
+    size_t i, idx;
+
+    if (n > CACHE_MAX_BYTES || t->no_cache)
+        return NULL;
+    if (t->cache == NULL) {
+        t->cache = ff_calloc(CACHE_SLOTS, sizeof *t->cache);
+        if (t->cache == NULL)
+            return NULL;        /* no cache is slower, not wrong */
+    }
+    if (t->ncache >= CACHE_SLOTS / 2)
+        cache_clear(t);
+    for (i = 0; i < n; i++)     /* FNV-1a */
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    for (idx = (size_t)h & (CACHE_SLOTS - 1);; idx = (idx + 1) &
+                                                      (CACHE_SLOTS - 1)) {
+        struct chunk *c = &t->cache[idx];
+
+        if (c->key == NULL || (c->len == n && c->face == face &&
+                               memcmp(c->key, s, n) == 0))
+            return c;
+    }
+}
+
+/* Append the glyphs of the chunk s[0..n) at byte base, through the cache. */
+static int shape_chunk(struct tctx *t, int face, const char *s, size_t n,
+                       size_t base, struct ff_err *e)
+{
+    struct chunk *c = cache_slot(t, face, s, n);
+    size_t i, ng0 = t->ng;
+    int rc;
+
+    if (c == NULL)
+        return shape_run(t, face, s, n, base, e);
+    if (c->key == NULL) {
+        if ((rc = shape_run(t, face, s, n, 0, e)) != FF_OK)
+            return rc;
+        c->g = ff_malloc((t->ng - ng0) * sizeof *c->g);
+        c->key = ff_strndup(s, n);
+        if (c->g && c->key) {
+            memcpy(c->g, t->g + ng0, (t->ng - ng0) * sizeof *c->g);
+            c->ng = (uint32_t)(t->ng - ng0);
+            c->len = (uint32_t)n;
+            c->face = face;
+            t->ncache++;
+        } else {
+            ff_free(c->g);
+            ff_free(c->key);
+            memset(c, 0, sizeof *c);
+        }
+    } else {
+        if ((rc = grow_glyphs(t, t->ng + c->ng, e)) != FF_OK)
+            return rc;
+        memcpy(t->g + t->ng, c->g, c->ng * sizeof *c->g);
+        t->ng += c->ng;
+    }
+    for (i = ng0; i < t->ng; i++)
+        t->g[i].cluster += (uint32_t)base;
+    return FF_OK;
+}
+
+static int is_space_byte(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Length of the chunk at s[0..n): a run of spaces or of anything else. */
+static size_t chunk_len(const char *s, size_t n)
+{
+    size_t j = 1;
+    int sp = is_space_byte(s[0]);
+
+    while (j < n && is_space_byte(s[j]) == sp)
+        j++;
+    return j;
+}
+
+/* Shape s[0..n) into t->g, chunk by chunk. */
+static int shape(struct tctx *t, int face, const char *s, size_t n,
+                 struct ff_err *e)
+{
+    size_t i = 0, j;
+    int rc;
+
+    t->ng = 0;
+    while (i < n) {
+        j = i + chunk_len(s + i, n - i);
+        if ((rc = shape_chunk(t, face, s + i, j - i, i, e)) != FF_OK)
+            return rc;
+        i = j;
     }
     return FF_OK;
 }
@@ -715,22 +867,21 @@ static int grow_words(struct tctx *t, size_t ncp, struct ff_err *e)
 }
 
 /*
- * Break opportunities of the paragraph s[0..n): t->brk_ok[i] says a line may
- * start at code point i.  libthai's dictionary finds the Thai word
+ * Break opportunities inside one chunk s[0..n) (no spaces): flags[k] says a
+ * line may start at byte k.  libthai's dictionary finds the Thai word
  * boundaries; the rules around it keep what it gets wrong for print
  * together: no line starts with ๆ, ฯ or closing punctuation, ฯลฯ stays
- * whole, runs of non-Thai characters (38,000, e-mail, URLs) are not split,
- * and a line may always start after spaces (which hang at the line end).
+ * whole, and runs of non-Thai characters (38,000, e-mail addresses, URLs)
+ * are not split.  libthai treats spaces as word ends, so a chunk's breaks do
+ * not depend on its neighbours and can be cached with its glyphs.
  */
-static int find_breaks(struct tctx *t, const char *s, size_t n, size_t *ncp,
-                       struct ff_err *e)
+static int chunk_breaks(struct tctx *t, const char *s, size_t n,
+                        unsigned char *flags, struct ff_err *e)
 {
     size_t i = 0, k = 0, used;
     uint32_t cp;
     int nb, j;
 
-    if (grow_words(t, n, e))
-        return FF_ESYS;
     while (i < n) {
         used = ff_utf8_decode(s + i, n - i, &cp);
         if (used == 0)
@@ -741,8 +892,7 @@ static int find_breaks(struct tctx *t, const char *s, size_t n, size_t *ncp,
     }
     t->wc[k] = 0;
     t->off[k] = (uint32_t)n;
-    *ncp = k;
-    memset(t->brk_ok, 0, k + 1);
+    memset(flags, 0, n + 1);
     if (t->brk == NULL) {
         t->brk = th_brk_new(NULL);
         if (t->brk == NULL)
@@ -750,23 +900,64 @@ static int find_breaks(struct tctx *t, const char *s, size_t n, size_t *ncp,
                               "cannot load the libthai dictionary");
     }
     nb = k ? th_brk_wc_find_breaks(t->brk, t->wc, t->pos, k) : 0;
-    for (j = 0; j < nb; j++)
-        if (t->pos[j] > 0 && (size_t)t->pos[j] < k)
-            t->brk_ok[t->pos[j]] = 1;
-    for (i = 1; i < k; i++) {
-        uint32_t a = (uint32_t)t->wc[i - 1], b = (uint32_t)t->wc[i];
+    for (j = 0; j < nb; j++) {
+        size_t at = (size_t)t->pos[j];
 
-        if (is_space_cp(a) && !is_space_cp(b))
-            t->brk_ok[i] = 1;
-        else if (no_break_before(b) || no_break_after(a))
-            t->brk_ok[i] = 0;
-        else if (!is_thai(a) && !is_thai(b))
-            t->brk_ok[i] = 0;
-        if (i + 2 < k + 0 + 1 && a == 0x0E2F && b == 0x0E25 &&
-            i + 1 < k && t->wc[i + 1] == 0x0E2F) {
-            t->brk_ok[i] = 0;       /* ฯ|ลฯ */
-            t->brk_ok[i + 1] = 0;   /* ฯล|ฯ */
+        if (at == 0 || at >= k)
+            continue;
+        if (no_break_before((uint32_t)t->wc[at]) ||
+            no_break_after((uint32_t)t->wc[at - 1]) ||
+            (!is_thai((uint32_t)t->wc[at - 1]) &&
+             !is_thai((uint32_t)t->wc[at])))
+            continue;
+        /* ฯ|ลฯ and ฯล|ฯ */
+        if ((t->wc[at - 1] == 0x0E2F && t->wc[at] == 0x0E25 && at + 1 < k &&
+             t->wc[at + 1] == 0x0E2F) ||
+            (at >= 2 && t->wc[at - 2] == 0x0E2F && t->wc[at - 1] == 0x0E25 &&
+             t->wc[at] == 0x0E2F))
+            continue;
+        flags[t->off[at]] = 1;
+    }
+    return FF_OK;
+}
+
+/*
+ * Break opportunities of the paragraph s[0..n) into t->brk_ok, by byte: a
+ * line may start after a run of spaces (which then hang at the line end),
+ * and inside a chunk where chunk_breaks allows.
+ */
+static int find_breaks(struct tctx *t, int face, const char *s, size_t n,
+                       struct ff_err *e)
+{
+    size_t i = 0, j;
+    int rc;
+
+    if (grow_words(t, n, e))
+        return FF_ESYS;
+    memset(t->brk_ok, 0, n + 1);
+    while (i < n) {
+        struct chunk *c;
+
+        j = i + chunk_len(s + i, n - i);
+        if (is_space_byte(s[i])) {
+            i = j;
+            continue;
         }
+        if (i > 0)
+            t->brk_ok[i] = 1;
+        c = cache_slot(t, face, s + i, j - i);
+        if (c && c->key && c->brk) {
+            memcpy(t->brk_ok + i + 1, c->brk + 1, j - i - 1);
+        } else {
+            unsigned char first = t->brk_ok[i];
+
+            if ((rc = chunk_breaks(t, s + i, j - i, t->brk_ok + i, e)))
+                return rc;
+            if (c && c->key && (c->brk = ff_malloc(j - i + 1)) != NULL)
+                memcpy(c->brk, t->brk_ok + i, j - i + 1);
+            t->brk_ok[i] = first;
+        }
+        i = j;
     }
     return FF_OK;
 }
@@ -804,7 +995,7 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
                      line_fn fn, void *arg, struct ff_err *e)
 {
     const char *ps = s + a;
-    size_t n = b - a, ncp = 0, ci, gi = 0, g_line, seg_g0;
+    size_t n = b - a, cur, gi = 0, g_line, seg_g0;
     long line_w = 0;
     struct line ln;
     int rc;
@@ -816,21 +1007,21 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
         ln.last = 1;
         return fn(p, t, arg, ps, a, &ln, e);
     }
-    if ((rc = find_breaks(t, ps, n, &ncp, e)) != FF_OK)
+    if ((rc = find_breaks(t, face, ps, n, e)) != FF_OK)
         return rc;
     g_line = 0;
     /*
      * Walk segments between break opportunities.  Glyphs are in cluster
      * order (monotone clusters), so a segment is a contiguous glyph range.
      */
-    ci = 0;
+    cur = 0;
     while (gi < t->ng) {
-        size_t next = ci + 1, seg_end_b, g_end, g_vis;
+        size_t next = cur + 1, seg_end_b, g_end, g_vis;
         long seg_w, vis_w;
 
-        while (next < ncp && !t->brk_ok[next])
+        while (next < n && !t->brk_ok[next])
             next++;
-        seg_end_b = t->off[next];
+        seg_end_b = next;
         seg_g0 = gi;
         for (g_end = gi; g_end < t->ng && t->g[g_end].cluster < seg_end_b;
              g_end++)
@@ -886,8 +1077,8 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
             line_w += seg_w;
         }
         gi = g_end;
-        ci = next;
-        if (ci >= ncp)
+        cur = next;
+        if (cur >= n)
             break;
     }
     {

@@ -5,6 +5,11 @@
  *
  * Coordinates as in pdf.h: points, origin top-left, y downwards.
  * Strings are UTF-8 <pointer, length in bytes> pairs.
+ *
+ * Each ff_pdf keeps a cache of shaped words (and their line-break
+ * opportunities), so repeated labels and names cost almost nothing after
+ * the first time.  FFKIT_SHAPE_CACHE=0 in the environment turns it off, for
+ * benchmarks of the cold path.
  */
 #ifndef FF_TEXT_H
 #define FF_TEXT_H
