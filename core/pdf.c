@@ -26,6 +26,7 @@
 #include "pdf.h"
 
 #include "alloc.h"
+#include "outfile.h"
 #include "buf.h"
 #include "pdf_internal.h"
 #include "utf8.h"
@@ -67,6 +68,7 @@ struct ff_pdf {
     struct ff_err *err;     /* ff_err of the public call in progress */
     const char *err_file;   /* file that call is about, for messages */
     struct ff_err sticky;   /* first error of a void drawing call */
+    long oom_mark;          /* ff_alloc_failures() when the call began */
     int open;               /* a document is begun and not yet saved */
     struct face face[NFACES];
     HPDF_Page page;         /* current page */
@@ -105,8 +107,10 @@ static void HPDF_STDCALL on_error(HPDF_STATUS code, HPDF_STATUS detail,
     if (code == HPDF_FAILD_TO_ALLOC_MEM || code == HPDF_FILE_IO_ERROR ||
         code == HPDF_FILE_OPEN_ERROR)
         kind = FF_ESYS;
-    if (code == HPDF_FAILD_TO_ALLOC_MEM)
-        ff_err_set(e, kind, p->err_file, 0, 0, "out of memory in libharu");
+    /* After a failed allocation libharu often reports a follow-on error
+     * instead; the allocation counter tells what really happened. */
+    if (code == HPDF_FAILD_TO_ALLOC_MEM || ff_alloc_failures() != p->oom_mark)
+        ff_err_set(e, FF_ESYS, p->err_file, 0, 0, "out of memory");
     else
         ff_err_set(e, kind, p->err_file, 0, 0,
                    "libharu error 0x%04X (detail %u)", (unsigned)code,
@@ -133,6 +137,7 @@ static void enter(struct ff_pdf *p, struct ff_err *e, const char *file)
 {
     p->err = e;
     p->err_file = file;
+    p->oom_mark = ff_alloc_failures();
     HPDF_ResetError(p->doc);
 }
 
@@ -141,7 +146,9 @@ static int fail(struct ff_pdf *p, struct ff_err *e, const char *what)
 {
     struct ff_err *t = e ? e : &p->sticky;
 
-    if (t->code == FF_OK)
+    if (t->code == FF_OK && ff_alloc_failures() != p->oom_mark)
+        ff_err_set(t, FF_ESYS, p->err_file, 0, 0, "out of memory");
+    else if (t->code == FF_OK)
         ff_err_set(t, FF_EINTERNAL, p->err_file, 0, 0, "%s failed", what);
     HPDF_ResetError(p->doc);
     return t->code;
@@ -598,47 +605,11 @@ out:
     return rc;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* fsync the directory holding path, so the rename itself is durable. */
-static void sync_dir(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    int fd;
-
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-}
-
 int ff_pdf_save(struct ff_pdf *p, const char *path, struct ff_err *e)
 {
-    char *data = NULL, tmp[4096];
-    const char *slash;
+    char *data = NULL;
     size_t len;
-    int fd = -1, rc;
+    int rc;
 
     rc = ff_pdf_save_mem(p, &data, &len, e);
     if (rc != FF_OK) {
@@ -646,46 +617,8 @@ int ff_pdf_save(struct ff_pdf *p, const char *path, struct ff_err *e)
             snprintf(e->file, sizeof e->file, "%s", path);
         return rc;
     }
-    /* A hidden temporary beside the target: same file system, so rename is
-     * atomic, and readers listing the directory skip it. */
-    slash = strrchr(path, '/');
-    if (slash)
-        rc = snprintf(tmp, sizeof tmp, "%.*s/.%s.XXXXXX",
-                      (int)(slash - path), path, slash + 1);
-    else
-        rc = snprintf(tmp, sizeof tmp, ".%s.XXXXXX", path);
-    if (rc < 0 || (size_t)rc >= sizeof tmp) {
-        rc = ff_err_set(e, FF_EINPUT, path, 0, 0, "path too long");
-        goto out;
-    }
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        rc = ff_err_sys(e, path, "cannot create temporary file '%s'", tmp);
-        goto out;
-    }
-    if (fchmod(fd, 0644) != 0 || write_all(fd, data, len) != 0 ||
-        fsync(fd) != 0) {
-        rc = ff_err_sys(e, path, "cannot write '%s'", tmp);
-        goto out;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
-        rc = ff_err_sys(e, path, "cannot write '%s'", tmp);
-        goto out;
-    }
-    fd = -1;
-    if (rename(tmp, path) != 0) {
-        rc = ff_err_sys(e, path, "cannot rename '%s' to '%s'", tmp, path);
-        goto out;
-    }
-    tmp[0] = '\0';
-    sync_dir(path);
-    rc = FF_OK;
-out:
-    if (fd >= 0)
-        close(fd);
-    if (rc != FF_OK && tmp[0] != '\0')
-        unlink(tmp);
+    /* outfile.c: temporary name beside the target, fsync, rename. */
+    rc = ff_outfile_write(path, data, len, 0644, e);
     ff_free(data);
     return rc;
 }
