@@ -57,6 +57,7 @@ struct hbface {
     unsigned nglyphs;
     uint16_t *rev;      /* glyph -> BMP code point that reaches it, 0: none */
     int16_t *w;         /* glyph -> libharu width, 1/1000 em */
+    hb_codepoint_t space;   /* nominal glyph of U+0020, 0: none */
 };
 
 /* One glyph as it will be drawn. */
@@ -175,6 +176,9 @@ static int hbface_init(struct hbface *f, struct ff_pdf *p, int face,
             f->rev[gid] = (uint16_t)u;
     }
     hb_set_destroy(set);
+    if (!hb_font_get_nominal_glyph(f->font, ' ', &f->space) ||
+        f->space >= f->nglyphs)
+        f->space = 0;
     for (i = 0; i < f->nglyphs; i++) {
         long adv = hb_font_get_glyph_h_advance(f->font, i);
         f->w[i] = (int16_t)(adv * 1000 / (long)f->upem);
@@ -411,10 +415,31 @@ static struct chunk *cache_slot(struct tctx *t, int face, const char *s,
 static int shape_chunk(struct tctx *t, int face, const char *s, size_t n,
                        size_t base, struct ff_err *e)
 {
-    struct chunk *c = cache_slot(t, face, s, n);
+    struct hbface *f = &t->f[face ? 1 : 0];
+    struct chunk *c;
     size_t i, ng0 = t->ng;
     int rc;
 
+    /* Half the chunks are single spaces: HarfBuzz would only return the
+     * nominal glyph at its advance, at the cost of a whole hb_shape call. */
+    for (i = 0; i < n && s[i] == ' '; i++)
+        ;
+    if (f->space != 0 && i == n) {
+        if ((rc = grow_glyphs(t, t->ng + n, e)) != FF_OK)
+            return rc;
+        for (i = 0; i < n; i++) {
+            struct glyph *o = &t->g[t->ng++];
+
+            o->cluster = (uint32_t)(base + i);
+            o->code = ' ';
+            o->xoff = o->yoff = 0;
+            o->xadv = hb_font_get_glyph_h_advance(f->font, f->space);
+            o->w = f->w[f->space];
+            o->plain = 0;
+        }
+        return FF_OK;
+    }
+    c = cache_slot(t, face, s, n);
     if (c == NULL)
         return shape_run(t, face, s, n, base, e);
     if (c->key == NULL) {
