@@ -94,6 +94,13 @@ static const unsigned short pua_thai[32] = {
     0x0E38, 0x0E39, 0x0E3A, 0x0E0E, 0x0E0F, 0x0E2C, 0x0E4D, 0x0E47, /* F718 */
 };
 
+unsigned ff_pdf_code_text(unsigned code)
+{
+    if (code >= 0xF700 && code <= 0xF71F)
+        return pua_thai[code - 0xF700];
+    return code;
+}
+
 static void HPDF_STDCALL on_error(HPDF_STATUS code, HPDF_STATUS detail,
                                   void *user)
 {

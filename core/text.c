@@ -544,21 +544,6 @@ static int add_hex4(struct ff_buf *b, unsigned v)
     return ff_buf_add(b, h, 4);
 }
 
-/* The character a content code reads back as through our ToUnicode. */
-static uint32_t code_text(uint32_t code)
-{
-    static const unsigned short pua_thai[32] = {
-        0x0E10, 0x0E34, 0x0E35, 0x0E36, 0x0E37, 0x0E48, 0x0E49, 0x0E4A,
-        0x0E4B, 0x0E4C, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B, 0x0E4C, 0x0E0D,
-        0x0E31, 0x0E4D, 0x0E47, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B, 0x0E4C,
-        0x0E38, 0x0E39, 0x0E3A, 0x0E0E, 0x0E0F, 0x0E2C, 0x0E4D, 0x0E47,
-    };
-
-    if (code >= 0xF700 && code <= 0xF71F)
-        return pua_thai[code - 0xF700];
-    return code;
-}
-
 static int is_space_cp(uint32_t c)
 {
     return c == ' ' || c == '\t';
@@ -586,7 +571,7 @@ static int needs_actualtext(struct tctx *t, const struct hbface *f,
         if (b >= b1)
             return 1;
         used = ff_utf8_decode(s + b, b1 - b, &cp);
-        if (used == 0 || cp != code_text(g->code))
+        if (used == 0 || cp != ff_pdf_code_text(g->code))
             return 1;
         b += used;
     }
@@ -1056,7 +1041,8 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
         vis_w = glyph_width(t, gi, g_vis);
         if (g_line < seg_g0 && line_w + vis_w > max_fu) {
             /* The segment does not fit: end the line before it. */
-            size_t ge = trim_glyphs(t, ps, g_line, seg_g0, t->g[seg_g0].cluster);
+            size_t ge = trim_glyphs(t, ps, g_line, seg_g0,
+                                    t->g[seg_g0].cluster);
 
             ln.g0 = g_line;
             ln.g1 = ge;
