@@ -27,8 +27,16 @@
  * the PDF pen is tracked with those widths and corrected back to HarfBuzz's
  * pen with TJ numbers, so rounding never accumulates.
  *
- * All state (HarfBuzz fonts and buffer, the libthai breaker, scratch arrays)
- * lives in a context owned by the ff_pdf, so two workers never share any.
+ * Line breaking: a paragraph is shaped once; libthai's dictionary gives
+ * the Thai word boundaries (with a few rules for print, see chunk_breaks);
+ * lines are filled greedily from the shaped advances and drawn from the same
+ * glyphs.  Only a word wider than the box is split, between HarfBuzz
+ * clusters, which are grapheme clusters at the cluster level used here.
+ *
+ * Cost: HarfBuzz and libthai are most of it, so shaped words are cached per
+ * worker (see shape_chunk).  All state (HarfBuzz fonts and buffer, the
+ * libthai breaker, the cache, scratch arrays) lives in a context owned by the
+ * ff_pdf, so two workers never share any.
  */
 #include "text.h"
 
@@ -76,10 +84,10 @@ struct tctx {
     ThBrk *brk;         /* loaded on first wrap: 4-6 ms for the dictionary */
     struct glyph *g;
     size_t ng, capg;
-    wchar_t *wc;        /* a paragraph as code points, NUL-terminated */
-    uint32_t *off;      /* byte offset of each code point, off[ncp] = end */
-    unsigned char *brk_ok;  /* may break before code point i */
-    int *pos;
+    wchar_t *wc;        /* a chunk as code points, NUL-terminated */
+    uint32_t *off;      /* byte offset of each of them, then the end */
+    int *pos;           /* libthai's break positions in wc */
+    unsigned char *brk_ok;  /* a line may start at byte i of the paragraph */
     size_t capw;
     struct ff_buf out;  /* content operators of the line being drawn */
     struct chunk *cache;    /* see shape_chunk */
@@ -678,7 +686,7 @@ static int w_actualtext(struct writer *w, const char *s, size_t n)
     return ff_buf_adds(w->out, ">>>BDC\n");
 }
 
-/* Is the cluster starting at glyph i whitespace only? */
+/* Is s[b0, b1) a non-empty run of spaces and tabs? */
 static int space_cluster(const char *s, size_t b0, size_t b1)
 {
     size_t b;
