@@ -27,8 +27,16 @@
  * the PDF pen is tracked with those widths and corrected back to HarfBuzz's
  * pen with TJ numbers, so rounding never accumulates.
  *
- * All state (HarfBuzz fonts and buffer, the libthai breaker, scratch arrays)
- * lives in a context owned by the ff_pdf, so two workers never share any.
+ * Line breaking: a paragraph is shaped once; libthai's dictionary gives
+ * the Thai word boundaries (with a few rules for print, see chunk_breaks);
+ * lines are filled greedily from the shaped advances and drawn from the same
+ * glyphs.  Only a word wider than the box is split, between HarfBuzz
+ * clusters, which are grapheme clusters at the cluster level used here.
+ *
+ * Cost: HarfBuzz and libthai are most of it, so shaped words are cached per
+ * worker (see shape_chunk).  All state (HarfBuzz fonts and buffer, the
+ * libthai breaker, the cache, scratch arrays) lives in a context owned by the
+ * ff_pdf, so two workers never share any.
  */
 #include "text.h"
 
@@ -57,6 +65,7 @@ struct hbface {
     unsigned nglyphs;
     uint16_t *rev;      /* glyph -> BMP code point that reaches it, 0: none */
     int16_t *w;         /* glyph -> libharu width, 1/1000 em */
+    hb_codepoint_t space;   /* nominal glyph of U+0020, 0: none */
 };
 
 /* One glyph as it will be drawn. */
@@ -75,10 +84,10 @@ struct tctx {
     ThBrk *brk;         /* loaded on first wrap: 4-6 ms for the dictionary */
     struct glyph *g;
     size_t ng, capg;
-    wchar_t *wc;        /* a paragraph as code points, NUL-terminated */
-    uint32_t *off;      /* byte offset of each code point, off[ncp] = end */
-    unsigned char *brk_ok;  /* may break before code point i */
-    int *pos;
+    wchar_t *wc;        /* a chunk as code points, NUL-terminated */
+    uint32_t *off;      /* byte offset of each of them, then the end */
+    int *pos;           /* libthai's break positions in wc */
+    unsigned char *brk_ok;  /* a line may start at byte i of the paragraph */
     size_t capw;
     struct ff_buf out;  /* content operators of the line being drawn */
     struct chunk *cache;    /* see shape_chunk */
@@ -175,6 +184,9 @@ static int hbface_init(struct hbface *f, struct ff_pdf *p, int face,
             f->rev[gid] = (uint16_t)u;
     }
     hb_set_destroy(set);
+    if (!hb_font_get_nominal_glyph(f->font, ' ', &f->space) ||
+        f->space >= f->nglyphs)
+        f->space = 0;
     for (i = 0; i < f->nglyphs; i++) {
         long adv = hb_font_get_glyph_h_advance(f->font, i);
         f->w[i] = (int16_t)(adv * 1000 / (long)f->upem);
@@ -411,10 +423,31 @@ static struct chunk *cache_slot(struct tctx *t, int face, const char *s,
 static int shape_chunk(struct tctx *t, int face, const char *s, size_t n,
                        size_t base, struct ff_err *e)
 {
-    struct chunk *c = cache_slot(t, face, s, n);
+    struct hbface *f = &t->f[face ? 1 : 0];
+    struct chunk *c;
     size_t i, ng0 = t->ng;
     int rc;
 
+    /* Half the chunks are single spaces: HarfBuzz would only return the
+     * nominal glyph at its advance, at the cost of a whole hb_shape call. */
+    for (i = 0; i < n && s[i] == ' '; i++)
+        ;
+    if (f->space != 0 && i == n) {
+        if ((rc = grow_glyphs(t, t->ng + n, e)) != FF_OK)
+            return rc;
+        for (i = 0; i < n; i++) {
+            struct glyph *o = &t->g[t->ng++];
+
+            o->cluster = (uint32_t)(base + i);
+            o->code = ' ';
+            o->xoff = o->yoff = 0;
+            o->xadv = hb_font_get_glyph_h_advance(f->font, f->space);
+            o->w = f->w[f->space];
+            o->plain = 0;
+        }
+        return FF_OK;
+    }
+    c = cache_slot(t, face, s, n);
     if (c == NULL)
         return shape_run(t, face, s, n, base, e);
     if (c->key == NULL) {
@@ -519,21 +552,6 @@ static int add_hex4(struct ff_buf *b, unsigned v)
     return ff_buf_add(b, h, 4);
 }
 
-/* The character a content code reads back as through our ToUnicode. */
-static uint32_t code_text(uint32_t code)
-{
-    static const unsigned short pua_thai[32] = {
-        0x0E10, 0x0E34, 0x0E35, 0x0E36, 0x0E37, 0x0E48, 0x0E49, 0x0E4A,
-        0x0E4B, 0x0E4C, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B, 0x0E4C, 0x0E0D,
-        0x0E31, 0x0E4D, 0x0E47, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B, 0x0E4C,
-        0x0E38, 0x0E39, 0x0E3A, 0x0E0E, 0x0E0F, 0x0E2C, 0x0E4D, 0x0E47,
-    };
-
-    if (code >= 0xF700 && code <= 0xF71F)
-        return pua_thai[code - 0xF700];
-    return code;
-}
-
 static int is_space_cp(uint32_t c)
 {
     return c == ' ' || c == '\t';
@@ -561,7 +579,7 @@ static int needs_actualtext(struct tctx *t, const struct hbface *f,
         if (b >= b1)
             return 1;
         used = ff_utf8_decode(s + b, b1 - b, &cp);
-        if (used == 0 || cp != code_text(g->code))
+        if (used == 0 || cp != ff_pdf_code_text(g->code))
             return 1;
         b += used;
     }
@@ -668,7 +686,7 @@ static int w_actualtext(struct writer *w, const char *s, size_t n)
     return ff_buf_adds(w->out, ">>>BDC\n");
 }
 
-/* Is the cluster starting at glyph i whitespace only? */
+/* Is s[b0, b1) a non-empty run of spaces and tabs? */
 static int space_cluster(const char *s, size_t b0, size_t b1)
 {
     size_t b;
@@ -1031,7 +1049,8 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
         vis_w = glyph_width(t, gi, g_vis);
         if (g_line < seg_g0 && line_w + vis_w > max_fu) {
             /* The segment does not fit: end the line before it. */
-            size_t ge = trim_glyphs(t, ps, g_line, seg_g0, t->g[seg_g0].cluster);
+            size_t ge = trim_glyphs(t, ps, g_line, seg_g0,
+                                    t->g[seg_g0].cluster);
 
             ln.g0 = g_line;
             ln.g1 = ge;
