@@ -1,0 +1,58 @@
+/*
+ * csvout.c - a row writer over core/csvw.c and core/outfile.c.
+ */
+#include "csvout.h"
+
+#include <string.h>
+
+#include "csvw.h"
+
+int intake_csvout_open(struct intake_csvout *o, const char *path, int bom,
+                       struct ff_err *e)
+{
+    int rc = ff_outfile_open(&o->f, path, 0600, e);
+
+    o->first = 1;
+    if (rc == FF_OK && bom)
+        ff_csvw_bom(o->f.fp);
+    return rc;
+}
+
+void intake_csvout_text(struct intake_csvout *o, const char *s, size_t n)
+{
+    ff_csvw_cell(o->f.fp, o->first, s ? s : "", s ? n : 0);
+    o->first = 0;
+}
+
+void intake_csvout_str(struct intake_csvout *o, const char *s)
+{
+    intake_csvout_text(o, s, s ? strlen(s) : 0);
+}
+
+void intake_csvout_long(struct intake_csvout *o, long long v)
+{
+    ff_csvw_int(o->f.fp, o->first, (long)v);
+    o->first = 0;
+}
+
+void intake_csvout_num(struct intake_csvout *o, double v, int decimals)
+{
+    ff_csvw_fixed(o->f.fp, o->first, v, decimals);
+    o->first = 0;
+}
+
+void intake_csvout_end_row(struct intake_csvout *o)
+{
+    ff_csvw_end(o->f.fp);
+    o->first = 1;
+}
+
+int intake_csvout_close(struct intake_csvout *o, struct ff_err *e)
+{
+    return ff_outfile_commit(&o->f, e);
+}
+
+void intake_csvout_abort(struct intake_csvout *o)
+{
+    ff_outfile_abort(&o->f);
+}

@@ -1,0 +1,360 @@
+/*
+ * dialect.c - export dialects: the built-in pair, the mapping file, and
+ * detection from a header record.
+ *
+ * The built-in kobo and gforms dialects are written in the mapping-file
+ * syntax and parsed by the same code as templates/intake-dialects.map, so
+ * there is one definition of what a dialect is.  Workload: a handful of
+ * dialects, detection once per input file.
+ */
+#include "dialect.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "utf8.h"
+
+static const char *const field_names[INTAKE_NFIELDS] = {
+    "hhid", "month", "activity", "category", "result",
+    "status", "submitted", "id", "income", "reporter"};
+
+/* Fields every dialect must map; id, income and reporter are optional. */
+#define REQUIRED_MASK ((1u << INTAKE_F_HHID) | (1u << INTAKE_F_MONTH) |    \
+                       (1u << INTAKE_F_ACTIVITY) |                          \
+                       (1u << INTAKE_F_CATEGORY) |                          \
+                       (1u << INTAKE_F_RESULT) | (1u << INTAKE_F_STATUS) |  \
+                       (1u << INTAKE_F_SUBMITTED))
+
+static const char builtin[] =
+    "dialect kobo\n"
+    "  zone      = utc\n"
+    "  submitted = _submission_time\n"
+    "  id        = _uuid\n"
+    "  hhid      = hhid\n"
+    "  month     = month\n"
+    "  activity  = activity\n"
+    "  category  = t_category\n"
+    "  result    = result\n"
+    "  income    = income_after\n"
+    "  status    = status_after\n"
+    "  reporter  = reporter\n"
+    "dialect gforms\n"
+    "  zone      = bangkok\n"
+    "  submitted = ประทับเวลา\n"
+    "  hhid      = รหัสบ้าน\n"
+    "  month     = เดือนที่รายงาน\n"
+    "  activity  = กิจกรรม\n"
+    "  category  = ประเภทปัจจัย (4ท)\n"
+    "  result    = ผลการดำเนินงาน\n"
+    "  income    = รายได้หลังพัฒนา (บาท/คน/ปี)\n"
+    "  status    = สถานะหลังพัฒนา\n"
+    "  reporter  = ผู้รายงาน\n";
+
+const char *intake_field_name(int f)
+{
+    return f >= 0 && f < INTAKE_NFIELDS ? field_names[f] : "?";
+}
+
+static void dialect_clear(struct intake_dialect *d)
+{
+    int f;
+
+    for (f = 0; f < INTAKE_NFIELDS; f++) {
+        ff_free(d->header[f]);
+        d->header[f] = NULL;
+    }
+}
+
+void intake_dialects_release(struct intake_dialects *ds)
+{
+    size_t i;
+
+    for (i = 0; i < ds->n; i++)
+        dialect_clear(&ds->d[i]);
+    ff_free(ds->d);
+    ds->d = NULL;
+    ds->n = 0;
+}
+
+/* Byte-wise equality ignoring ASCII case (Thai has no case). */
+static int same_text(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t i;
+
+    if (an != bn)
+        return 0;
+    for (i = 0; i < an; i++)
+        if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+            return 0;
+    return 1;
+}
+
+/* Check that the dialect that just ended maps every required field. */
+static int finish_dialect(const struct intake_dialect *d, const char *name,
+                          long line, struct ff_err *e)
+{
+    int f;
+
+    for (f = 0; f < INTAKE_NFIELDS; f++)
+        if ((REQUIRED_MASK & (1u << f)) && d->header[f] == NULL)
+            return ff_err_set(e, FF_EINPUT, name, line, 1,
+                              "dialect '%s' does not map required field "
+                              "'%s'", d->name, field_names[f]);
+    return FF_OK;
+}
+
+static int add_dialect(struct intake_dialects *ds, const char *s, size_t n,
+                       const char *name, long line, long col,
+                       struct ff_err *e)
+{
+    struct intake_dialect *d;
+    size_t i;
+
+    if (n == 0 || n >= sizeof ds->d[0].name)
+        return ff_err_set(e, FF_EINPUT, name, line, col,
+                          "dialect name missing or longer than 63 bytes");
+    for (i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+            return ff_err_set(e, FF_EINPUT, name, line, col + (long)i,
+                              "dialect name may hold only letters, digits, "
+                              "'-' and '_'");
+    /* A dialect of the same name is replaced: the file overrides. */
+    for (i = 0; i < ds->n; i++) {
+        if (strlen(ds->d[i].name) == n && memcmp(ds->d[i].name, s, n) == 0) {
+            struct intake_dialect tmp = ds->d[i];
+
+            dialect_clear(&tmp);
+            memmove(&ds->d[i], &ds->d[i + 1],
+                    (ds->n - i - 1) * sizeof ds->d[0]);
+            ds->n--;
+            break;
+        }
+    }
+    d = ff_realloc(ds->d, (ds->n + 1) * sizeof *d);
+    if (d == NULL)
+        return ff_err_set(e, FF_ESYS, name, line, 0, "out of memory");
+    ds->d = d;
+    d = &ds->d[ds->n++];
+    memset(d, 0, sizeof *d);
+    memcpy(d->name, s, n);
+    d->zone = INTAKE_ZONE_UTC;
+    return FF_OK;
+}
+
+/*
+ * One "key = value" line inside a dialect.  Columns in messages count
+ * bytes from 1, like the rest of ffkit's positions.
+ */
+static int parse_setting(struct intake_dialect *d, const char *line,
+                         size_t n, const char *name, long lineno,
+                         struct ff_err *e)
+{
+    const char *eq = memchr(line, '=', n), *k = line, *v;
+    size_t kn, vn;
+    int f;
+
+    if (eq == NULL)
+        return ff_err_set(e, FF_EINPUT, name, lineno, 1,
+                          "expected 'field = column header'");
+    kn = ff_utf8_trim(&k, (size_t)(eq - line));
+    v = eq + 1;
+    vn = ff_utf8_trim(&v, n - (size_t)(eq + 1 - line));
+    if (vn == 0)
+        return ff_err_set(e, FF_EINPUT, name, lineno,
+                          (long)(eq - line) + 2, "value missing after '='");
+    if (kn == 4 && memcmp(k, "zone", 4) == 0) {
+        if (same_text(v, vn, "utc", 3))
+            d->zone = INTAKE_ZONE_UTC;
+        else if (same_text(v, vn, "bangkok", 7))
+            d->zone = INTAKE_ZONE_BANGKOK;
+        else
+            return ff_err_set(e, FF_EINPUT, name, lineno,
+                              (long)(v - line) + 1,
+                              "zone must be 'utc' or 'bangkok'");
+        return FF_OK;
+    }
+    for (f = 0; f < INTAKE_NFIELDS; f++)
+        if (strlen(field_names[f]) == kn && memcmp(field_names[f], k, kn) == 0)
+            break;
+    if (f == INTAKE_NFIELDS)
+        return ff_err_set(e, FF_EINPUT, name, lineno, (long)(k - line) + 1,
+                          "unknown field '%.*s' (known: hhid month activity "
+                          "category result status submitted id income "
+                          "reporter zone)", (int)(kn > 40 ? 40 : kn), k);
+    if (d->header[f])
+        return ff_err_set(e, FF_EINPUT, name, lineno, (long)(k - line) + 1,
+                          "field '%s' mapped twice in dialect '%s'",
+                          field_names[f], d->name);
+    d->header[f] = ff_strndup(v, vn);
+    if (d->header[f] == NULL)
+        return ff_err_set(e, FF_ESYS, name, lineno, 0, "out of memory");
+    return FF_OK;
+}
+
+int intake_dialects_parse(struct intake_dialects *ds, const char *name,
+                          const char *text, size_t n, struct ff_err *e)
+{
+    const char *p = text, *end = text + n;
+    long lineno = 0, dialect_line = 0;
+    struct intake_dialect *cur = NULL;
+    int rc;
+
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *ln = p, *t;
+        size_t len = (size_t)((nl ? nl : end) - p), tn;
+
+        p = nl ? nl + 1 : end;
+        lineno++;
+        if (len && ln[len - 1] == '\r')
+            len--;
+        if (ff_utf8_invalid_at(ln, len) != len)
+            return ff_err_set(e, FF_EINPUT, name, lineno,
+                              (long)ff_utf8_invalid_at(ln, len) + 1,
+                              "invalid UTF-8");
+        t = ln;
+        tn = ff_utf8_trim(&t, len);
+        if (tn == 0 || t[0] == '#')
+            continue;
+        if (tn > 8 && memcmp(t, "dialect", 7) == 0 &&
+            (t[7] == ' ' || t[7] == '\t')) {
+            const char *nm = t + 8;
+            size_t nn = ff_utf8_trim(&nm, tn - 8);
+
+            if (cur && (rc = finish_dialect(cur, name, dialect_line, e)))
+                return rc;
+            if ((rc = add_dialect(ds, nm, nn, name, lineno,
+                                  (long)(nm - ln) + 1, e)))
+                return rc;
+            cur = &ds->d[ds->n - 1];
+            dialect_line = lineno;
+            continue;
+        }
+        if (cur == NULL)
+            return ff_err_set(e, FF_EINPUT, name, lineno, (long)(t - ln) + 1,
+                              "expected 'dialect NAME' before settings");
+        if ((rc = parse_setting(cur, ln, len, name, lineno, e)))
+            return rc;
+    }
+    if (cur)
+        return finish_dialect(cur, name, dialect_line, e);
+    return FF_OK;
+}
+
+int intake_dialects_load(struct intake_dialects *ds, const char *path,
+                         struct ff_err *e)
+{
+    struct ff_buf b;
+    char chunk[4096];
+    size_t got;
+    FILE *fp;
+    int rc;
+
+    ds->n = 0;
+    ds->d = NULL;
+    rc = intake_dialects_parse(ds, "<built-in dialects>", builtin,
+                               sizeof builtin - 1, e);
+    if (rc || path == NULL)
+        return rc;
+    fp = fopen(path, "rb");
+    if (fp == NULL)
+        return ff_err_sys(e, path, "cannot open dialect map");
+    ff_buf_init(&b);
+    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        if (ff_buf_add(&b, chunk, got)) {
+            rc = ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
+            goto out;
+        }
+    if (ferror(fp)) {
+        rc = ff_err_sys(e, path, "cannot read dialect map");
+        goto out;
+    }
+    rc = intake_dialects_parse(ds, path, b.data, b.len, e);
+out:
+    ff_buf_release(&b);
+    fclose(fp);
+    return rc;
+}
+
+/* Column of header text h in the header record, or -1. */
+static long find_column(char *const *fields, const size_t *lens, size_t n,
+                        const char *h)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const char *s = fields[i];
+        size_t sn = ff_utf8_trim(&s, lens[i]);
+
+        if (same_text(s, sn, h, strlen(h)))
+            return (long)i;
+    }
+    return -1;
+}
+
+int intake_dialect_detect(const struct intake_dialects *ds,
+                          char *const *fields, const size_t *lens, size_t n,
+                          const char *file, struct intake_layout *out,
+                          struct ff_err *e)
+{
+    const struct intake_dialect *best = NULL, *tie = NULL, *closest = NULL;
+    int best_mapped = -1, closest_found = -1;
+    const char *closest_missing = "";
+    size_t i;
+    int f;
+
+    for (i = 0; i < ds->n; i++) {
+        const struct intake_dialect *d = &ds->d[i];
+        int mapped = 0, found = 0;
+        const char *missing = NULL;
+
+        for (f = 0; f < INTAKE_NFIELDS; f++) {
+            if (d->header[f] == NULL)
+                continue;
+            mapped++;
+            if (find_column(fields, lens, n, d->header[f]) >= 0)
+                found++;
+            else if (missing == NULL)
+                missing = d->header[f];
+        }
+        if (missing) {
+            if (found > closest_found) {
+                closest_found = found;
+                closest = d;
+                closest_missing = missing;
+            }
+            continue;
+        }
+        if (mapped > best_mapped) {
+            best = d;
+            best_mapped = mapped;
+            tie = NULL;
+        } else if (mapped == best_mapped) {
+            tie = d;
+        }
+    }
+    if (best == NULL) {
+        if (closest && closest_found > 0)
+            return ff_err_set(e, FF_EINPUT, file, 1, 0,
+                              "header matches no dialect (closest '%s' "
+                              "lacks column '%s')", closest->name,
+                              closest_missing);
+        return ff_err_set(e, FF_EINPUT, file, 1, 0,
+                          "header matches no dialect");
+    }
+    if (tie)
+        return ff_err_set(e, FF_EINPUT, file, 1, 0,
+                          "header matches dialects '%s' and '%s' equally",
+                          best->name, tie->name);
+    out->dialect = best;
+    out->ncols = n;
+    for (f = 0; f < INTAKE_NFIELDS; f++)
+        out->col[f] = best->header[f]
+                          ? find_column(fields, lens, n, best->header[f])
+                          : -1;
+    return FF_OK;
+}

@@ -1,0 +1,896 @@
+/*
+ * ledger.c - the monthly results ledger over SQLite; the only file that
+ * includes sqlite3.h.
+ *
+ * It turns SQLite's error and ownership rules into ffkit's: every failure is
+ * copied into the caller's ff_err at once (sqlite3_errmsg is overwritten by
+ * the next call), statements are prepared once per connection and reset
+ * after each use, and text is bound SQLITE_STATIC because the caller's
+ * buffers outlive each step.
+ *
+ * Workload: a load streams up to millions of records through one write
+ * transaction, so the hot statements (record insert, duplicate lookup) are
+ * prepared once and the indexes are kept small: the duplicate key is
+ * indexed only for first valid occurrences and (hhid, month) only for
+ * accepted records.  Reports scan.  Writes are append-only except that a
+ * load may flip records *it inserted* from provisional "superseded" to
+ * "accepted" before it commits; earlier loads' rows are never touched.
+ */
+#include "ledger.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "rules.h"
+
+#define SCHEMA_VERSION 1
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta(\n"
+    "  key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS register_snapshot(\n"
+    "  id INTEGER PRIMARY KEY, file TEXT NOT NULL, sha256 TEXT NOT NULL,\n"
+    "  loaded_at TEXT NOT NULL, survey_year INTEGER NOT NULL,\n"
+    "  threshold REAL NOT NULL, households INTEGER NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS household(\n"
+    "  snapshot INTEGER NOT NULL REFERENCES register_snapshot(id),\n"
+    "  code TEXT NOT NULL, province TEXT NOT NULL,\n"
+    "  district_code TEXT NOT NULL,\n"
+    "  district TEXT NOT NULL, subdistrict TEXT NOT NULL,\n"
+    "  village_no INTEGER NOT NULL, village_name TEXT NOT NULL,\n"
+    "  house_no TEXT NOT NULL, head TEXT NOT NULL, members INTEGER,\n"
+    "  income REAL, status INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(snapshot, code)) WITHOUT ROWID;\n"
+    "CREATE TABLE IF NOT EXISTS load(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  snapshot INTEGER NOT NULL REFERENCES register_snapshot(id),\n"
+    "  started_at TEXT NOT NULL, finished_at TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS source(\n"
+    "  id INTEGER PRIMARY KEY, load_id INTEGER NOT NULL REFERENCES load(id),\n"
+    "  file TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE, bytes INTEGER,\n"
+    "  head_sha256 TEXT,\n"
+    "  dialect TEXT NOT NULL, encoding TEXT, delimiter TEXT,\n"
+    "  records INTEGER);\n"
+    "CREATE TABLE IF NOT EXISTS record(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  load_id INTEGER NOT NULL, source_id INTEGER NOT NULL,\n"
+    "  record_no INTEGER NOT NULL, line INTEGER NOT NULL,\n"
+    "  outcome TEXT NOT NULL, reason TEXT, col INTEGER, late INTEGER,\n"
+    "  hhid TEXT, month TEXT, submitted INTEGER, submitted_text TEXT,\n"
+    "  submission_id TEXT, row_sha256 BLOB, activity TEXT, category TEXT,\n"
+    "  result TEXT, income REAL, status INTEGER, reporter TEXT, raw BLOB,\n"
+    "  dup_key INTEGER);\n"
+    "CREATE INDEX IF NOT EXISTS record_dup ON record(dup_key)\n"
+    "  WHERE dup_key IS NOT NULL;\n"
+    "CREATE INDEX IF NOT EXISTS record_accepted ON record(hhid, month)\n"
+    "  WHERE outcome = 'accepted';\n"
+    "CREATE TABLE IF NOT EXISTS supersession(\n"
+    "  record_id INTEGER PRIMARY KEY REFERENCES record(id),\n"
+    "  by_record INTEGER NOT NULL REFERENCES record(id),\n"
+    "  load_id INTEGER NOT NULL REFERENCES load(id));\n"
+    "CREATE VIEW IF NOT EXISTS ledger AS\n"
+    "  SELECT r.*, CASE WHEN r.outcome = 'accepted' AND s.record_id IS NOT\n"
+    "    NULL THEN 'superseded' ELSE r.outcome END AS current_outcome\n"
+    "  FROM record r LEFT JOIN supersession s ON s.record_id = r.id;\n"
+    "INSERT OR IGNORE INTO meta VALUES('schema_version', '1');\n";
+
+enum stmt_id {
+    S_SNAP_BY_SHA,
+    S_SNAP_LATEST,
+    S_SNAP_ADD,
+    S_HH_ADD,
+    S_HH_EACH,
+    S_SRC_BY_SHA,
+    S_LOAD_ADD,
+    S_LOAD_FINISH,
+    S_SRC_ADD,
+    S_SRC_FINISH,
+    S_REC_ADD,
+    S_SEEN,
+    S_SRC_BY_HEAD,
+    S_SRC_SET_SHA,
+    S_ACCEPTED_FOR,
+    S_MARK_ACCEPTED,
+    S_SUPERSEDE,
+    S_OUTCOMES,
+    S_FACT_EARLIEST,
+    S_FACT_REPORTED,
+    S_FACT_INCOME,
+    S_FACT_REJECTED,
+    S_ACCEPTED_EACH,
+    S_COUNT
+};
+
+static const char *const sql[S_COUNT] = {
+    [S_SNAP_BY_SHA] = "SELECT id, file, sha256, loaded_at, survey_year, "
+                      "threshold, households FROM register_snapshot "
+                      "WHERE sha256 = ?1 ORDER BY id DESC LIMIT 1",
+    [S_SNAP_LATEST] = "SELECT id, file, sha256, loaded_at, survey_year, "
+                      "threshold, households FROM register_snapshot "
+                      "ORDER BY id DESC LIMIT 1",
+    [S_SNAP_ADD] = "INSERT INTO register_snapshot(file, sha256, loaded_at, "
+                   "survey_year, threshold, households) "
+                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_HH_ADD] = "INSERT INTO household VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                 "?8, ?9, ?10, ?11, ?12, ?13)",
+    [S_HH_EACH] = "SELECT code, district_code, district, subdistrict, "
+                  "village_no, village_name, house_no, head, members, "
+                  "income, status, province FROM household "
+                  "WHERE snapshot = ?1 "
+                  "ORDER BY code",
+    [S_SRC_BY_SHA] = "SELECT id, load_id FROM source WHERE sha256 = ?1",
+    [S_SRC_BY_HEAD] = "SELECT 1 FROM source WHERE bytes = ?1 AND "
+                      "head_sha256 = ?2 LIMIT 1",
+    [S_SRC_SET_SHA] = "UPDATE source SET sha256 = ?2 WHERE id = ?1",
+    [S_LOAD_ADD] = "INSERT INTO load(snapshot, started_at) VALUES(?1, ?2)",
+    [S_LOAD_FINISH] = "UPDATE load SET finished_at = ?2 WHERE id = ?1",
+    [S_SRC_ADD] = "INSERT INTO source(load_id, file, sha256, bytes, "
+                  "head_sha256, dialect) VALUES(?1, ?2, ?3, ?4, ?5, '')",
+    [S_SRC_FINISH] = "UPDATE source SET dialect = ?2, encoding = ?3, "
+                     "delimiter = ?4, records = ?5 WHERE id = ?1",
+    [S_REC_ADD] = "INSERT INTO record(load_id, source_id, record_no, line, "
+                  "outcome, reason, col, late, hhid, month, submitted, "
+                  "submitted_text, submission_id, row_sha256, activity, "
+                  "category, result, income, status, reporter, raw, "
+                  "dup_key) "
+                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                  "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+    [S_SEEN] = "SELECT submission_id, row_sha256 FROM record "
+               "WHERE dup_key = ?1",
+    [S_ACCEPTED_FOR] = "SELECT r.id, r.submitted FROM record r "
+                       "WHERE r.hhid = ?1 AND r.month = ?2 "
+                       "AND r.outcome = 'accepted' AND NOT EXISTS "
+                       "(SELECT 1 FROM supersession s "
+                       "WHERE s.record_id = r.id) ORDER BY r.id DESC LIMIT 1",
+    [S_MARK_ACCEPTED] = "UPDATE record SET outcome = 'accepted' "
+                        "WHERE id = ?1",
+    [S_SUPERSEDE] = "INSERT INTO supersession VALUES(?1, ?2, ?3)",
+    [S_OUTCOMES] = "SELECT s.file, r.record_no, r.line, r.outcome, "
+                   "r.reason, r.late, r.hhid, r.month FROM record r "
+                   "JOIN source s ON s.id = r.source_id "
+                   "WHERE r.source_id = ?1 ORDER BY r.id",
+    [S_FACT_EARLIEST] = "SELECT hhid, MIN(submitted) FROM record "
+                        "WHERE month = ?1 AND outcome IN "
+                        "('accepted', 'superseded') GROUP BY hhid",
+    [S_FACT_REPORTED] = "SELECT hhid, COUNT(*) FROM record "
+                        "WHERE month <= ?1 AND outcome IN "
+                        "('accepted', 'superseded') GROUP BY hhid",
+    /* Latest income: the accepted record of the latest month that has one;
+     * rows come in (hhid, month) order and the caller keeps the last. */
+    [S_FACT_INCOME] = "SELECT hhid, 1, income FROM ledger "
+                      "WHERE current_outcome = 'accepted' AND month <= ?1 "
+                      "AND income IS NOT NULL "
+                      "ORDER BY hhid, month, submitted, id",
+    /* A rejected record without a readable month (a ragged row) counts
+     * for the month most records of its file report on. */
+    [S_FACT_REJECTED] = "SELECT hhid, COUNT(*) FROM record r "
+                        "WHERE outcome = 'rejected' AND (month = ?1 OR "
+                        "(month IS NULL AND ?1 = (SELECT month FROM record "
+                        "r2 WHERE r2.source_id = r.source_id AND r2.month "
+                        "IS NOT NULL GROUP BY month ORDER BY COUNT(*) DESC, "
+                        "month LIMIT 1))) GROUP BY hhid",
+    [S_ACCEPTED_EACH] = "SELECT r.hhid, r.month, r.submitted, r.late, "
+                        "r.submitted_text, r.submission_id, r.activity, "
+                        "r.category, r.result, r.reporter, r.status, "
+                        "r.income, s.file, r.record_no, r.line, r.load_id "
+                        "FROM ledger r JOIN source s ON s.id = r.source_id "
+                        "WHERE r.current_outcome = 'accepted' "
+                        "AND r.month = ?1 ORDER BY r.hhid, r.id",
+};
+
+struct intake_ledger {
+    sqlite3 *db;
+    char path[256];
+    sqlite3_stmt *st[S_COUNT];
+    int in_tx;
+};
+
+static int db_error(struct intake_ledger *L, struct ff_err *e,
+                    const char *what)
+{
+    int rc = sqlite3_errcode(L->db);
+
+    return ff_err_set(e, rc == SQLITE_NOMEM || rc == SQLITE_IOERR ||
+                                 rc == SQLITE_FULL || rc == SQLITE_CANTOPEN
+                             ? FF_ESYS
+                         : rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT
+                             ? FF_EINPUT
+                             : FF_EINTERNAL,
+                      L->path, 0, 0, "%s: %s", what, sqlite3_errmsg(L->db));
+}
+
+/* The prepared statement, reset and unbound, ready for binding. */
+static sqlite3_stmt *stmt(struct intake_ledger *L, int id, struct ff_err *e)
+{
+    sqlite3_stmt *s = L->st[id];
+
+    if (s == NULL) {
+        if (sqlite3_prepare_v3(L->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                               &L->st[id], NULL) != SQLITE_OK) {
+            db_error(L, e, "cannot prepare statement");
+            return NULL;
+        }
+        return L->st[id];
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+}
+
+/*
+ * The indexed duplicate key: 64 bits of the submission id (FNV-1a) or of
+ * the row hash.  An 8-byte key keeps the index of a million submissions
+ * near 20 MB, inside the page cache, where the 36-byte UUIDs themselves
+ * made inserts miss the cache; equality is confirmed on the full value.
+ */
+static sqlite3_int64 dup_key(const char *id, size_t n,
+                             const unsigned char *sha)
+{
+    uint64_t h = 1469598103934665603ULL;
+    size_t i;
+
+    if (id) {
+        for (i = 0; i < n; i++)
+            h = (h ^ (unsigned char)id[i]) * 1099511628211ULL;
+    } else {
+        for (i = 0, h = 0; i < 8; i++)
+            h = h << 8 | sha[i];
+    }
+    return (sqlite3_int64)(h >> 1);
+}
+
+static int exec(struct intake_ledger *L, const char *q, struct ff_err *e)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(L->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+        int rc = ff_err_set(e, FF_ESYS, L->path, 0, 0, "%s",
+                            msg ? msg : sqlite3_errmsg(L->db));
+
+        sqlite3_free(msg);
+        return rc;
+    }
+    return FF_OK;
+}
+
+/* Run a statement that returns no rows. */
+static int step_done(struct intake_ledger *L, sqlite3_stmt *s,
+                     struct ff_err *e, const char *what)
+{
+    int rc = sqlite3_step(s);
+
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, what);
+    return FF_OK;
+}
+
+struct intake_ledger *intake_ledger_open(const char *path, int create,
+                                         struct ff_err *e)
+{
+    struct intake_ledger *L;
+    struct stat st;
+    int fd;
+
+    if (stat(path, &st) != 0) {
+        if (errno != ENOENT || !create) {
+            if (errno == ENOENT)
+                ff_err_set(e, FF_EINPUT, path, 0, 0,
+                           "no ledger here (run 'ffintake register' first)");
+            else
+                ff_err_sys(e, path, "cannot open ledger");
+            return NULL;
+        }
+        /* Create it ourselves so that it is 0600 from the first byte;
+         * SQLite gives its -wal and -shm files the same mode. */
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+        if (fd < 0 && errno != EEXIST) {
+            ff_err_sys(e, path, "cannot create ledger");
+            return NULL;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    L = ff_calloc(1, sizeof *L);
+    if (L == NULL) {
+        ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
+        return NULL;
+    }
+    snprintf(L->path, sizeof L->path, "%s", path);
+    if (sqlite3_open_v2(path, &L->db, SQLITE_OPEN_READWRITE |
+                                          SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        if (L->db == NULL)
+            ff_err_set(e, FF_ESYS, path, 0, 0, "cannot open ledger");
+        else
+            db_error(L, e, "cannot open ledger");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(L->db, 0);
+    sqlite3_busy_timeout(L->db, 10000);
+    /* WAL: a reader (report) never blocks a load, and a killed load leaves
+     * only an uncommitted tail that the next open ignores.  synchronous =
+     * FULL: one commit per load, so the extra fsync is free and a power cut
+     * after "loaded" cannot lose the load.  32 MiB of page cache keeps the
+     * two small indexes of a million-record load in memory. */
+    if (exec(L, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
+             e))
+        goto fail;
+    if (exec(L, "BEGIN IMMEDIATE", e))
+        goto fail;
+    if (exec(L, schema, e)) {
+        exec(L, "ROLLBACK", NULL);
+        goto fail;
+    }
+    if (exec(L, "COMMIT", e))
+        goto fail;
+    return L;
+fail:
+    intake_ledger_free(L);
+    return NULL;
+}
+
+void intake_ledger_free(struct intake_ledger *L)
+{
+    int i;
+
+    if (L == NULL)
+        return;
+    if (L->in_tx)
+        intake_ledger_rollback(L);
+    for (i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(L->st[i]);
+    sqlite3_close(L->db);
+    ff_free(L);
+}
+
+int intake_ledger_begin(struct intake_ledger *L, struct ff_err *e)
+{
+    int rc = exec(L, "BEGIN IMMEDIATE", e);
+
+    if (rc == FF_OK)
+        L->in_tx = 1;
+    return rc;
+}
+
+int intake_ledger_commit(struct intake_ledger *L, struct ff_err *e)
+{
+    int rc = exec(L, "COMMIT", e);
+
+    if (rc == FF_OK)
+        L->in_tx = 0;
+    return rc;
+}
+
+void intake_ledger_rollback(struct intake_ledger *L)
+{
+    int i;
+
+    /* Statements still stepping would keep the transaction open. */
+    for (i = 0; i < S_COUNT; i++)
+        if (L->st[i])
+            sqlite3_reset(L->st[i]);
+    exec(L, "ROLLBACK", NULL);
+    L->in_tx = 0;
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+
+    return t ? (const char *)t : "";
+}
+
+static void copy_text(char *dst, size_t size, sqlite3_stmt *s, int i)
+{
+    snprintf(dst, size, "%s", col_text(s, i));
+}
+
+static int read_snapshot(struct intake_ledger *L, sqlite3_stmt *s,
+                         struct intake_snapshot *out, struct ff_err *e)
+{
+    int rc = sqlite3_step(s);
+
+    memset(out, 0, sizeof *out);
+    if (rc == SQLITE_ROW) {
+        out->id = (long)sqlite3_column_int64(s, 0);
+        copy_text(out->file, sizeof out->file, s, 1);
+        copy_text(out->sha256, sizeof out->sha256, s, 2);
+        copy_text(out->loaded_at, sizeof out->loaded_at, s, 3);
+        out->survey_year = sqlite3_column_int(s, 4);
+        out->threshold = sqlite3_column_double(s, 5);
+        out->households = (long)sqlite3_column_int64(s, 6);
+        rc = sqlite3_step(s);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot read register snapshot");
+    return FF_OK;
+}
+
+int intake_ledger_snapshot_by_sha(struct intake_ledger *L, const char *sha,
+                                  struct intake_snapshot *out,
+                                  struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SNAP_BY_SHA, e);
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
+    return read_snapshot(L, s, out, e);
+}
+
+int intake_ledger_snapshot_latest(struct intake_ledger *L,
+                                  struct intake_snapshot *out,
+                                  struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SNAP_LATEST, e);
+
+    if (s == NULL)
+        return e->code;
+    return read_snapshot(L, s, out, e);
+}
+
+int intake_ledger_snapshot_add(struct intake_ledger *L,
+                               struct intake_snapshot *snap, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SNAP_ADD, e);
+    int rc;
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_text(s, 1, snap->file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, snap->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, snap->loaded_at, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 4, snap->survey_year);
+    sqlite3_bind_double(s, 5, snap->threshold);
+    sqlite3_bind_int64(s, 6, snap->households);
+    rc = step_done(L, s, e, "cannot add register snapshot");
+    if (rc == FF_OK)
+        snap->id = (long)sqlite3_last_insert_rowid(L->db);
+    return rc;
+}
+
+int intake_ledger_household_add(struct intake_ledger *L, long snapshot,
+                                const struct intake_household *h,
+                                struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_HH_ADD, e);
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, snapshot);
+    sqlite3_bind_text(s, 2, h->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, h->province, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, h->district_code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, h->district, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, h->subdistrict, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 7, h->village_no);
+    sqlite3_bind_text(s, 8, h->village_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 9, h->house_no, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 10, h->head, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 11, h->members);
+    sqlite3_bind_double(s, 12, h->income);
+    sqlite3_bind_int(s, 13, h->status);
+    return step_done(L, s, e, "cannot add household");
+}
+
+int intake_ledger_each_household(struct intake_ledger *L, long snapshot,
+                                 int (*fn)(void *ctx,
+                                           const struct intake_household *h),
+                                 void *ctx, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_HH_EACH, e);
+    int rc, cb = FF_OK;
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, snapshot);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct intake_household h;
+
+        h.code = col_text(s, 0);
+        h.district_code = col_text(s, 1);
+        h.district = col_text(s, 2);
+        h.subdistrict = col_text(s, 3);
+        h.village_no = sqlite3_column_int(s, 4);
+        h.village_name = col_text(s, 5);
+        h.house_no = col_text(s, 6);
+        h.head = col_text(s, 7);
+        h.members = sqlite3_column_int(s, 8);
+        h.income = sqlite3_column_double(s, 9);
+        h.status = sqlite3_column_int(s, 10);
+        h.province = col_text(s, 11);
+        if ((cb = fn(ctx, &h)) != FF_OK)
+            break;
+    }
+    sqlite3_reset(s);
+    if (cb != FF_OK)
+        return cb;
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot read households");
+    return FF_OK;
+}
+
+int intake_ledger_source_by_sha(struct intake_ledger *L, const char *sha,
+                                long *source_id, long *load_id,
+                                struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SRC_BY_SHA, e);
+    int rc;
+
+    if (s == NULL)
+        return e->code;
+    *source_id = *load_id = 0;
+    sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *source_id = (long)sqlite3_column_int64(s, 0);
+        *load_id = (long)sqlite3_column_int64(s, 1);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot look up source file");
+    return FF_OK;
+}
+
+int intake_ledger_load_add(struct intake_ledger *L, long snapshot,
+                           const char *started_at, long *load_id,
+                           struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_LOAD_ADD, e);
+    int rc;
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, snapshot);
+    sqlite3_bind_text(s, 2, started_at, -1, SQLITE_STATIC);
+    rc = step_done(L, s, e, "cannot add load");
+    if (rc == FF_OK)
+        *load_id = (long)sqlite3_last_insert_rowid(L->db);
+    return rc;
+}
+
+int intake_ledger_load_finish(struct intake_ledger *L, long load_id,
+                              const char *finished_at, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_LOAD_FINISH, e);
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, load_id);
+    sqlite3_bind_text(s, 2, finished_at, -1, SQLITE_STATIC);
+    return step_done(L, s, e, "cannot finish load");
+}
+
+int intake_ledger_source_add(struct intake_ledger *L, long load_id,
+                             const char *file, const char *sha,
+                             const char *head_sha, unsigned long long bytes,
+                             long *source_id, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SRC_ADD, e);
+    int rc;
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, load_id);
+    sqlite3_bind_text(s, 2, file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)bytes);
+    sqlite3_bind_text(s, 5, head_sha, -1, SQLITE_STATIC);
+    rc = step_done(L, s, e, "cannot add source file");
+    if (rc == FF_OK)
+        *source_id = (long)sqlite3_last_insert_rowid(L->db);
+    return rc;
+}
+
+int intake_ledger_source_finish(struct intake_ledger *L, long source_id,
+                                const char *dialect, const char *encoding,
+                                char delimiter, long records,
+                                struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SRC_FINISH, e);
+    char d[2] = {delimiter, '\0'};
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_text(s, 2, dialect, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, encoding, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, d, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 5, records);
+    return step_done(L, s, e, "cannot finish source file");
+}
+
+static void bind_field(sqlite3_stmt *s, int i, const struct intake_row *r,
+                       int f)
+{
+    if (r->field[f])
+        sqlite3_bind_text(s, i, r->field[f], (int)r->field_len[f],
+                          SQLITE_STATIC);
+}
+
+int intake_ledger_record_add(struct intake_ledger *L,
+                             const struct intake_row *r, long long *id,
+                             struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_REC_ADD, e);
+    int rc, valid = r->outcome == INTAKE_ACCEPTED ||
+                    r->outcome == INTAKE_SUPERSEDED;
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, r->load_id);
+    sqlite3_bind_int64(s, 2, r->source_id);
+    sqlite3_bind_int64(s, 3, r->record_no);
+    sqlite3_bind_int64(s, 4, r->line);
+    sqlite3_bind_text(s, 5, intake_outcome_name(r->outcome), -1,
+                      SQLITE_STATIC);
+    if (r->reason)
+        sqlite3_bind_text(s, 6, intake_reason_name(r->reason), -1,
+                          SQLITE_STATIC);
+    if (r->col)
+        sqlite3_bind_int64(s, 7, r->col);
+    if (r->late >= 0)
+        sqlite3_bind_int(s, 8, r->late);
+    if (r->hhid)
+        sqlite3_bind_text(s, 9, r->hhid, (int)r->hhid_len, SQLITE_STATIC);
+    if (r->month && r->month[0])
+        sqlite3_bind_text(s, 10, r->month, -1, SQLITE_STATIC);
+    if (r->has_submitted)
+        sqlite3_bind_int64(s, 11, r->submitted);
+    if (valid) {
+        bind_field(s, 12, r, INTAKE_F_SUBMITTED);
+        if (r->submission_id) {
+            sqlite3_bind_text(s, 13, r->submission_id,
+                              (int)r->submission_id_len, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 22, dup_key(r->submission_id,
+                                              r->submission_id_len, NULL));
+        }
+        if (r->row_sha256) {
+            sqlite3_bind_blob(s, 14, r->row_sha256, 32, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 22, dup_key(NULL, 0, r->row_sha256));
+        }
+        bind_field(s, 15, r, INTAKE_F_ACTIVITY);
+        sqlite3_bind_text(s, 16, intake_category_name(r->category), -1,
+                          SQLITE_STATIC);
+        bind_field(s, 17, r, INTAKE_F_RESULT);
+        if (r->has_income)
+            sqlite3_bind_double(s, 18, r->income);
+        sqlite3_bind_int(s, 19, r->status);
+        bind_field(s, 20, r, INTAKE_F_REPORTER);
+    } else if (r->raw) {
+        sqlite3_bind_blob(s, 21, r->raw, (int)r->raw_len, SQLITE_STATIC);
+    }
+    rc = step_done(L, s, e, "cannot add record");
+    if (rc == FF_OK && id)
+        *id = sqlite3_last_insert_rowid(L->db);
+    return rc;
+}
+
+int intake_ledger_seen(struct intake_ledger *L, const char *id,
+                       size_t id_len, const unsigned char *row_sha256,
+                       int *seen, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SEEN, e);
+    int rc = SQLITE_DONE;
+
+    if (s == NULL)
+        return e->code;
+    *seen = 0;
+    sqlite3_bind_int64(s, 1, dup_key(id, id_len, row_sha256));
+    /* The key is a hash: confirm with the full value. */
+    while (!*seen && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (id)
+            *seen = (size_t)sqlite3_column_bytes(s, 0) == id_len &&
+                    memcmp(sqlite3_column_text(s, 0), id, id_len) == 0;
+        else
+            *seen = sqlite3_column_bytes(s, 1) == 32 &&
+                    memcmp(sqlite3_column_blob(s, 1), row_sha256, 32) == 0;
+    }
+    if (*seen)
+        rc = SQLITE_DONE;
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot look up duplicate");
+    return FF_OK;
+}
+
+int intake_ledger_accepted_for(struct intake_ledger *L, const char *hhid,
+                               const char *month, long long *id,
+                               long long *submitted, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_ACCEPTED_FOR, e);
+    int rc;
+
+    if (s == NULL)
+        return e->code;
+    *id = 0;
+    sqlite3_bind_text(s, 1, hhid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, month, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        *submitted = sqlite3_column_int64(s, 1);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot look up accepted record");
+    return FF_OK;
+}
+
+int intake_ledger_mark_accepted(struct intake_ledger *L, long long id,
+                                struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_MARK_ACCEPTED, e);
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, id);
+    return step_done(L, s, e, "cannot mark record accepted");
+}
+
+int intake_ledger_supersede(struct intake_ledger *L, long long id,
+                            long long by, long load_id, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SUPERSEDE, e);
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, by);
+    sqlite3_bind_int64(s, 3, load_id);
+    return step_done(L, s, e, "cannot record supersession");
+}
+
+int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
+                               int (*fn)(void *ctx,
+                                         const struct intake_outcome_row *r),
+                               void *ctx, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_OUTCOMES, e);
+    int rc, cb = FF_OK;
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, source_id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct intake_outcome_row r;
+
+        r.file = col_text(s, 0);
+        r.record_no = (long)sqlite3_column_int64(s, 1);
+        r.line = (long)sqlite3_column_int64(s, 2);
+        r.outcome = col_text(s, 3);
+        r.reason = col_text(s, 4);
+        r.late = sqlite3_column_type(s, 5) == SQLITE_NULL
+                     ? -1
+                     : sqlite3_column_int(s, 5);
+        r.hhid = col_text(s, 6);
+        r.month = col_text(s, 7);
+        if ((cb = fn(ctx, &r)) != FF_OK)
+            break;
+    }
+    sqlite3_reset(s);
+    if (cb != FF_OK)
+        return cb;
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot read outcomes");
+    return FF_OK;
+}
+
+int intake_ledger_each_fact(struct intake_ledger *L, int fact,
+                            const char *month,
+                            int (*fn)(void *ctx, const char *hhid,
+                                      long long n, double v),
+                            void *ctx, struct ff_err *e)
+{
+    static const int ids[] = {S_FACT_EARLIEST, S_FACT_REPORTED,
+                              S_FACT_INCOME, S_FACT_REJECTED};
+    sqlite3_stmt *s;
+    int rc, cb = FF_OK;
+
+    if (fact < 0 || fact > INTAKE_FACT_REJECTED)
+        return ff_err_set(e, FF_EINTERNAL, L->path, 0, 0, "bad fact %d",
+                          fact);
+    s = stmt(L, ids[fact], e);
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_text(s, 1, month, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        cb = fn(ctx, col_text(s, 0), sqlite3_column_int64(s, 1),
+                sqlite3_column_count(s) > 2 ? sqlite3_column_double(s, 2)
+                                            : 0.0);
+        if (cb != FF_OK)
+            break;
+    }
+    sqlite3_reset(s);
+    if (cb != FF_OK)
+        return cb;
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot read report facts");
+    return FF_OK;
+}
+
+int intake_ledger_each_accepted(struct intake_ledger *L, const char *month,
+                                int (*fn)(void *ctx,
+                                          const struct intake_export_row *r),
+                                void *ctx, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_ACCEPTED_EACH, e);
+    int rc, cb = FF_OK;
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_text(s, 1, month, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct intake_export_row r;
+
+        r.hhid = col_text(s, 0);
+        r.month = col_text(s, 1);
+        r.submitted = sqlite3_column_int64(s, 2);
+        r.late = sqlite3_column_int(s, 3);
+        r.submitted_text = col_text(s, 4);
+        r.submission_id = col_text(s, 5);
+        r.activity = col_text(s, 6);
+        r.category = col_text(s, 7);
+        r.result = col_text(s, 8);
+        r.reporter = col_text(s, 9);
+        r.status = sqlite3_column_int(s, 10);
+        r.has_income = sqlite3_column_type(s, 11) != SQLITE_NULL;
+        r.income = sqlite3_column_double(s, 11);
+        r.file = col_text(s, 12);
+        r.record_no = (long)sqlite3_column_int64(s, 13);
+        r.line = (long)sqlite3_column_int64(s, 14);
+        r.load_id = (long)sqlite3_column_int64(s, 15);
+        if ((cb = fn(ctx, &r)) != FF_OK)
+            break;
+    }
+    sqlite3_reset(s);
+    if (cb != FF_OK)
+        return cb;
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot read accepted records");
+    return FF_OK;
+}
+
+int intake_ledger_source_by_head(struct intake_ledger *L,
+                                 unsigned long long bytes,
+                                 const char *head_sha, int *found,
+                                 struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SRC_BY_HEAD, e);
+    int rc;
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)bytes);
+    sqlite3_bind_text(s, 2, head_sha, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    *found = rc == SQLITE_ROW;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(L, e, "cannot look up source file");
+    return FF_OK;
+}
+
+int intake_ledger_source_set_sha(struct intake_ledger *L, long source_id,
+                                 const char *sha, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SRC_SET_SHA, e);
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, source_id);
+    sqlite3_bind_text(s, 2, sha, -1, SQLITE_STATIC);
+    return step_done(L, s, e, "cannot store file hash");
+}

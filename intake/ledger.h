@@ -1,0 +1,213 @@
+/*
+ * ledger.h - the monthly results ledger: one SQLite file (the only file
+ * that includes sqlite3.h is intake/ledger.c).
+ *
+ * The ledger holds register snapshots (the households each load was
+ * validated against), loads, source files (name, SHA-256, dialect) and every
+ * input record with its outcome and provenance.  It is append-only: a load
+ * inserts rows and, when it supersedes a record accepted by an earlier load,
+ * adds a row to `supersession`; nothing accepted is ever deleted or updated.
+ * The schema is in ledger.c and intake/README.md.
+ *
+ * Every write happens inside intake_ledger_begin() ... _commit(); the file is
+ * in WAL mode, so a process killed at any point leaves the ledger as it was
+ * before the transaction.  A new ledger file is created with mode 0600: it
+ * holds heads' names.
+ */
+#ifndef INTAKE_LEDGER_H
+#define INTAKE_LEDGER_H
+
+#include <stddef.h>
+
+#include "dialect.h"
+#include "err.h"
+
+struct intake_ledger;
+
+/*
+ * Open the ledger at path, creating it (mode 0600) and its schema when
+ * create is set and it does not exist; without create a missing file is
+ * FF_EINPUT.  Returns NULL with e filled (the path) on failure.  Caller frees
+ * with intake_ledger_free().
+ */
+struct intake_ledger *intake_ledger_open(const char *path, int create,
+                                         struct ff_err *e);
+void intake_ledger_free(struct intake_ledger *L);
+
+/* One write transaction (BEGIN IMMEDIATE ... COMMIT / ROLLBACK). */
+int intake_ledger_begin(struct intake_ledger *L, struct ff_err *e);
+int intake_ledger_commit(struct intake_ledger *L, struct ff_err *e);
+void intake_ledger_rollback(struct intake_ledger *L);
+
+/* ---- register snapshots ---- */
+
+struct intake_snapshot {
+    long id;                /* 0: none */
+    char file[256];
+    char sha256[65];
+    char loaded_at[32];     /* ISO 8601 UTC */
+    int survey_year;        /* BE, e.g. 2567 */
+    double threshold;       /* baht/person/year */
+    long households;
+};
+
+/* A household as the ledger keeps it (no citizen ID, no phone). */
+struct intake_household {
+    const char *code;
+    const char *province;
+    const char *district_code;
+    const char *district;
+    const char *subdistrict;
+    int village_no;
+    const char *village_name;
+    const char *house_no;
+    const char *head;       /* title + names: for the follow-up list only */
+    int members;
+    double income;
+    int status;
+};
+
+/* The snapshot with this file hash, or id 0. */
+int intake_ledger_snapshot_by_sha(struct intake_ledger *L, const char *sha,
+                                  struct intake_snapshot *out,
+                                  struct ff_err *e);
+/* The newest snapshot, or id 0 when the ledger has none. */
+int intake_ledger_snapshot_latest(struct intake_ledger *L,
+                                  struct intake_snapshot *out,
+                                  struct ff_err *e);
+/* Insert s (id is set on return). */
+int intake_ledger_snapshot_add(struct intake_ledger *L,
+                               struct intake_snapshot *s, struct ff_err *e);
+int intake_ledger_household_add(struct intake_ledger *L, long snapshot,
+                                const struct intake_household *h,
+                                struct ff_err *e);
+/* Call fn for each household of the snapshot in code order. */
+int intake_ledger_each_household(struct intake_ledger *L, long snapshot,
+                                 int (*fn)(void *ctx,
+                                           const struct intake_household *h),
+                                 void *ctx, struct ff_err *e);
+
+/* ---- loads ---- */
+
+/* The source file already loaded with this hash: its id and load, or 0. */
+int intake_ledger_source_by_sha(struct intake_ledger *L, const char *sha,
+                                long *source_id, long *load_id,
+                                struct ff_err *e);
+int intake_ledger_load_add(struct intake_ledger *L, long snapshot,
+                           const char *started_at, long *load_id,
+                           struct ff_err *e);
+int intake_ledger_load_finish(struct intake_ledger *L, long load_id,
+                              const char *finished_at, struct ff_err *e);
+/* sha may be a provisional unique text, replaced by _set_sha later. */
+int intake_ledger_source_add(struct intake_ledger *L, long load_id,
+                             const char *file, const char *sha,
+                             const char *head_sha, unsigned long long bytes,
+                             long *source_id, struct ff_err *e);
+int intake_ledger_source_set_sha(struct intake_ledger *L, long source_id,
+                                 const char *sha, struct ff_err *e);
+/* *found = 1 when a source of this size and first-64-KiB hash exists. */
+int intake_ledger_source_by_head(struct intake_ledger *L,
+                                 unsigned long long bytes,
+                                 const char *head_sha, int *found,
+                                 struct ff_err *e);
+/* What reading the file found: its dialect, encoding, delimiter, records. */
+int intake_ledger_source_finish(struct intake_ledger *L, long source_id,
+                                const char *dialect, const char *encoding,
+                                char delimiter, long records,
+                                struct ff_err *e);
+
+/* One input record as stored. */
+struct intake_row {
+    long load_id, source_id, record_no, line;
+    int outcome;            /* enum intake_outcome */
+    int reason;             /* enum intake_reason */
+    long col;
+    int late;               /* -1 unknown */
+    const char *hhid;       /* code, or the trimmed field; may be NULL */
+    size_t hhid_len;
+    const char *month;      /* "YYYY-MM" or "" */
+    long long submitted;
+    int has_submitted;
+    /* Duplicate keys, set on first valid occurrences only: the trimmed
+     * submission id, or (dialects without one) SHA-256 of every field. */
+    const char *submission_id;
+    size_t submission_id_len;
+    const unsigned char *row_sha256;    /* 32 bytes or NULL */
+    /* Verbatim mapped fields (NULL: absent). */
+    const char *field[INTAKE_NFIELDS];
+    size_t field_len[INTAKE_NFIELDS];
+    int category, status;
+    double income;
+    int has_income;
+    const void *raw;        /* every field, 0x1F-separated (not valid rows) */
+    size_t raw_len;
+};
+
+int intake_ledger_record_add(struct intake_ledger *L,
+                             const struct intake_row *r, long long *id,
+                             struct ff_err *e);
+/* *seen = 1 when a valid record has this submission id (id non-NULL) or
+ * else this row hash. */
+int intake_ledger_seen(struct intake_ledger *L, const char *id,
+                       size_t id_len, const unsigned char *row_sha256,
+                       int *seen, struct ff_err *e);
+/* The record currently accepted for (hhid, month), or *id = 0. */
+int intake_ledger_accepted_for(struct intake_ledger *L, const char *hhid,
+                               const char *month, long long *id,
+                               long long *submitted, struct ff_err *e);
+/* Make a record of the current load accepted. */
+int intake_ledger_mark_accepted(struct intake_ledger *L, long long id,
+                                struct ff_err *e);
+/* Record that load_id superseded an earlier load's accepted record. */
+int intake_ledger_supersede(struct intake_ledger *L, long long id,
+                            long long by, long load_id, struct ff_err *e);
+
+/* ---- reading ---- */
+
+struct intake_outcome_row {
+    const char *file;
+    long record_no, line;
+    const char *outcome, *reason;
+    int late;               /* -1 unknown */
+    const char *hhid, *month;
+};
+
+/* The records of one source file in input order. */
+int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
+                               int (*fn)(void *ctx,
+                                         const struct intake_outcome_row *r),
+                               void *ctx, struct ff_err *e);
+
+/* Per-household facts for a report; fn gets (hhid, count, value). */
+enum intake_fact {
+    INTAKE_FACT_EARLIEST,   /* month = m: earliest valid submission time */
+    INTAKE_FACT_REPORTED,   /* month <= m: households with a valid report */
+    INTAKE_FACT_INCOME,     /* month <= m: latest reported income */
+    INTAKE_FACT_REJECTED    /* month = m: rejected records by hhid field */
+};
+int intake_ledger_each_fact(struct intake_ledger *L, int fact,
+                            const char *month,
+                            int (*fn)(void *ctx, const char *hhid,
+                                      long long n, double v),
+                            void *ctx, struct ff_err *e);
+
+struct intake_export_row {
+    const char *hhid, *month;
+    long long submitted;
+    int late;
+    const char *submitted_text, *submission_id, *activity, *category,
+        *result, *reporter;
+    int status;
+    double income;
+    int has_income;
+    const char *file;
+    long record_no, line, load_id;
+};
+
+/* The currently accepted records of a month, by household code. */
+int intake_ledger_each_accepted(struct intake_ledger *L, const char *month,
+                                int (*fn)(void *ctx,
+                                          const struct intake_export_row *r),
+                                void *ctx, struct ff_err *e);
+
+#endif

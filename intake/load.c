@@ -1,0 +1,818 @@
+/*
+ * load.c - one load: files -> CSV records -> rules -> duplicates and
+ * supersession -> ledger, inside one transaction.
+ *
+ * Memory stays flat in the file size: the CSV reader holds one record,
+ * records go to SQLite as they are read, and the only table kept here is the
+ * winner per (household, month) touched by the load, which is bounded by the
+ * register times the months in the files, not by the number of records.
+ *
+ * Supersession without rewriting history: a valid record is inserted as
+ * "superseded" and the winner of each (household, month) is flipped to
+ * "accepted" when the load ends.  If an earlier load's accepted record loses,
+ * a supersession row says so; that record itself is never changed.
+ */
+#include "load.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "csv.h"
+#include "csvout.h"
+#include "register.h"
+#include "sha256.h"
+#include "utf8.h"
+
+/* Winner of one (household, month) during the load. */
+struct winner {
+    char key[19];           /* 11-digit code + "YYYY-MM", "" = free slot */
+    long long id;           /* winning record so far */
+    long long submitted;
+    long long prev_id;      /* accepted before this load, or 0 */
+    int is_new;             /* the winner is a record of this load */
+};
+
+struct codes {
+    char (*v)[12];
+    size_t n, cap;
+};
+
+struct run {
+    struct intake_ledger *L;
+    const struct intake_load_opts *o;
+    struct intake_load_summary *sum;
+    struct intake_load_file *file;
+    struct intake_layout lay;
+    struct intake_rules_ctx rc;
+    struct codes codes;
+    struct winner *w;
+    size_t wn, wcap;
+    struct ff_buf raw;
+    char **fptr;                /* field pointers of the record stored */
+    size_t fcap;
+    long load_id;
+};
+
+static int code_cmp(const void *a, const void *b)
+{
+    return memcmp(a, b, 11);
+}
+
+static int add_code(void *ctx, const struct intake_household *h)
+{
+    struct codes *c = ctx;
+
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 1024;
+        char(*v)[12] = ff_realloc(c->v, cap * sizeof *v);
+
+        if (v == NULL)
+            return FF_ESYS;
+        c->v = v;
+        c->cap = cap;
+    }
+    snprintf(c->v[c->n++], 12, "%s", h->code);
+    return FF_OK;
+}
+
+static int known(void *ctx, const char *code)
+{
+    struct run *r = ctx;
+
+    return bsearch(code, r->codes.v, r->codes.n, sizeof r->codes.v[0],
+                   code_cmp) != NULL;
+}
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* The slot of key in the winner table (free when key[0] == 0). */
+static struct winner *winner_slot(struct run *r, const char *key)
+{
+    size_t i = (size_t)fnv1a(key, 18) & (r->wcap - 1);
+
+    while (r->w[i].key[0] && memcmp(r->w[i].key, key, 18) != 0)
+        i = (i + 1) & (r->wcap - 1);
+    return &r->w[i];
+}
+
+static int winner_grow(struct run *r)
+{
+    struct winner *old = r->w;
+    size_t oldcap = r->wcap, i;
+
+    r->wcap = oldcap ? oldcap * 2 : 4096;
+    r->w = ff_calloc(r->wcap, sizeof *r->w);
+    if (r->w == NULL) {
+        r->w = old;
+        r->wcap = oldcap;
+        return FF_ESYS;
+    }
+    for (i = 0; i < oldcap; i++)
+        if (old[i].key[0])
+            *winner_slot(r, old[i].key) = old[i];
+    ff_free(old);
+    return FF_OK;
+}
+
+/*
+ * A new valid record for (hhid, month): it wins when its submission time is
+ * not earlier than the current winner's (ties go to the later record, and
+ * records arrive in file order).
+ */
+static int compete(struct run *r, const char *hhid, const char *month,
+                   long long id, long long submitted, struct ff_err *e)
+{
+    char key[19];
+    struct winner *w;
+    int rc;
+
+    memcpy(key, hhid, 11);
+    memcpy(key + 11, month, 7);
+    key[18] = '\0';
+    if ((r->wn + 1) * 2 > r->wcap && winner_grow(r))
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    w = winner_slot(r, key);
+    if (w->key[0] == '\0') {
+        long long pid = 0, psub = 0;
+
+        rc = intake_ledger_accepted_for(r->L, hhid, month, &pid, &psub, e);
+        if (rc)
+            return rc;
+        memcpy(w->key, key, 19);
+        r->wn++;
+        w->prev_id = pid;
+        if (pid == 0 || submitted >= psub) {
+            w->id = id;
+            w->submitted = submitted;
+            w->is_new = 1;
+        } else {
+            w->id = pid;
+            w->submitted = psub;
+            w->is_new = 0;
+        }
+        return FF_OK;
+    }
+    if (submitted >= w->submitted) {
+        w->id = id;
+        w->submitted = submitted;
+        w->is_new = 1;
+    }
+    return FF_OK;
+}
+
+/* SHA-256 of every field, length-prefixed so that boundaries count. */
+static void row_hash(char *const *fields, const size_t *lens, size_t n,
+                     unsigned char out[32])
+{
+    struct intake_sha256 h;
+    size_t i;
+
+    intake_sha256_init(&h);
+    for (i = 0; i < n; i++) {
+        unsigned char len[8];
+        int k;
+
+        for (k = 0; k < 8; k++)
+            len[k] = (unsigned char)((uint64_t)lens[i] >> (8 * k));
+        intake_sha256_update(&h, len, 8);
+        intake_sha256_update(&h, fields[i], lens[i]);
+    }
+    intake_sha256_final(&h, out);
+}
+
+/*
+ * The writer's half of a record: duplicates, the ledger row, the winner.
+ * fields[0..nfields) are the record's fields; c came from the rules (its
+ * field pointers are rebuilt here from the layout); digest is the row hash
+ * when the dialect has no submission id and the record is valid.
+ */
+static int store_record(struct run *r, long record_no, long line,
+                        char *const *fields, const size_t *lens,
+                        size_t nfields, struct intake_checked *c,
+                        const unsigned char *digest, struct ff_err *e)
+{
+    struct intake_row row;
+    long long id = 0;
+    size_t i;
+    int rc, f;
+
+    for (f = 0; f < INTAKE_NFIELDS; f++) {
+        long col = r->lay.col[f];
+
+        c->field[f] = nfields == r->lay.ncols && col >= 0 ? fields[col]
+                                                          : NULL;
+        c->field_len[f] = c->field[f] ? lens[col] : 0;
+    }
+    r->file->records++;
+    r->sum->records++;
+    memset(&row, 0, sizeof row);
+    row.load_id = r->load_id;
+    row.source_id = r->file->source_id;
+    row.record_no = record_no;
+    row.line = line;
+    row.outcome = c->outcome;
+    row.reason = c->reason;
+    row.col = c->col;
+    row.late = c->late;
+    row.month = c->month;
+    row.submitted = c->submitted;
+    row.has_submitted = c->has_submitted;
+    for (f = 0; f < INTAKE_NFIELDS; f++) {
+        row.field[f] = c->field[f];
+        row.field_len[f] = c->field_len[f];
+    }
+    row.category = c->category;
+    row.status = c->status;
+    row.income = c->income;
+    row.has_income = c->has_income;
+    if (c->hhid[0]) {
+        row.hhid = c->hhid;
+        row.hhid_len = 11;
+    } else if (r->lay.col[INTAKE_F_HHID] < (long)nfields) {
+        /* Keep the field as given (trimmed) when it is text. */
+        const char *t = fields[r->lay.col[INTAKE_F_HHID]];
+        size_t tn = lens[r->lay.col[INTAKE_F_HHID]];
+
+        if (ff_utf8_invalid_at(t, tn) == tn) {
+            row.hhid_len = ff_utf8_trim(&t, tn);
+            row.hhid = t;
+        }
+    }
+    if (c->outcome == INTAKE_ACCEPTED) {
+        const char *sid = c->field[INTAKE_F_ID];
+        size_t sidn = sid ? ff_utf8_trim(&sid, c->field_len[INTAKE_F_ID]) : 0;
+        int seen = 0;
+
+        if ((rc = intake_ledger_seen(r->L, sid, sidn, digest, &seen, e)))
+            return rc;
+        if (seen) {
+            row.outcome = INTAKE_DUPLICATE;
+            row.reason = sid ? INTAKE_R_SAME_ID : INTAKE_R_IDENTICAL;
+        } else {
+            row.outcome = INTAKE_SUPERSEDED;    /* until it wins */
+            row.submission_id = sid;
+            row.submission_id_len = sidn;
+            row.row_sha256 = sid ? NULL : digest;
+        }
+    }
+    if (row.outcome == INTAKE_REJECTED || row.outcome == INTAKE_DUPLICATE) {
+        ff_buf_reset(&r->raw);
+        for (i = 0; i < nfields; i++)
+            if ((i && ff_buf_addc(&r->raw, '\x1f')) ||
+                ff_buf_add(&r->raw, fields[i], lens[i]))
+                return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        row.raw = r->raw.data;
+        row.raw_len = r->raw.len;
+    }
+    if ((rc = intake_ledger_record_add(r->L, &row, &id, e)))
+        return rc;
+    switch (row.outcome) {
+    case INTAKE_REJECTED:
+        r->sum->rejected++;
+        r->sum->by_reason[row.reason]++;
+        break;
+    case INTAKE_DUPLICATE:
+        r->sum->duplicate++;
+        r->sum->by_reason[row.reason]++;
+        break;
+    default:
+        if (c->late == 1)
+            r->sum->late++;
+        r->sum->superseded++;   /* corrected when the winners are known */
+        return compete(r, c->hhid, c->month, id, c->submitted, e);
+    }
+    return FF_OK;
+}
+
+/*
+ * The pipeline.  A parser thread reads the CSV and applies the rules (pure
+ * work: no SQLite); it packs each record into a batch and hands full
+ * batches to the writer (this thread), which does everything that touches
+ * the ledger, in record order.  NBATCH batches of about BATCH_BYTES bound
+ * the memory, whatever the file size.
+ *
+ * A packed record: struct packed, then nfields size_t lengths, then the
+ * fields, each NUL-terminated, padded to 8 bytes.
+ */
+#define NBATCH 6
+#define BATCH_BYTES (512 * 1024)
+
+struct packed {
+    long record, line;
+    size_t nfields;
+    size_t bytes;                   /* this record's packed size */
+    int has_digest;
+    unsigned char digest[32];
+    struct intake_checked c;        /* field pointers rebuilt by the writer */
+};
+
+struct batch {
+    struct ff_buf b;
+    size_t n;                       /* records */
+};
+
+struct pipe {
+    struct run *r;
+    struct ff_csv *csv;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct batch slot[NBATCH];
+    size_t head, tail, nfull;       /* ring: [head, head + nfull) are full */
+    int done, abort;
+    int parse_rc;
+    struct ff_err parse_e;
+};
+
+/* Hand the batch being filled to the writer; wait for a free one. */
+static int push(struct pipe *p)
+{
+    int stop;
+
+    pthread_mutex_lock(&p->mu);
+    p->nfull++;
+    p->tail = (p->tail + 1) % NBATCH;
+    pthread_cond_broadcast(&p->cv);
+    while (p->nfull == NBATCH && !p->abort)
+        pthread_cond_wait(&p->cv, &p->mu);
+    stop = p->abort;
+    pthread_mutex_unlock(&p->mu);
+    if (!stop) {
+        ff_buf_reset(&p->slot[p->tail].b);
+        p->slot[p->tail].n = 0;
+    }
+    return stop;
+}
+
+static int parse_record(void *ctx, const struct ff_csv_record *rec,
+                        struct ff_err *e)
+{
+    struct pipe *p = ctx;
+    struct run *r = p->r;
+    struct batch *b = &p->slot[p->tail];
+    struct packed k;
+    size_t i, at = b->b.len, need;
+    static const char zeros[8] = {0};
+
+    if (rec->record == 1)
+        return intake_dialect_detect(r->o->dialects, rec->fields, rec->lens,
+                                     rec->nfields, r->file->path, &r->lay, e);
+    memset(&k, 0, sizeof k);
+    k.record = rec->record;
+    k.line = rec->line;
+    k.nfields = rec->nfields;
+    intake_rules_check(&r->lay, &r->rc, rec->fields, rec->lens, rec->nfields,
+                       rec->bad_utf8_field, &k.c);
+    if (k.c.outcome == INTAKE_ACCEPTED && r->lay.col[INTAKE_F_ID] < 0) {
+        row_hash(rec->fields, rec->lens, rec->nfields, k.digest);
+        k.has_digest = 1;
+    }
+    need = sizeof k + rec->nfields * sizeof(size_t);
+    for (i = 0; i < rec->nfields; i++)
+        need += rec->lens[i] + 1;
+    need = (need + 7) & ~(size_t)7;
+    k.bytes = need;
+    if (ff_buf_grow(&b->b, need))
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    ff_buf_add(&b->b, &k, sizeof k);
+    ff_buf_add(&b->b, rec->lens, rec->nfields * sizeof(size_t));
+    for (i = 0; i < rec->nfields; i++)
+        ff_buf_add(&b->b, rec->fields[i], rec->lens[i] + 1);
+    ff_buf_add(&b->b, zeros, at + need - b->b.len);
+    b->n++;
+    if (b->b.len >= BATCH_BYTES && push(p))
+        return FF_EINTERNAL;    /* the writer failed; its error is reported */
+    return FF_OK;
+}
+
+static void *parse_main(void *arg)
+{
+    struct pipe *p = arg;
+    int rc = ff_csv_read(p->csv, parse_record, p, &p->parse_e);
+
+    pthread_mutex_lock(&p->mu);
+    if (rc == FF_OK && p->slot[p->tail].n) {
+        p->nfull++;
+        p->tail = (p->tail + 1) % NBATCH;
+    }
+    p->parse_rc = rc;
+    p->done = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Store every record of a full batch. */
+static int write_batch(struct run *r, struct batch *b, struct ff_err *e)
+{
+    const char *at = b->b.data;
+    size_t i, j;
+    int rc;
+
+    for (i = 0; i < b->n; i++) {
+        struct packed k;
+        const size_t *lens;
+        const char *f;
+
+        memcpy(&k, at, sizeof k);
+        lens = (const size_t *)(const void *)(at + sizeof k);
+        f = at + sizeof k + k.nfields * sizeof(size_t);
+        if (k.nfields > r->fcap) {
+            char **v = ff_realloc(r->fptr, k.nfields * sizeof *v);
+
+            if (v == NULL)
+                return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            r->fptr = v;
+            r->fcap = k.nfields;
+        }
+        for (j = 0; j < k.nfields; j++) {
+            r->fptr[j] = (char *)f;
+            f += lens[j] + 1;
+        }
+        rc = store_record(r, k.record, k.line, r->fptr, lens, k.nfields,
+                          &k.c, k.has_digest ? k.digest : NULL, e);
+        if (rc)
+            return rc;
+        at += k.bytes;
+    }
+    return FF_OK;
+}
+
+/* Run the parser thread over csv and write what it hands over. */
+static int pipeline(struct run *r, struct ff_csv *csv, struct ff_err *e)
+{
+    struct pipe p;
+    pthread_t th;
+    int rc = FF_OK, i;
+
+    memset(&p, 0, sizeof p);
+    p.r = r;
+    p.csv = csv;
+    ff_err_clear(&p.parse_e);
+    for (i = 0; i < NBATCH; i++)
+        ff_buf_init(&p.slot[i].b);
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    if (pthread_create(&th, NULL, parse_main, &p) != 0) {
+        rc = ff_err_set(e, FF_ESYS, r->file->path, 0, 0,
+                        "cannot start the parser thread");
+        goto out;
+    }
+    for (;;) {
+        struct batch *b;
+
+        pthread_mutex_lock(&p.mu);
+        while (p.nfull == 0 && !p.done)
+            pthread_cond_wait(&p.cv, &p.mu);
+        if (p.nfull == 0) {
+            pthread_mutex_unlock(&p.mu);
+            break;
+        }
+        b = &p.slot[p.head];
+        pthread_mutex_unlock(&p.mu);
+        rc = write_batch(r, b, e);
+        pthread_mutex_lock(&p.mu);
+        p.nfull--;
+        p.head = (p.head + 1) % NBATCH;
+        if (rc)
+            p.abort = 1;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+        if (rc)
+            break;
+    }
+    pthread_join(th, NULL);
+    if (rc == FF_OK && p.parse_rc != FF_OK) {
+        *e = p.parse_e;
+        rc = p.parse_rc;
+    }
+out:
+    for (i = 0; i < NBATCH; i++)
+        ff_buf_release(&p.slot[i].b);
+    pthread_cond_destroy(&p.cv);
+    pthread_mutex_destroy(&p.mu);
+    return rc;
+}
+
+static const char *basename_of(const char *path)
+{
+    const char *s = strrchr(path, '/');
+
+    return s ? s + 1 : path;
+}
+
+/* The whole-file hash, computed on the second core while the first parses. */
+struct hash_job {
+    const char *path;
+    char hex[65];
+    struct ff_err e;
+    int rc;
+};
+
+static void *hash_main(void *arg)
+{
+    struct hash_job *j = arg;
+
+    j->rc = intake_sha256_file(j->path, j->hex, NULL, &j->e);
+    return NULL;
+}
+
+/*
+ * Read one file into the open load.  When its SHA-256 is not known yet
+ * (the cheap size + first-64-KiB check found no candidate in the ledger), a
+ * thread hashes it meanwhile and the source row gets the hash at the end.
+ */
+static int load_file(struct run *r, struct intake_load_file *file,
+                     const char *head, struct ff_err *e)
+{
+    struct hash_job job;
+    pthread_t th;
+    int threaded = 0, rc;
+    struct ff_csv *csv;
+    char provisional[80];
+
+    csv = ff_csv_open(file->path, NULL, e);
+    if (csv == NULL)
+        return e->code;
+    r->file = file;
+    if (file->sha256[0] == '\0') {
+        memset(&job, 0, sizeof job);
+        job.path = file->path;
+        if (pthread_create(&th, NULL, hash_main, &job) == 0)
+            threaded = 1;
+        else if ((rc = intake_sha256_file(file->path, file->sha256, NULL, e)))
+            goto out;
+    }
+    /* The source row first, so that records can refer to it; the hash,
+     * dialect and encoding are filled in once the file has been read.  The
+     * provisional hash is unique: a file of the same size and head would
+     * have been hashed in full before. */
+    snprintf(provisional, sizeof provisional, "pending:%s", head);
+    rc = intake_ledger_source_add(r->L, r->load_id, basename_of(file->path),
+                                  threaded ? provisional : file->sha256,
+                                  head, file->bytes, &file->source_id, e);
+    if (rc)
+        goto out;
+    memset(&r->lay, 0, sizeof r->lay);
+    rc = pipeline(r, csv, e);
+    if (rc)
+        goto out;
+    if (r->lay.dialect == NULL) {
+        rc = ff_err_set(e, FF_EINPUT, file->path, 0, 0,
+                        "empty file: no header");
+        goto out;
+    }
+    snprintf(file->dialect, sizeof file->dialect, "%s", r->lay.dialect->name);
+    file->encoding = ff_csv_encoding_name(csv);
+    file->delimiter = ff_csv_delimiter(csv);
+    rc = intake_ledger_source_finish(r->L, file->source_id, file->dialect,
+                                     file->encoding, file->delimiter,
+                                     file->records, e);
+out:
+    if (threaded) {
+        pthread_join(th, NULL);
+        if (rc == FF_OK && job.rc != FF_OK) {
+            *e = job.e;
+            rc = job.rc;
+        }
+        if (rc == FF_OK) {
+            memcpy(file->sha256, job.hex, 65);
+            rc = intake_ledger_source_set_sha(r->L, file->source_id,
+                                              file->sha256, e);
+        }
+    }
+    ff_csv_free(csv);
+    return rc;
+}
+
+/* Flip the winners to accepted and record what they superseded. */
+static int settle(struct run *r, struct ff_err *e)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < r->wcap; i++) {
+        struct winner *w = &r->w[i];
+
+        if (!w->key[0] || !w->is_new)
+            continue;
+        if ((rc = intake_ledger_mark_accepted(r->L, w->id, e)))
+            return rc;
+        r->sum->accepted++;
+        r->sum->superseded--;
+        if (w->prev_id) {
+            if ((rc = intake_ledger_supersede(r->L, w->prev_id, w->id,
+                                              r->load_id, e)))
+                return rc;
+            r->sum->superseded_earlier++;
+        }
+    }
+    return FF_OK;
+}
+
+int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
+                    int n, const struct intake_load_opts *o,
+                    struct intake_load_summary *sum, struct ff_err *e)
+{
+    struct intake_snapshot snap;
+    struct run r;
+    int rc, i, fresh = 0;
+
+    memset(sum, 0, sizeof *sum);
+    memset(&r, 0, sizeof r);
+    r.L = L;
+    r.o = o;
+    r.sum = sum;
+    r.rc.known = known;
+    r.rc.payload = o->payload;
+    r.rc.ctx = &r;
+    ff_buf_init(&r.raw);
+    if ((rc = intake_ledger_begin(L, e)))
+        goto out_free;
+    if ((rc = intake_ledger_snapshot_latest(L, &snap, e)))
+        goto out;
+    if (snap.id == 0) {
+        rc = ff_err_set(e, FF_EINPUT, NULL, 0, 0,
+                        "the ledger has no household register yet (run "
+                        "'ffintake register REGISTER.csv --ledger L.db')");
+        goto out;
+    }
+    if ((rc = intake_ledger_each_household(L, snap.id, add_code, &r.codes,
+                                           e)))
+        goto out;
+    qsort(r.codes.v, r.codes.n, sizeof r.codes.v[0], code_cmp);
+    for (i = 0; i < n; i++) {
+        struct intake_load_file *f = &files[i];
+
+        char head[65];
+        int maybe = 0;
+
+        f->source_id = f->prior_load = f->records = 0;
+        f->dialect[0] = f->sha256[0] = '\0';
+        f->encoding = "";
+        if ((rc = intake_sha256_head(f->path, head, &f->bytes, e)) ||
+            (rc = intake_ledger_source_by_head(L, f->bytes, head, &maybe, e)))
+            goto out;
+        if (maybe) {
+            /* Same size and beginning as a file in the ledger (or earlier
+             * on this command line): compare the whole hash. */
+            if ((rc = intake_sha256_file(f->path, f->sha256, NULL, e)) ||
+                (rc = intake_ledger_source_by_sha(L, f->sha256, &f->source_id,
+                                                  &f->prior_load, e)))
+                goto out;
+            if (fresh && f->prior_load == r.load_id)
+                f->prior_load = -1;
+            if (f->prior_load)
+                continue;
+        }
+        if (!fresh) {
+            if ((rc = intake_ledger_load_add(L, snap.id, o->now, &r.load_id,
+                                             e)))
+                goto out;
+            sum->load_id = r.load_id;
+            fresh = 1;
+        }
+        if ((rc = load_file(&r, f, head, e)))
+            goto out;
+    }
+    if (!fresh)
+        goto out;       /* nothing new: roll back the empty transaction */
+    if ((rc = settle(&r, e)) ||
+        (rc = intake_ledger_load_finish(L, r.load_id, o->now, e)))
+        goto out;
+    rc = intake_ledger_commit(L, e);
+out:
+    if (rc || !fresh)
+        intake_ledger_rollback(L);
+    if (rc)
+        sum->load_id = 0;
+out_free:
+    ff_free(r.codes.v);
+    ff_free(r.w);
+    ff_free(r.fptr);
+    ff_buf_release(&r.raw);
+    return rc;
+}
+
+static int write_outcome(void *ctx, const struct intake_outcome_row *r)
+{
+    struct intake_csvout *o = ctx;
+
+    intake_csvout_str(o, r->file);
+    intake_csvout_long(o, r->record_no);
+    intake_csvout_long(o, r->line);
+    intake_csvout_str(o, r->outcome);
+    intake_csvout_str(o, r->reason);
+    if (r->late >= 0)
+        intake_csvout_long(o, r->late);
+    else
+        intake_csvout_str(o, NULL);
+    intake_csvout_str(o, r->hhid);
+    intake_csvout_str(o, r->month);
+    intake_csvout_end_row(o);
+    return FF_OK;
+}
+
+int intake_load_write_outcomes(struct intake_ledger *L,
+                               const struct intake_load_file *files, int n,
+                               const char *path, struct ff_err *e)
+{
+    struct intake_csvout o;
+    int i, rc;
+
+    if ((rc = intake_csvout_open(&o, path, 0, e)))
+        return rc;
+    fputs("file,record,line,outcome,reason,late,hhid,month\r\n", o.f.fp);
+    for (i = 0; i < n; i++) {
+        if (files[i].source_id == 0 || files[i].prior_load < 0)
+            continue;
+        if ((rc = intake_ledger_each_outcome(L, files[i].source_id,
+                                             write_outcome, &o, e))) {
+            intake_csvout_abort(&o);
+            return rc;
+        }
+    }
+    return intake_csvout_close(&o, e);
+}
+
+int intake_register_import(struct intake_ledger *L, const char *path,
+                           const char *map_path, int survey_year,
+                           double threshold, const char *now,
+                           struct ff_register **regp,
+                           struct intake_register_result *res,
+                           struct ff_err *e)
+{
+    struct intake_snapshot snap;
+    struct ff_register *reg = NULL;
+    char sha[65];
+    size_t i;
+    int rc;
+
+    memset(res, 0, sizeof *res);
+    *regp = NULL;
+    if ((rc = intake_sha256_file(path, sha, NULL, e)))
+        return rc;
+    reg = ff_register_load(path, map_path, e);
+    if (reg == NULL)
+        return e->code;
+    *regp = reg;
+    res->households = (long)reg->n;
+    res->bad_rows = (long)reg->nbad;
+    if ((rc = intake_ledger_begin(L, e)))
+        return rc;
+    if ((rc = intake_ledger_snapshot_by_sha(L, sha, &snap, e)))
+        goto out;
+    if (snap.id) {
+        res->snapshot = snap.id;
+        res->already = 1;
+        intake_ledger_rollback(L);
+        return FF_OK;
+    }
+    memset(&snap, 0, sizeof snap);
+    snprintf(snap.file, sizeof snap.file, "%s", basename_of(path));
+    memcpy(snap.sha256, sha, 65);
+    snprintf(snap.loaded_at, sizeof snap.loaded_at, "%s", now);
+    snap.survey_year = survey_year;
+    snap.threshold = threshold;
+    snap.households = (long)reg->n;
+    if ((rc = intake_ledger_snapshot_add(L, &snap, e)))
+        goto out;
+    for (i = 0; i < reg->n; i++) {
+        const struct ff_household *h = &reg->hh[i];
+        struct intake_household x;
+        char head[512];
+
+        x.code = h->code;
+        x.province = h->province;
+        x.district_code = h->district_code;
+        x.district = h->district;
+        x.subdistrict = h->subdistrict;
+        x.village_no = h->village_no;
+        x.village_name = h->village_name;
+        x.house_no = h->house_no;
+        x.head = ff_household_head(h, head, sizeof head);
+        x.members = h->members;
+        x.income = h->income;
+        x.status = h->status;
+        if ((rc = intake_ledger_household_add(L, snap.id, &x, e)))
+            goto out;
+    }
+    res->snapshot = snap.id;
+    rc = intake_ledger_commit(L, e);
+out:
+    if (rc)
+        intake_ledger_rollback(L);
+    return rc;
+}

@@ -1,0 +1,80 @@
+/*
+ * load.h - the load command: stream submission files through the rules
+ * into the ledger, in one transaction.
+ *
+ * Files are taken in the order given ("later files after earlier ones").
+ * A file whose SHA-256 is already in the ledger is skipped: loading the same
+ * file twice changes nothing.  A file that cannot be read or whose header
+ * matches no dialect rejects the whole load (nothing is stored).
+ */
+#ifndef INTAKE_LOAD_H
+#define INTAKE_LOAD_H
+
+#include "dialect.h"
+#include "ledger.h"
+#include "rules.h"
+
+struct intake_load_file {
+    const char *path;           /* borrowed */
+    char sha256[65];
+    unsigned long long bytes;
+    long source_id;
+    long prior_load;            /* > 0: already loaded by that load */
+    char dialect[64];
+    const char *encoding;       /* static string */
+    char delimiter;
+    long records;               /* data records, header excluded */
+};
+
+struct intake_load_summary {
+    long load_id;               /* 0 when nothing new was loaded */
+    long records, accepted, duplicate, superseded, rejected, late;
+    long superseded_earlier;    /* earlier loads' records superseded now */
+    long by_reason[INTAKE_NREASONS];
+};
+
+struct intake_load_opts {
+    const struct intake_dialects *dialects;
+    /* QR payload config: its key checks tags (NULL: no key). */
+    const struct ff_payload_cfg *payload;
+    const char *now;            /* ISO 8601 UTC time of the load */
+};
+
+/*
+ * Load files[0..n) (their path fields set; the rest is filled) into L.
+ * Returns FF_OK with *sum filled, or an error code with e filled and the
+ * ledger unchanged.
+ */
+int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
+                    int n, const struct intake_load_opts *o,
+                    struct intake_load_summary *sum, struct ff_err *e);
+
+/* Write the outcomes of the given files (after a load) as CSV to path. */
+int intake_load_write_outcomes(struct intake_ledger *L,
+                               const struct intake_load_file *files, int n,
+                               const char *path, struct ff_err *e);
+
+#endif
+
+/* ---- register snapshots ---- */
+
+struct intake_register_result {
+    long snapshot;              /* the snapshot id */
+    int already;                /* 1: this file was loaded before */
+    long households, bad_rows;
+};
+
+/*
+ * Validate the register at path (core/register.c, column map map_path or
+ * NULL) and store it as a new snapshot with the survey year (BE) and income
+ * threshold, unless a snapshot of the same bytes exists.  Bad rows are not
+ * stored; the caller can report them from *reg (which it frees with
+ * ff_register_free; may be NULL).
+ */
+struct ff_register;
+int intake_register_import(struct intake_ledger *L, const char *path,
+                           const char *map_path, int survey_year,
+                           double threshold, const char *now,
+                           struct ff_register **reg,
+                           struct intake_register_result *res,
+                           struct ff_err *e);

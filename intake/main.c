@@ -1,0 +1,389 @@
+/*
+ * main.c - ffintake: QR-keyed monthly reports into the results ledger.
+ *
+ * Thin by design (Lua's lua.c): parse the command line into an options
+ * struct, run one command, print its summary or the one error, exit with a
+ * documented code.  Nothing here prints a name, citizen ID, phone number or
+ * any other field of a record: summaries are counts, errors are positions.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "dialect.h"
+#include "err.h"
+#include "hhid.h"
+#include "ledger.h"
+#include "load.h"
+#include "paths.h"
+#include "register.h"
+#include "report.h"
+#include "rules.h"
+
+static const char usage[] =
+    "usage: ffintake register REGISTER.csv --ledger L.db [--survey-year Y]\n"
+    "                         [--threshold BAHT] [--columns MAP]\n"
+    "       ffintake load --ledger L.db [--outcomes OUT.csv]\n"
+    "                     [--dialects MAP] [--qr-config CONF] [--key KEY]\n"
+    "                     FILE.csv...\n"
+    "       ffintake report --ledger L.db --month YYYY-MM -o DIR\n"
+    "                       [--threshold BAHT] [--no-pdf]\n"
+    "       ffintake export --ledger L.db --month YYYY-MM -o FILE.csv\n"
+    "\n"
+    "Monthly results of target poor households, reported through QR-coded\n"
+    "web forms (KoboToolbox, Google Forms, ODK...), into one SQLite ledger.\n"
+    "\n"
+    "  register  store a validated household register as a new snapshot\n"
+    "  load      detect each file's dialect, classify every record (accepted,\n"
+    "            duplicate, superseded, rejected; late) and store it, all\n"
+    "            files in one transaction; a file loaded before is skipped\n"
+    "  report    reconciliation.csv, .xlsx and .pdf of a month in DIR\n"
+    "  export    the accepted records of a month, CSV in UTF-8 with BOM\n"
+    "\n"
+    "options:\n"
+    "  --ledger L.db       the ledger file (created by register, mode 0600)\n"
+    "  --month M           2568-01 (BE) or 2025-01 (CE), or 'มกราคม 2568'\n"
+    "  -o, --output P      output directory (report) or file (export)\n"
+    "  --outcomes F        load: one line per input record to CSV file F\n"
+    "  --dialects MAP      load: dialect map (default: the template dir's\n"
+    "                      intake-dialects.map when present)\n"
+    "  --qr-config CONF    load: QR payload config (default: the template\n"
+    "                      dir's qr.conf); with a key, tags are checked\n"
+    "  --key KEY           load: the province key file (overrides CONF's)\n"
+    "  --columns MAP       register: column map (default: built in)\n"
+    "  --survey-year Y     register: BMN survey year, BE (default 2567)\n"
+    "  --threshold BAHT    income threshold, baht/person/year (default 38000\n"
+    "                      at register; report uses the snapshot's)\n"
+    "  --no-pdf            report: skip reconciliation.pdf\n"
+    "  -h, --help          this text\n"
+    "\n"
+    "exit status: 0 ok (rejected records are normal and counted), 1 input\n"
+    "rejected (unreadable file, header of no dialect, no register), 2 usage,\n"
+    "3 system or internal error.  See intake/README.md for the rules.\n";
+
+struct opts {
+    const char *cmd;
+    const char *ledger, *month, *output, *outcomes, *dialects, *columns;
+    const char *qr_config, *key;
+    int survey_year;
+    double threshold;
+    int no_pdf;
+    char **files;
+    int nfiles;
+    char month_ce[8];
+};
+
+static int usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "ffintake: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'ffintake --help')\n");
+    return 2;
+}
+
+static int parse_number(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+
+    if (end == s || *end != '\0' || !(v >= lo && v <= hi))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Returns -1 to go on, else an exit code. */
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+    static const struct option longopts[] = {
+        {"ledger", required_argument, NULL, 'l'},
+        {"month", required_argument, NULL, 'm'},
+        {"output", required_argument, NULL, 'o'},
+        {"outcomes", required_argument, NULL, 'O'},
+        {"dialects", required_argument, NULL, 'd'},
+        {"columns", required_argument, NULL, 'c'},
+        {"qr-config", required_argument, NULL, 'q'},
+        {"key", required_argument, NULL, 'k'},
+        {"survey-year", required_argument, NULL, 'y'},
+        {"threshold", required_argument, NULL, 't'},
+        {"no-pdf", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    double v;
+    int c;
+
+    memset(o, 0, sizeof *o);
+    o->survey_year = 2567;
+    if (argc < 2)
+        return usage_error("%s", "missing command");
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    o->cmd = argv[1];
+    if (strcmp(o->cmd, "register") && strcmp(o->cmd, "load") &&
+        strcmp(o->cmd, "report") && strcmp(o->cmd, "export"))
+        return usage_error("unknown command '%s'", o->cmd);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc - 1, argv + 1, "o:h", longopts, NULL)) !=
+           -1) {
+        switch (c) {
+        case 'l': o->ledger = optarg; break;
+        case 'm': o->month = optarg; break;
+        case 'o': o->output = optarg; break;
+        case 'O': o->outcomes = optarg; break;
+        case 'd': o->dialects = optarg; break;
+        case 'c': o->columns = optarg; break;
+        case 'q': o->qr_config = optarg; break;
+        case 'k': o->key = optarg; break;
+        case 'P': o->no_pdf = 1; break;
+        case 'y':
+            if (parse_number(optarg, 2400, 2700, &v))
+                return usage_error("bad --survey-year '%s' (a BE year)",
+                                   optarg);
+            o->survey_year = (int)v;
+            break;
+        case 't':
+            if (parse_number(optarg, 1, 10000000, &v))
+                return usage_error("bad --threshold '%s'", optarg);
+            o->threshold = v;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            return usage_error("bad option '%s'", argv[optind]);
+        }
+    }
+    o->files = argv + 1 + optind;
+    o->nfiles = argc - 1 - optind;
+    if (o->ledger == NULL)
+        return usage_error("%s", "--ledger is required");
+    if (o->month) {
+        if (intake_parse_month(o->month, strlen(o->month), o->month_ce))
+            return usage_error("bad --month '%s' (2568-01 or 2025-01)",
+                               o->month);
+    }
+    if (strcmp(o->cmd, "register") == 0 && o->nfiles != 1)
+        return usage_error("%s", "register takes one REGISTER.csv");
+    if (strcmp(o->cmd, "load") == 0 && o->nfiles < 1)
+        return usage_error("%s", "load needs at least one FILE.csv");
+    if ((strcmp(o->cmd, "report") == 0 || strcmp(o->cmd, "export") == 0)) {
+        if (o->nfiles)
+            return usage_error("unexpected argument '%s'", o->files[0]);
+        if (o->month == NULL || o->output == NULL)
+            return usage_error("%s", "--month and -o are required");
+    }
+    return -1;
+}
+
+static void now_iso(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int cmd_register(const struct opts *o, struct ff_err *e)
+{
+    struct intake_ledger *L = intake_ledger_open(o->ledger, 1, e);
+    struct ff_register *reg = NULL;
+    struct intake_register_result res;
+    char now[32], buf[1200];
+    size_t i;
+    int rc;
+
+    if (L == NULL)
+        return e->code;
+    now_iso(now);
+    rc = intake_register_import(L, o->files[0], o->columns, o->survey_year,
+                                o->threshold > 0 ? o->threshold : 38000,
+                                now, &reg, &res, e);
+    if (rc == FF_OK) {
+        /* Row errors name file, line and column; never the row's data. */
+        for (i = 0; reg && i < reg->nbad; i++)
+            fprintf(stderr, "ffintake: warning: %s\n",
+                    ff_err_str(&reg->bad[i], buf, sizeof buf));
+        if (res.already)
+            printf("%s: already in the ledger as register snapshot %ld; "
+                   "nothing changed\n", o->files[0], res.snapshot);
+        else
+            printf("%s: register snapshot %ld: %ld households stored, %ld "
+                   "rows rejected\n", o->files[0], res.snapshot,
+                   res.households, res.bad_rows);
+    }
+    ff_register_free(reg);
+    intake_ledger_free(L);
+    return rc;
+}
+
+static int cmd_load(const struct opts *o, struct ff_err *e)
+{
+    struct intake_ledger *L = NULL;
+    struct intake_dialects ds = {0, NULL};
+    struct intake_load_file *files = NULL;
+    struct intake_load_summary s;
+    struct intake_load_opts lo;
+    struct ff_payload_cfg *payload = NULL;
+    char now[32], mappath[1024], qrpath[1024];
+    const char *map = o->dialects, *qr = o->qr_config;
+    struct stat st;
+    int i, rc;
+
+    if (map == NULL) {
+        ff_template_path("intake-dialects.map", mappath, sizeof mappath);
+        if (stat(mappath, &st) == 0)
+            map = mappath;
+    }
+    if ((rc = intake_dialects_load(&ds, map, e)))
+        goto out;
+    if (qr == NULL) {
+        ff_template_path("qr.conf", qrpath, sizeof qrpath);
+        if (stat(qrpath, &st) == 0)
+            qr = qrpath;
+    }
+    payload = ff_payload_cfg_load(qr, o->key, e);
+    if (payload == NULL) {
+        rc = e->code;
+        goto out;
+    }
+    L = intake_ledger_open(o->ledger, 0, e);
+    if (L == NULL) {
+        rc = e->code;
+        goto out;
+    }
+    files = ff_calloc((size_t)o->nfiles, sizeof *files);
+    if (files == NULL) {
+        rc = ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < o->nfiles; i++)
+        files[i].path = o->files[i];
+    now_iso(now);
+    memset(&lo, 0, sizeof lo);
+    lo.dialects = &ds;
+    lo.payload = payload;
+    lo.now = now;
+    if ((rc = intake_load_run(L, files, o->nfiles, &lo, &s, e)))
+        goto out;
+    for (i = 0; i < o->nfiles; i++) {
+        const struct intake_load_file *f = &files[i];
+
+        if (f->prior_load > 0)
+            printf("%s: already loaded (load %ld); nothing changed\n",
+                   f->path, f->prior_load);
+        else if (f->prior_load < 0)
+            printf("%s: same bytes as an earlier file here; skipped\n",
+                   f->path);
+        else
+            printf("%s: %s, %s, '%c': %ld records\n", f->path, f->dialect,
+                   f->encoding, f->delimiter, f->records);
+    }
+    if (s.load_id == 0) {
+        printf("nothing new: the ledger is unchanged\n");
+    } else {
+        printf("load %ld: %ld records: %ld accepted, %ld duplicate, %ld "
+               "superseded, %ld rejected; %ld late\n", s.load_id, s.records,
+               s.accepted, s.duplicate, s.superseded, s.rejected, s.late);
+        for (i = 1; i < INTAKE_NREASONS; i++)
+            if (s.by_reason[i])
+                printf("  %s: %ld\n", intake_reason_name(i), s.by_reason[i]);
+        if (s.superseded_earlier)
+            printf("  corrections of earlier loads: %ld\n",
+                   s.superseded_earlier);
+    }
+    if (o->outcomes)
+        rc = intake_load_write_outcomes(L, files, o->nfiles, o->outcomes, e);
+out:
+    ff_free(files);
+    intake_ledger_free(L);
+    ff_payload_cfg_free(payload);
+    intake_dialects_release(&ds);
+    return rc;
+}
+
+static int cmd_report(const struct opts *o, struct ff_err *e)
+{
+    struct intake_ledger *L = intake_ledger_open(o->ledger, 0, e);
+    struct intake_report_opts ro;
+    struct intake_report_totals t;
+    int rc;
+
+    if (L == NULL)
+        return e->code;
+    memset(&ro, 0, sizeof ro);
+    ro.month = o->month_ce;
+    ro.dir = o->output;
+    ro.threshold = o->threshold;
+    ro.no_pdf = o->no_pdf;
+    rc = intake_report_run(L, &ro, &t, e);
+    if (rc == FF_OK)
+        printf("%s: %ld districts; expected %ld, on time %ld, late %ld, "
+               "missing %ld, rejected records %ld; developed %ld, below "
+               "%.0f baht %ld\n", o->month_ce, t.districts, t.expected,
+               t.on_time, t.late, t.missing, t.rejected, t.developed,
+               t.threshold, t.below);
+    intake_ledger_free(L);
+    return rc;
+}
+
+static int cmd_export(const struct opts *o, struct ff_err *e)
+{
+    struct intake_ledger *L = intake_ledger_open(o->ledger, 0, e);
+    int rc;
+
+    if (L == NULL)
+        return e->code;
+    rc = intake_export_run(L, o->month_ce, o->output, NULL, e);
+    intake_ledger_free(L);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct opts o;
+    struct ff_err e;
+    char buf[1200];
+    int rc;
+
+    ff_alloc_init_from_env();
+    rc = parse_args(argc, argv, &o);
+    if (rc >= 0)
+        return fclose(stdout) == 0 ? rc : 3;
+    ff_err_clear(&e);
+    if (strcmp(o.cmd, "register") == 0)
+        rc = cmd_register(&o, &e);
+    else if (strcmp(o.cmd, "load") == 0)
+        rc = cmd_load(&o, &e);
+    else if (strcmp(o.cmd, "report") == 0)
+        rc = cmd_report(&o, &e);
+    else
+        rc = cmd_export(&o, &e);
+    if (rc != FF_OK) {
+        if (e.code == FF_OK)
+            ff_err_set(&e, rc, NULL, 0, 0, "failed");
+        fprintf(stderr, "ffintake: %s\n", ff_err_str(&e, buf, sizeof buf));
+    }
+    /* A summary that did not reach its reader is a failure (jq). */
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        if (rc == FF_OK)
+            fprintf(stderr, "ffintake: cannot write standard output\n");
+        return 3;
+    }
+    return ff_err_exit_code(rc);
+}

@@ -1,0 +1,44 @@
+/*
+ * sha256.h - SHA-256 (FIPS 180-4) for file provenance in the ledger.
+ *
+ * Every input file is identified in the ledger by the SHA-256 of its bytes,
+ * which is how a second load of the same file is recognised.  A streaming
+ * context: init, update any number of times, final.
+ */
+#ifndef INTAKE_SHA256_H
+#define INTAKE_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct intake_sha256 {
+    uint32_t h[8];
+    uint64_t bytes;         /* message length so far */
+    unsigned char block[64];
+    size_t fill;            /* bytes waiting in block */
+};
+
+void intake_sha256_init(struct intake_sha256 *s);
+void intake_sha256_update(struct intake_sha256 *s, const void *p, size_t n);
+/* Finish and write the 32-byte digest. */
+void intake_sha256_final(struct intake_sha256 *s, unsigned char out[32]);
+/* Finish and write the digest as 64 lowercase hex digits + NUL. */
+void intake_sha256_hex(struct intake_sha256 *s, char out[65]);
+
+/*
+ * Hash the whole file at path into hex (65 bytes), counting its size into
+ * *bytes (may be NULL).  Returns FF_OK, or FF_ESYS with e naming the path.
+ */
+int intake_sha256_file(const char *path, char hex[65],
+                       unsigned long long *bytes, struct ff_err *e);
+
+/*
+ * Hash only the first 64 KiB of the file into hex and get its size: a
+ * cheap fingerprint that tells most new files from loaded ones at once.
+ */
+int intake_sha256_head(const char *path, char hex[65],
+                       unsigned long long *bytes, struct ff_err *e);
+
+#endif

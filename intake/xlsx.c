@@ -1,0 +1,155 @@
+/*
+ * xlsx.c - the libxlsxwriter boundary.
+ *
+ * libxlsxwriter reports errors as lxw_error codes from each call and keeps
+ * the whole workbook until workbook_close(); our tables are small (one row
+ * per district, one per missing household), so the default in-memory mode
+ * is right.  Errors from cell writes are remembered and reported at close,
+ * so callers can write a table without checking every cell.
+ */
+#include "xlsx.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "alloc.h"
+#include "csvw.h"
+
+struct intake_xlsx {
+    lxw_workbook *wb;
+    lxw_worksheet *ws;
+    lxw_format *bold, *num0, *num1, *num2;
+    char path[512];
+    char tmp[560];
+    lxw_error first_error;
+};
+
+struct intake_xlsx *intake_xlsx_new(const char *path, struct ff_err *e)
+{
+    struct intake_xlsx *x = ff_calloc(1, sizeof *x);
+
+    if (x == NULL) {
+        ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
+        return NULL;
+    }
+    snprintf(x->path, sizeof x->path, "%s", path);
+    snprintf(x->tmp, sizeof x->tmp, "%s.tmp.%ld", path, (long)getpid());
+    x->wb = workbook_new(x->tmp);
+    if (x->wb == NULL) {
+        ff_err_set(e, FF_ESYS, path, 0, 0, "cannot start workbook");
+        ff_free(x);
+        return NULL;
+    }
+    x->bold = workbook_add_format(x->wb);
+    x->num0 = workbook_add_format(x->wb);
+    x->num1 = workbook_add_format(x->wb);
+    x->num2 = workbook_add_format(x->wb);
+    if (!x->bold || !x->num0 || !x->num1 || !x->num2) {
+        ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
+        intake_xlsx_free(x);
+        return NULL;
+    }
+    format_set_bold(x->bold);
+    format_set_num_format(x->num0, "#,##0");
+    format_set_num_format(x->num1, "0.0");
+    format_set_num_format(x->num2, "#,##0.00");
+    return x;
+}
+
+int intake_xlsx_sheet(struct intake_xlsx *x, const char *name,
+                      struct ff_err *e)
+{
+    x->ws = workbook_add_worksheet(x->wb, name);
+    if (x->ws == NULL)
+        return ff_err_set(e, FF_EINTERNAL, x->path, 0, 0,
+                          "cannot add sheet '%s'", name);
+    return FF_OK;
+}
+
+static void note(struct intake_xlsx *x, lxw_error err)
+{
+    if (err != LXW_NO_ERROR && x->first_error == LXW_NO_ERROR)
+        x->first_error = err;
+}
+
+void intake_xlsx_width(struct intake_xlsx *x, int first, int last,
+                       double width)
+{
+    note(x, worksheet_set_column(x->ws, (lxw_col_t)first, (lxw_col_t)last,
+                                 width, NULL));
+}
+
+void intake_xlsx_text(struct intake_xlsx *x, int row, int col,
+                      const char *s, int bold)
+{
+    char *buf = NULL;
+
+    if (s == NULL || s[0] == '\0')
+        return;
+    /* A string cell is never evaluated, but Excel turns it into a formula
+     * when someone edits the cell; the apostrophe prevents that too. */
+    if (ff_csvw_is_formula(s, strlen(s))) {
+        size_t n = strlen(s);
+
+        buf = ff_malloc(n + 2);
+        if (buf == NULL) {
+            note(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return;
+        }
+        buf[0] = '\'';
+        memcpy(buf + 1, s, n + 1);
+        s = buf;
+    }
+    note(x, worksheet_write_string(x->ws, (lxw_row_t)row, (lxw_col_t)col, s,
+                                   bold ? x->bold : NULL));
+    ff_free(buf);
+}
+
+void intake_xlsx_num(struct intake_xlsx *x, int row, int col, double v,
+                     int decimals)
+{
+    note(x, worksheet_write_number(x->ws, (lxw_row_t)row, (lxw_col_t)col, v,
+                                   decimals == 0   ? x->num0
+                                   : decimals == 1 ? x->num1
+                                                   : x->num2));
+}
+
+int intake_xlsx_close(struct intake_xlsx *x, struct ff_err *e)
+{
+    lxw_error err;
+    int rc = FF_OK;
+
+    err = workbook_close(x->wb);
+    x->wb = NULL;
+    if (x->first_error != LXW_NO_ERROR)
+        rc = ff_err_set(e, FF_EINTERNAL, x->path, 0, 0,
+                        "cannot write workbook: %s",
+                        lxw_strerror(x->first_error));
+    else if (err != LXW_NO_ERROR)
+        rc = ff_err_set(e, FF_ESYS, x->path, 0, 0,
+                        "cannot write workbook: %s", lxw_strerror(err));
+    else if (chmod(x->tmp, 0600) != 0)
+        rc = ff_err_sys(e, x->path, "cannot set mode");
+    else if (rename(x->tmp, x->path) != 0)
+        rc = ff_err_sys(e, x->path, "cannot rename into place");
+    if (rc)
+        unlink(x->tmp);
+    ff_free(x);
+    return rc;
+}
+
+void intake_xlsx_free(struct intake_xlsx *x)
+{
+    if (x == NULL)
+        return;
+    if (x->wb) {
+        /* libxlsxwriter has no "discard": close writes the file, which we
+         * then remove. */
+        workbook_close(x->wb);
+        unlink(x->tmp);
+    }
+    ff_free(x);
+}

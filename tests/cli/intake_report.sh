@@ -1,0 +1,47 @@
+#!/bin/bash
+# intake_report.sh - report over the samples: reconciliation.csv has one row
+# per district and a province row, reconciliation.xlsx is a sound zip whose
+# XML parts are well formed, reconciliation.pdf passes qpdf --check and its
+# text has every district name.
+set -eu
+ff() { $FFRUN "$FFBIN/ffintake" "$@"; }
+S=$FFTOP/tests/data/intake/samples
+L=$FFWORK/l.db
+R=$FFWORK/r
+
+ff register "$FFTOP/tests/data/households.csv" --ledger "$L" >/dev/null
+ff load --ledger "$L" "$S"/*.csv >/dev/null
+mkdir "$R"
+ff report --ledger "$L" --month 2568-01 -o "$R" > "$FFWORK/out.txt"
+grep -q "^2025-01: 11 districts; expected 184" "$FFWORK/out.txt"
+
+head -1 "$R/reconciliation.csv" | tr -d '\r' | grep -q \
+ 'month,district_code,district,expected,on_time,late,missing,rejected,developed,developed_pct,below_threshold,below_threshold_pct$'
+test "$(wc -l < "$R/reconciliation.csv")" = 13
+tail -1 "$R/reconciliation.csv" | grep -q '^2025-01,24,รวมจังหวัดฉะเชิงเทรา,184,'
+# The district rows add up to the province row (rejected records whose code
+# names no district count for the province only).
+awk -F, 'NR > 1 && NR < 13 { for (i = 4; i <= 11; i++) s[i] += $i }
+         NR == 13 { for (i = 4; i <= 11; i++)
+                        if (i != 8 && i != 10 && s[i] != $i) exit 1
+                    if (s[8] > $8) exit 1 }' \
+    "$R/reconciliation.csv"
+
+qpdf --check "$R/reconciliation.pdf" >/dev/null
+pdftotext "$R/reconciliation.pdf" "$FFWORK/pdf.txt"
+# BE dates, and the missing households listed for follow-up.
+grep -q "กำหนดรายงานภายในวันที่ 20 มกราคม 2568" "$FFWORK/pdf.txt"
+grep -q "ครัวเรือนเป้าหมายที่ยังไม่รายงานผล 4 ครัวเรือน" "$FFWORK/pdf.txt"
+unzip -tq "$R/reconciliation.xlsx"
+mkdir "$FFWORK/x"
+(cd "$FFWORK/x" && unzip -q "$R/reconciliation.xlsx")
+find "$FFWORK/x" -name '*.xml' -o -name '*.rels' | while read -r f; do
+    xmllint --noout "$f"
+done
+for d in เมืองฉะเชิงเทรา บางคล้า บางน้ำเปรี้ยว บางปะกง บ้านโพธิ์ พนมสารคาม \
+         ราชสาส์น สนามชัยเขต แปลงยาว ท่าตะเกียบ คลองเขื่อน; do
+    grep -q "$d" "$FFWORK/x/xl/sharedStrings.xml"
+    grep -q ",$d," "$R/reconciliation.csv"
+    grep -q "$d" "$FFWORK/pdf.txt"
+done
+echo ok
