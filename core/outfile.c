@@ -138,3 +138,24 @@ int ff_outfile_write(const char *path, const void *data, size_t n, int mode,
     }
     return ff_outfile_commit(&o, e);
 }
+
+int ff_mkdirs(const char *path, struct ff_err *e)
+{
+    char tmp[1024];
+    size_t i, n = strlen(path);
+
+    if (n >= sizeof tmp)
+        return ff_err_set(e, FF_EUSAGE, path, 0, 0, "path is too long");
+    memcpy(tmp, path, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (tmp[i] == '/' || tmp[i] == '\0') {
+            char c = tmp[i];
+
+            tmp[i] = '\0';
+            if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+                return ff_err_sys(e, tmp, "cannot create directory");
+            tmp[i] = c;
+        }
+    }
+    return FF_OK;
+}

@@ -267,7 +267,7 @@ int gen_summary_write(const struct gen_summary *s, const char *dir,
 {
     char path[1100];
 
-    if (gen_mkdirs(dir, e))
+    if (ff_mkdirs(dir, e))
         return e->code;
     snprintf(path, sizeof path, "%s/summary.csv", dir);
     if (write_csv(s, path, e))

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "outfile.h"
 #include "csvout.h"
 #include "report_pdf.h"
 #include "rules.h"
@@ -365,7 +366,7 @@ int intake_report_run(struct intake_ledger *L,
 
     memset(t, 0, sizeof *t);
     rc = build(L, o, &r, e);
-    if (rc)
+    if (rc || (rc = ff_mkdirs(o->dir, e)))
         goto out;
     snprintf(path, sizeof path, "%s/reconciliation.csv", o->dir);
     if ((rc = write_csv(&r, path, e)))
