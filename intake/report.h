@@ -34,6 +34,6 @@ int intake_report_run(struct intake_ledger *L,
 
 /* Write the accepted rows of month (CE "YYYY-MM") as CSV with BOM. */
 int intake_export_run(struct intake_ledger *L, const char *month,
-                      const char *path, long *rows, struct ff_err *e);
+                      const char *path, int redact, struct ff_err *e);
 
 #endif
