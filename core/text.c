@@ -865,9 +865,11 @@ static int no_break_before(uint32_t c)
            c == 0x201D || c == 0x2019;
 }
 
+/* ... or end with: opening punctuation, and '/' which joins units such as
+ * บาท/คน/ปี into one. */
 static int no_break_after(uint32_t c)
 {
-    return (c < 0x80 && c != 0 && strchr("([{", (int)c) != NULL) ||
+    return (c < 0x80 && c != 0 && strchr("([{/", (int)c) != NULL) ||
            c == 0x201C || c == 0x2018;
 }
 
