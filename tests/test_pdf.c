@@ -154,6 +154,18 @@ static void test_save(struct ff_pdf *p, const char *dir)
     CHECK_INT(ff_pdf_save(p, bad, &e), FF_ESYS);
     CHECK_STR(e.file, bad);
 
+    /* A failure after the temporary exists (rename onto a directory)
+     * removes the temporary again. */
+    ff_err_clear(&e);
+    snprintf(bad, sizeof bad, "%s/adir", dir);
+    CHECK(mkdir(bad, 0755) == 0);
+    before = count_entries(dir);
+    CHECK_INT(make_doc(p, 1, &e), FF_OK);
+    CHECK_INT(ff_pdf_save(p, bad, &e), FF_ESYS);
+    CHECK_STR(e.file, bad);
+    CHECK(strstr(e.msg, "cannot rename") != NULL);
+    CHECK_INT(count_entries(dir), before);
+
     /* Success replaces the target. */
     ff_err_clear(&e);
     CHECK_INT(make_doc(p, 1, &e), FF_OK);
