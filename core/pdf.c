@@ -101,19 +101,46 @@ unsigned ff_pdf_code_text(unsigned code)
     return code;
 }
 
+/* Words for the libharu errors a caller can cause; the rest get the code. */
+static const char *hpdf_error_text(HPDF_STATUS code)
+{
+    switch (code) {
+    case HPDF_FAILD_TO_ALLOC_MEM:
+        return "out of memory in libharu";
+    case HPDF_FILE_OPEN_ERROR:
+        return "cannot open file";
+    case HPDF_FILE_IO_ERROR:
+        return "file read or write failed";
+    case HPDF_TTF_INVALID_FOMAT:
+    case HPDF_TTF_MISSING_TABLE:
+    case HPDF_TTF_INVALID_CMAP:
+    case HPDF_INVALID_FONTDEF_DATA:
+        return "not a usable TrueType font";
+    case HPDF_TTF_CANNOT_EMBEDDING_FONT:
+        return "the font's licence flags forbid embedding";
+    case HPDF_PAGE_INVALID_SIZE:
+        return "page size outside 3..14400 points";
+    default:
+        return NULL;
+    }
+}
+
 static void HPDF_STDCALL on_error(HPDF_STATUS code, HPDF_STATUS detail,
                                   void *user)
 {
     struct ff_pdf *p = user;
     struct ff_err *e = p->err ? p->err : &p->sticky;
+    const char *text = hpdf_error_text(code);
     int kind = FF_EINTERNAL;
 
-    /* libharu reports allocation failure and file errors with these. */
     if (code == HPDF_FAILD_TO_ALLOC_MEM || code == HPDF_FILE_IO_ERROR ||
         code == HPDF_FILE_OPEN_ERROR)
         kind = FF_ESYS;
-    if (code == HPDF_FAILD_TO_ALLOC_MEM)
-        ff_err_set(e, kind, p->err_file, 0, 0, "out of memory in libharu");
+    else if (text != NULL)
+        kind = FF_EINPUT;
+    if (text != NULL)
+        ff_err_set(e, kind, p->err_file, 0, 0, "%s (libharu error 0x%04X)",
+                   text, (unsigned)code);
     else
         ff_err_set(e, kind, p->err_file, 0, 0,
                    "libharu error 0x%04X (detail %u)", (unsigned)code,
