@@ -7,6 +7,9 @@
  * loaded font definitions (FreeDoc only resets their "glyph used" flags), so
  * each ff_pdf_begin merely creates fresh font objects for the new document.
  * The workload is thousands of small per-household documents per worker.
+ * What libharu still redoes per document and font is its 65536-entry
+ * CIDToGIDMap and /W array (about 4 ms a document, bench/typography.md);
+ * fonts are therefore created lazily, only for the faces a document uses.
  *
  * Three places go past libharu's public API, all with symbols exported by
  * libhpdf.so 2.3.0 and structs from its installed headers (see
