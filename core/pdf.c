@@ -247,7 +247,7 @@ static int build_tounicode(struct face *f, HPDF_FontDef def)
             goto out;
     }
     for (c = 0xF700; c <= 0xF71F; c++)
-        nchar += maps(def, c);
+        nchar += (unsigned)maps(def, c);
     if (nchar > 0) {
         if (ff_buf_addf(&b, "%u beginbfchar\n", nchar))
             goto out;

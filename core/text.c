@@ -1198,7 +1198,8 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
     struct box *bx = arg;
     const struct ff_text_style *st = bx->st;
     int face = st->font == FF_FONT_BOLD;
-    double scale = st->size / t->f[face].upem, lw = ln->width * scale;
+    double scale = st->size / t->f[face].upem;
+    double lw = (double)ln->width * scale;
     double x = bx->x, extra = 0, top = bx->nlines * bx->leading;
     size_t nsp, nbrk = 0, i;
     int rc;
