@@ -1020,7 +1020,8 @@ static size_t trim_glyphs(const struct tctx *t, const char *s, size_t g0,
 
 /*
  * Wrap one paragraph s[a, b) (no '\n') into lines of at most max_fu font
- * units, calling fn for each; fn returns 1 to stop.  Greedy first fit:
+ * units, calling fn for each; fn returns 1 to stop, -1 on error, and so
+ * does this function (0 when all lines were given).  Greedy first fit:
  * government forms are short, and greedy keeps line ends predictable for
  * the clerk comparing with the paper form.
  */
@@ -1034,15 +1035,15 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
     struct line ln;
     int rc;
 
-    if ((rc = shape(t, face, ps, n, e)) != FF_OK)
-        return rc;
+    if (shape(t, face, ps, n, e) != FF_OK)
+        return -1;
     if (t->ng == 0) {
         memset(&ln, 0, sizeof ln);
         ln.last = 1;
         return fn(p, t, arg, ps, a, &ln, e);
     }
-    if ((rc = find_breaks(t, face, ps, n, e)) != FF_OK)
-        return rc;
+    if (find_breaks(t, face, ps, n, e) != FF_OK)
+        return -1;
     g_line = 0;
     /*
      * Walk segments between break opportunities.  Glyphs are in cluster
@@ -1131,7 +1132,7 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
     }
 }
 
-/* Wrap s[0..n) paragraph by paragraph ('\n' ends one). */
+/* Wrap s[0..n) paragraph by paragraph ('\n' ends one); 0, or -1 with e. */
 static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
                 const char *s, size_t n, line_fn fn, void *arg,
                 struct ff_err *e)
@@ -1142,13 +1143,12 @@ static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
     long max_fu;
     int rc;
 
-    if ((rc = check_utf8(s, n, e)) != FF_OK)
-        return rc;
-    if ((t = ctx_of(p, e)) == NULL)
-        return e->code;
-    if (st->size <= 0)
-        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0, "font size %g",
-                          st->size);
+    if (check_utf8(s, n, e) != FF_OK || (t = ctx_of(p, e)) == NULL)
+        return -1;
+    if (st->size <= 0) {
+        ff_err_set(e, FF_EINTERNAL, NULL, 0, 0, "font size %g", st->size);
+        return -1;
+    }
     max_fu = (long)floor(w * t->f[face].upem / st->size + 1e-6);
     while (a <= n) {
         const char *nl = memchr(s + a, '\n', n - a);
@@ -1158,8 +1158,10 @@ static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
         rc = wrap_para(p, t, face, s, a, b > a && s[b - 1] == '\r' ? b - 1
                                                                   : b,
                        max_fu, fn, arg, e);
-        if (rc != 0)
-            return rc < 0 ? -1 : rc;
+        if (rc < 0)
+            return -1;
+        if (rc > 0)         /* the box is full */
+            return 0;
         if (nl == NULL)
             break;
         a = b + 1;

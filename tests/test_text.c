@@ -778,6 +778,14 @@ static void test_align(struct ff_pdf *p, const char *dir)
     /* Bad UTF-8 is rejected, not drawn. */
     ff_err_clear(&e);
     CHECK_INT(ff_text_line(p, &st, 0, 0, "a\xff", 2, &e), FF_EINPUT);
+    ff_err_clear(&e);
+    CHECK_INT(ff_text_box(p, &st, 0, 0, 100, 0, "ก\xe0\xb8", 5, NULL, &e),
+              -1);
+    CHECK_INT(e.code, FF_EINPUT);
+    CHECK_INT(e.col, 4);
+    ff_err_clear(&e);
+    CHECK_INT(ff_text_wrap(p, &st, 100, "\xff", 1, NULL, 0, &e), -1);
+    CHECK_INT(e.code, FF_EINPUT);
 }
 
 int main(void)
