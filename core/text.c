@@ -710,17 +710,19 @@ static size_t cluster_end(const struct tctx *t, size_t i, size_t g1,
 
 /*
  * Draw glyphs [g0, g1) (text ending at s[b1]) as one line at (x, y baseline).
- * extra_fu is added after every whitespace cluster (justification).
+ * Justification: extra_fu is added after every whitespace cluster, and
+ * extra_brk_fu before every cluster at which brk[byte] allows a line break.
  */
 static int draw_line(struct ff_pdf *p, struct tctx *t,
                      const struct ff_text_style *st, double x, double y,
                      const char *s, size_t b1, size_t g0, size_t g1,
-                     double extra_fu, struct ff_err *e)
+                     double extra_fu, const unsigned char *brk,
+                     double extra_brk_fu, struct ff_err *e)
 {
     int face = st->font == FF_FONT_BOLD;
     struct hbface *f = &t->f[face];
     struct writer w;
-    size_t i, j, wb0, wb1;
+    size_t i, j, wb0, wb1, gaps;
     int rc;
 
     if (g0 >= g1)
@@ -756,12 +758,24 @@ static int draw_line(struct ff_pdf *p, struct tctx *t,
                 j = g1;
         }
         wb1 = j < g1 ? t->g[j].cluster : b1;
-        if (needs_actualtext(t, f, s, wb0, wb1, i, j)) {
+        /*
+         * Justification gaps inside a word would read as spaces to an
+         * extractor, so such a word always gets ActualText.
+         */
+        gaps = 0;
+        for (size_t k = i + 1; brk && k < j; k++)
+            gaps += t->g[k].cluster != t->g[k - 1].cluster &&
+                    brk[t->g[k].cluster];
+        if (gaps || needs_actualtext(t, f, s, wb0, wb1, i, j)) {
             if (w_close(&w) || w_actualtext(&w, s + wb0, wb1 - wb0))
                 goto oom;
-            for (size_t k = i; k < j; k++)
+            for (size_t k = i; k < j; k++) {
+                if (gaps && k > i && t->g[k].cluster != t->g[k - 1].cluster &&
+                    brk[t->g[k].cluster])
+                    w.hb += extra_brk_fu * w.k;
                 if (w_glyph(&w, &t->g[k]))
                     goto oom;
+            }
             if (w_rise(&w, 0) || w_close(&w) || ff_buf_adds(w.out, "EMC\n"))
                 goto oom;
         } else {
@@ -833,7 +847,7 @@ int ff_text_line(struct ff_pdf *p, const struct ff_text_style *st, double x,
         x -= lw / 2;
     else if (st->align == FF_ALIGN_RIGHT)
         x -= lw;
-    return draw_line(p, t, st, x, y, s, n, 0, t->ng, 0, e);
+    return draw_line(p, t, st, x, y, s, n, 0, t->ng, 0, NULL, 0, e);
 }
 
 /* --- line breaking ------------------------------------------------------- */
@@ -851,9 +865,11 @@ static int no_break_before(uint32_t c)
            c == 0x201D || c == 0x2019;
 }
 
+/* ... or end with: opening punctuation, and '/' which joins units such as
+ * บาท/คน/ปี into one. */
 static int no_break_after(uint32_t c)
 {
-    return (c < 0x80 && c != 0 && strchr("([{", (int)c) != NULL) ||
+    return (c < 0x80 && c != 0 && strchr("([{/", (int)c) != NULL) ||
            c == 0x201C || c == 0x2018;
 }
 
@@ -1004,7 +1020,8 @@ static size_t trim_glyphs(const struct tctx *t, const char *s, size_t g0,
 
 /*
  * Wrap one paragraph s[a, b) (no '\n') into lines of at most max_fu font
- * units, calling fn for each; fn returns 1 to stop.  Greedy first fit:
+ * units, calling fn for each; fn returns 1 to stop, -1 on error, and so
+ * does this function (0 when all lines were given).  Greedy first fit:
  * government forms are short, and greedy keeps line ends predictable for
  * the clerk comparing with the paper form.
  */
@@ -1018,15 +1035,15 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
     struct line ln;
     int rc;
 
-    if ((rc = shape(t, face, ps, n, e)) != FF_OK)
-        return rc;
+    if (shape(t, face, ps, n, e) != FF_OK)
+        return -1;
     if (t->ng == 0) {
         memset(&ln, 0, sizeof ln);
         ln.last = 1;
         return fn(p, t, arg, ps, a, &ln, e);
     }
-    if ((rc = find_breaks(t, face, ps, n, e)) != FF_OK)
-        return rc;
+    if (find_breaks(t, face, ps, n, e) != FF_OK)
+        return -1;
     g_line = 0;
     /*
      * Walk segments between break opportunities.  Glyphs are in cluster
@@ -1115,7 +1132,7 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
     }
 }
 
-/* Wrap s[0..n) paragraph by paragraph ('\n' ends one). */
+/* Wrap s[0..n) paragraph by paragraph ('\n' ends one); 0, or -1 with e. */
 static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
                 const char *s, size_t n, line_fn fn, void *arg,
                 struct ff_err *e)
@@ -1126,13 +1143,12 @@ static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
     long max_fu;
     int rc;
 
-    if ((rc = check_utf8(s, n, e)) != FF_OK)
-        return rc;
-    if ((t = ctx_of(p, e)) == NULL)
-        return e->code;
-    if (st->size <= 0)
-        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0, "font size %g",
-                          st->size);
+    if (check_utf8(s, n, e) != FF_OK || (t = ctx_of(p, e)) == NULL)
+        return -1;
+    if (st->size <= 0) {
+        ff_err_set(e, FF_EINTERNAL, NULL, 0, 0, "font size %g", st->size);
+        return -1;
+    }
     max_fu = (long)floor(w * t->f[face].upem / st->size + 1e-6);
     while (a <= n) {
         const char *nl = memchr(s + a, '\n', n - a);
@@ -1142,8 +1158,10 @@ static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
         rc = wrap_para(p, t, face, s, a, b > a && s[b - 1] == '\r' ? b - 1
                                                                   : b,
                        max_fu, fn, arg, e);
-        if (rc != 0)
-            return rc < 0 ? -1 : rc;
+        if (rc < 0)
+            return -1;
+        if (rc > 0)         /* the box is full */
+            return 0;
         if (nl == NULL)
             break;
         a = b + 1;
@@ -1182,9 +1200,10 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
     struct box *bx = arg;
     const struct ff_text_style *st = bx->st;
     int face = st->font == FF_FONT_BOLD;
-    double scale = st->size / t->f[face].upem, lw = ln->width * scale;
+    double scale = st->size / t->f[face].upem;
+    double lw = (double)ln->width * scale;
     double x = bx->x, extra = 0, top = bx->nlines * bx->leading;
-    size_t nsp;
+    size_t nsp, nbrk = 0, i;
     int rc;
 
     if (bx->counting) {
@@ -1206,17 +1225,29 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
         x += bx->w - lw;
         break;
     case FF_ALIGN_JUSTIFY:
-        /* Stretch only at spaces: a Thai phrase between spaces reads as one
-         * word and is one ActualText span. */
-        nsp = ln->last ? 0 : count_spaces(t, ps, ln);
-        if (nsp > 0 && bx->w > lw)
-            extra = (bx->w - lw) / scale / (double)nsp;
+        /*
+         * Thai runs words together, so a line often has one space or none:
+         * the slack is spread evenly over the spaces and the word breaks
+         * inside runs (as Thai word processors do), never inside a word.
+         */
+        if (ln->last || bx->w <= lw)
+            break;
+        nsp = count_spaces(t, ps, ln);
+        for (i = ln->g0 + 1; i < ln->g1; i++) {
+            uint32_t c = t->g[i].cluster;
+
+            if (c != t->g[i - 1].cluster && t->brk_ok[c] &&
+                !is_space_byte(ps[c - 1]))
+                nbrk++;
+        }
+        if (nsp + nbrk > 0)
+            extra = (bx->w - lw) / scale / (double)(nsp + nbrk);
         break;
     default:
         break;
     }
     rc = draw_line(p, t, st, x, bx->y + top + st->size, ps, ln->b1, ln->g0,
-                   ln->g1, extra, e);
+                   ln->g1, extra, nbrk ? t->brk_ok : NULL, extra, e);
     if (rc != FF_OK)
         return -1;
     bx->nlines++;

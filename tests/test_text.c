@@ -518,8 +518,8 @@ static void thai_bounds(ThBrk *brk, const char *s, unsigned char *ok)
 
 /*
  * Wrap s at width w and check: lines rebuild the text, no line is wider
- * than w, no line ends inside a libthai word, none starts with ๆ or ฯ, and
- * ฯลฯ is never split.  Returns the number of lines.
+ * than w, no line ends inside a libthai word or after '/', none starts with
+ * ๆ or ฯ, and ฯลฯ is never split.  Returns the number of lines.
  */
 static int check_wrap(struct ff_pdf *p, ThBrk *brk, const char *s, double w,
                       int allow_split_words)
@@ -548,6 +548,8 @@ static int check_wrap(struct ff_pdf *p, ThBrk *brk, const char *s, double w,
             CHECK(ok[end]);
         }
         CHECK(strncmp(l, "ๆ", 3) != 0 && strncmp(l, "ฯ", 3) != 0);
+        /* บาท/คน/ปี is one unit. */
+        CHECK(allow_split_words || ln[i].len == 0 || l[ln[i].len - 1] != '/');
         /* Lines follow each other with only spaces between them. */
         if (i + 1 < nl) {
             size_t k;
@@ -585,6 +587,7 @@ static void test_breaks(struct ff_pdf *p, const char *dir)
     CHECK(check_wrap(p, brk, para, 150, 0) > 10);
     CHECK(check_wrap(p, brk, mixed, 200, 0) >= 3);
     CHECK(check_wrap(p, brk, mixed, 160, 0) >= 4);
+    CHECK(check_wrap(p, brk, hard[15], 90, 0) >= 2);
     /* The 29-letter family name stays whole when it fits on a line ... */
     fw = ff_text_width(p, &st, family, strlen(family));
     CHECK(fw > 100);
@@ -699,6 +702,46 @@ static void test_fallback(struct ff_pdf *p, const char *dir)
     }
 }
 
+/*
+ * Justified Thai spreads the slack over spaces and word breaks; the gaps
+ * inside space-free runs must not reach the extracted text as spaces.
+ */
+static void test_justify(struct ff_pdf *p, const char *dir)
+{
+    static const char *modes[] = {"", "-raw"};
+    struct ff_text_style st = {FF_FONT_REGULAR, SIZE, 0, FF_ALIGN_JUSTIFY,
+                               0};
+    struct ff_text_span ln[100];
+    struct ff_err e;
+    char pdf[512], cmd[1024], *got[200], want[1024];
+    struct ff_buf out;
+    int nl, m, i, k;
+
+    ff_err_clear(&e);
+    CHECK_INT(ff_pdf_begin(p, &e), FF_OK);
+    CHECK_INT(ff_pdf_add_page(p, FF_A4_W, FF_A4_H, &e), FF_OK);
+    nl = ff_text_box(p, &st, 50, 50, 300, 0, para, strlen(para), NULL, &e);
+    CHECK_INT(ff_text_wrap(p, &st, 300, para, strlen(para), ln, 100, &e), nl);
+    snprintf(pdf, sizeof pdf, "%s/justify.pdf", dir);
+    CHECK_INT(ff_pdf_save(p, pdf, &e), FF_OK);
+    for (m = 0; m < 2; m++) {
+        ff_buf_init(&out);
+        snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 %s %s -", modes[m],
+                 pdf);
+        CHECK_INT(pt_run(cmd, &out, NULL), 0);
+        k = (int)pt_lines(&out, got, 200, 1);
+        while (k > 0 && got[k - 1][0] == '\0')
+            k--;
+        CHECK_INT(k, nl);
+        for (i = 0; i < nl && i < k; i++) {
+            snprintf(want, sizeof want, "%.*s", (int)ln[i].len,
+                     para + ln[i].off);
+            CHECK_STR(got[i], want);
+        }
+        ff_buf_release(&out);
+    }
+}
+
 /* Every alignment draws, and the text still extracts. */
 static void test_align(struct ff_pdf *p, const char *dir)
 {
@@ -735,6 +778,14 @@ static void test_align(struct ff_pdf *p, const char *dir)
     /* Bad UTF-8 is rejected, not drawn. */
     ff_err_clear(&e);
     CHECK_INT(ff_text_line(p, &st, 0, 0, "a\xff", 2, &e), FF_EINPUT);
+    ff_err_clear(&e);
+    CHECK_INT(ff_text_box(p, &st, 0, 0, 100, 0, "ก\xe0\xb8", 5, NULL, &e),
+              -1);
+    CHECK_INT(e.code, FF_EINPUT);
+    CHECK_INT(e.col, 4);
+    ff_err_clear(&e);
+    CHECK_INT(ff_text_wrap(p, &st, 100, "\xff", 1, NULL, 0, &e), -1);
+    CHECK_INT(e.code, FF_EINPUT);
 }
 
 int main(void)
@@ -757,6 +808,7 @@ int main(void)
     test_breaks(p, dir);
     test_align(p, dir);
     test_fallback(p, dir);
+    test_justify(p, dir);
     ff_pdf_free(p);
     for (i = 0; i < nstrs; i++)
         ff_free(strs[i]);
