@@ -29,7 +29,7 @@ DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
         libxlsxwriter-dev libsodium-dev fonts-tlwg-laksaman-ttf \
         zbar-tools poppler-utils qpdf sqlite3 unzip libxml2-utils valgrind \
-        python3
+        python3 time clang libclang-rt-14-dev
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
 PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium
@@ -55,24 +55,31 @@ GEN_SRC := $(wildcard gen/*.c)
 INTAKE_SRC := $(wildcard intake/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC := $(wildcard bench/*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 GEN_OBJ := $(GEN_SRC:%.c=$(BUILD)/%.o)
 INTAKE_OBJ := $(INTAKE_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+# Each fuzz target twice: a replay program for `make check` (driver.c
+# feeds it tests/fuzz/<name>/), and a libFuzzer binary for `make fuzz`.
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
+FUZZERS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzzers/%)
+FUZZ_SECONDS ?= 60
 CORE_LIB := $(BUILD)/libffcore.a
 # Unit tests may link the objects of gen/ and intake/ except their main.
 GEN_LIBOBJ := $(filter-out $(BUILD)/gen/main.o,$(GEN_OBJ))
 INTAKE_LIBOBJ := $(filter-out $(BUILD)/intake/main.o,$(INTAKE_OBJ))
 
-.PHONY: all gen intake tests benchbins check check-plain asan valgrind demo deps \
+.PHONY: all gen intake tests benchbins fuzz fuzzers check check-plain asan valgrind demo deps \
         bench clean dev
 # ffintake is linked once intake/ has sources.
 all: gen $(if $(INTAKE_SRC),intake)
 gen: $(BIN)/ffgen
 intake: $(BIN)/ffintake
-tests: $(TEST_BIN)
+tests: $(TEST_BIN) $(FUZZ_REPLAY)
+fuzzers: $(FUZZERS)
 benchbins: $(BENCH_BIN)
 
 # Unit tests reach into gen/ and intake/; those two never include each other.
@@ -98,6 +105,18 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(GEN_LIBOBJ) $(INTAKE_LIBOBJ) $(CORE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(GEN_LIBOBJ) $(INTAKE_LIBOBJ) \
 	    $(CORE_LIB) $(LIBS)
+
+$(BUILD)/tests/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/driver.o \
+        $(GEN_LIBOBJ) $(INTAKE_LIBOBJ) $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/tests/fuzz/driver.o \
+	    $(GEN_LIBOBJ) $(INTAKE_LIBOBJ) $(CORE_LIB) $(LIBS)
+
+$(BUILD)/fuzzers/%: $(BUILD)/tests/fuzz/%.o $(GEN_LIBOBJ) $(INTAKE_LIBOBJ) \
+        $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(GEN_LIBOBJ) \
+	    $(INTAKE_LIBOBJ) $(CORE_LIB) $(LIBS)
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(CORE_LIB)
 	@mkdir -p $(@D)
@@ -138,6 +157,13 @@ valgrind: deps
 	$(MAKE) BUILD=build/vg BIN=build/vg/bin OPT="-O0 -g" all tests
 	FF_VALGRIND=1 tests/run.sh build/vg/tests build/vg/bin
 
+# libFuzzer (clang): every target for FUZZ_SECONDS from tests/fuzz/<name>/.
+fuzz: deps
+	$(MAKE) BUILD=build/fuzz CC=clang OPT="-O1 -g" \
+	    SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+	    fuzzers
+	tests/fuzz/run.sh build/fuzz/fuzzers $(FUZZ_SECONDS)
+
 dev:
 	$(MAKE) CFLAGS="$(CFLAGS) -Werror" all tests
 
@@ -153,4 +179,5 @@ clean:
 	rm -rf build bin
 
 -include $(CORE_OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(INTAKE_OBJ:.o=.d) \
-         $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
+         $(TEST_BIN:=.d) $(BENCH_BIN:=.d) \
+         $(FUZZ_SRC:tests/%.c=$(BUILD)/tests/%.d)

@@ -13,6 +13,7 @@
 
 static atomic_long fail_at;     /* allocation number that fails, 0 = never */
 static atomic_long alloc_count; /* allocations made so far */
+static atomic_long failures;    /* allocations that returned NULL */
 
 static int should_fail(void)
 {
@@ -20,28 +21,45 @@ static int should_fail(void)
                                        memory_order_relaxed) + 1;
     long at = atomic_load_explicit(&fail_at, memory_order_relaxed);
 
-    return at > 0 && n >= at;
+    if (at > 0 && n >= at) {
+        atomic_fetch_add(&failures, 1);
+        return 1;
+    }
+    return 0;
+}
+
+/* Count real failures too, so callers can tell out-of-memory apart. */
+static void *counted(void *p)
+{
+    if (p == NULL)
+        atomic_fetch_add(&failures, 1);
+    return p;
+}
+
+long ff_alloc_failures(void)
+{
+    return atomic_load(&failures);
 }
 
 void *ff_malloc(size_t size)
 {
     if (should_fail())
         return NULL;
-    return malloc(size ? size : 1);
+    return counted(malloc(size ? size : 1));
 }
 
 void *ff_calloc(size_t n, size_t size)
 {
     if (should_fail())
         return NULL;
-    return calloc(n ? n : 1, size ? size : 1);
+    return counted(calloc(n ? n : 1, size ? size : 1));
 }
 
 void *ff_realloc(void *p, size_t size)
 {
     if (should_fail())
         return NULL;
-    return realloc(p, size ? size : 1);
+    return counted(realloc(p, size ? size : 1));
 }
 
 void ff_free(void *p)

@@ -28,6 +28,13 @@ void ff_alloc_fail_after(long n);
 /* Number of allocations made since start (for fault-injection sweeps). */
 long ff_alloc_count(void);
 
+/*
+ * Allocations that have returned NULL so far (injected or real).  A wrapper
+ * around a library that reports failures vaguely (libharu) compares this
+ * before and after a call to say "out of memory" instead.
+ */
+long ff_alloc_failures(void);
+
 /* Arm from $FFKIT_FAIL_ALLOC when set to a positive integer. */
 void ff_alloc_init_from_env(void);
 

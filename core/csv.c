@@ -358,10 +358,14 @@ static int feed(struct ff_csv *c, const char *s, size_t n, struct ff_err *e)
             }
         }
         if (csv_parse(&c->parser, s + pos, piece, on_field, on_record, c) !=
-            piece)
+            piece) {
+            if (csv_error(&c->parser) == CSV_ENOMEM)
+                return ff_err_set(e, FF_ESYS, c->name, c->line, 0,
+                                  "out of memory");
             return ff_err_set(e, FF_ESYS, c->name, c->line, 0,
                               "cannot parse: %s",
                               csv_strerror(csv_error(&c->parser)));
+        }
         if (c->in_record && csv_get_buffer_size(&c->parser) > MAX_RECORD_BYTES)
             return ff_err_set(e, FF_EINPUT, c->name, c->rec_line, 0,
                               "record is longer than %lu MiB; is a quote "

@@ -3,9 +3,11 @@
  *
  * ff_outfile_open() creates "<path>.tmp-<pid>-<n>" beside the target;
  * ff_outfile_commit() checks every write (ferror), fsyncs, closes and
- * renames it over the target; ff_outfile_abort() removes it.  A crash or a
- * full disk therefore never leaves a half-written file under the final
- * name (rename(2) is atomic within a directory).
+ * renames it over the target (and fsyncs the directory); ff_outfile_abort()
+ * removes it.  A crash or a full disk therefore never leaves a half-written
+ * file under the final name (rename(2) is atomic within a directory).
+ * Every file ffkit writes goes through here; FFKIT_FAIL_WRITE=N makes the
+ * N-th commit fail with ENOSPC (fault injection for tests).
  */
 #ifndef FF_OUTFILE_H
 #define FF_OUTFILE_H
@@ -27,7 +29,14 @@ int ff_outfile_open(struct ff_outfile *o, const char *path, int mode,
 int ff_outfile_commit(struct ff_outfile *o, struct ff_err *e);
 void ff_outfile_abort(struct ff_outfile *o);
 
-/* Make the temporary name for path (also used by pdf.c and png.c). */
+/* Write n bytes as the whole file at path, atomically. */
+int ff_outfile_write(const char *path, const void *data, size_t n, int mode,
+                     struct ff_err *e);
+
+/* mkdir -p for a directory path (mode 0755); e names it on failure. */
+int ff_mkdirs(const char *path, struct ff_err *e);
+
+/* Make the temporary name for path. */
 void ff_outfile_tmpname(const char *path, char *out, size_t size);
 
 #endif

@@ -7,6 +7,9 @@
  * loaded font definitions (FreeDoc only resets their "glyph used" flags), so
  * each ff_pdf_begin merely creates fresh font objects for the new document.
  * The workload is thousands of small per-household documents per worker.
+ * What libharu still redoes per document and font is its 65536-entry
+ * CIDToGIDMap and /W array (about 4 ms a document, bench/typography.md);
+ * fonts are therefore created lazily, only for the faces a document uses.
  *
  * Three places go past libharu's public API, all with symbols exported by
  * libhpdf.so 2.3.0 and structs from its installed headers (see
@@ -26,6 +29,7 @@
 #include "pdf.h"
 
 #include "alloc.h"
+#include "outfile.h"
 #include "buf.h"
 #include "pdf_internal.h"
 #include "utf8.h"
@@ -53,6 +57,8 @@
 
 struct face {
     char path[512];
+    char *data;             /* the font file, for HarfBuzz */
+    size_t len;
     const char *name;       /* libharu's font name, owned by the doc */
     char *tounicode;        /* our ToUnicode CMap text */
     size_t tounicode_len;
@@ -65,6 +71,7 @@ struct ff_pdf {
     struct ff_err *err;     /* ff_err of the public call in progress */
     const char *err_file;   /* file that call is about, for messages */
     struct ff_err sticky;   /* first error of a void drawing call */
+    long oom_mark;          /* ff_alloc_failures() when the call began */
     int open;               /* a document is begun and not yet saved */
     struct face face[NFACES];
     HPDF_Page page;         /* current page */
@@ -92,34 +99,61 @@ static const unsigned short pua_thai[32] = {
     0x0E38, 0x0E39, 0x0E3A, 0x0E0E, 0x0E0F, 0x0E2C, 0x0E4D, 0x0E47, /* F718 */
 };
 
+unsigned ff_pdf_code_text(unsigned code)
+{
+    if (code >= 0xF700 && code <= 0xF71F)
+        return pua_thai[code - 0xF700];
+    return code;
+}
+
+/* Words for the libharu errors a caller can cause; the rest get the code. */
+static const char *hpdf_error_text(HPDF_STATUS code)
+{
+    switch (code) {
+    case HPDF_FAILD_TO_ALLOC_MEM:
+        return "out of memory in libharu";
+    case HPDF_FILE_OPEN_ERROR:
+        return "cannot open file";
+    case HPDF_FILE_IO_ERROR:
+        return "file read or write failed";
+    case HPDF_TTF_INVALID_FOMAT:
+    case HPDF_TTF_MISSING_TABLE:
+    case HPDF_TTF_INVALID_CMAP:
+    case HPDF_INVALID_FONTDEF_DATA:
+        return "not a usable TrueType font";
+    case HPDF_TTF_CANNOT_EMBEDDING_FONT:
+        return "the font's licence flags forbid embedding";
+    case HPDF_PAGE_INVALID_SIZE:
+        return "page size outside 3..14400 points";
+    default:
+        return NULL;
+    }
+}
+
 static void HPDF_STDCALL on_error(HPDF_STATUS code, HPDF_STATUS detail,
                                   void *user)
 {
     struct ff_pdf *p = user;
     struct ff_err *e = p->err ? p->err : &p->sticky;
+    const char *text = hpdf_error_text(code);
     int kind = FF_EINTERNAL;
 
-    /* libharu reports allocation failure and file errors with these. */
     if (code == HPDF_FAILD_TO_ALLOC_MEM || code == HPDF_FILE_IO_ERROR ||
         code == HPDF_FILE_OPEN_ERROR)
         kind = FF_ESYS;
-    if (code == HPDF_FAILD_TO_ALLOC_MEM)
-        ff_err_set(e, kind, p->err_file, 0, 0, "out of memory in libharu");
+    else if (text != NULL)
+        kind = FF_EINPUT;
+    /* After a failed allocation libharu often reports a follow-on error
+     * instead; the allocation counter tells what really happened. */
+    if (code == HPDF_FAILD_TO_ALLOC_MEM || ff_alloc_failures() != p->oom_mark)
+        ff_err_set(e, FF_ESYS, p->err_file, 0, 0, "out of memory");
+    else if (text != NULL)
+        ff_err_set(e, kind, p->err_file, 0, 0, "%s (libharu error 0x%04X)",
+                   text, (unsigned)code);
     else
         ff_err_set(e, kind, p->err_file, 0, 0,
                    "libharu error 0x%04X (detail %u)", (unsigned)code,
                    (unsigned)detail);
-}
-
-/* libharu's allocations go through ff_malloc so tests can make them fail. */
-static void *HPDF_STDCALL hpdf_alloc(HPDF_UINT size)
-{
-    return ff_malloc(size);
-}
-
-static void HPDF_STDCALL hpdf_free(void *ptr)
-{
-    ff_free(ptr);
 }
 
 /*
@@ -131,6 +165,7 @@ static void enter(struct ff_pdf *p, struct ff_err *e, const char *file)
 {
     p->err = e;
     p->err_file = file;
+    p->oom_mark = ff_alloc_failures();
     HPDF_ResetError(p->doc);
 }
 
@@ -139,7 +174,9 @@ static int fail(struct ff_pdf *p, struct ff_err *e, const char *what)
 {
     struct ff_err *t = e ? e : &p->sticky;
 
-    if (t->code == FF_OK)
+    if (t->code == FF_OK && ff_alloc_failures() != p->oom_mark)
+        ff_err_set(t, FF_ESYS, p->err_file, 0, 0, "out of memory");
+    else if (t->code == FF_OK)
         ff_err_set(t, FF_EINTERNAL, p->err_file, 0, 0, "%s failed", what);
     HPDF_ResetError(p->doc);
     return t->code;
@@ -219,7 +256,7 @@ static int build_tounicode(struct face *f, HPDF_FontDef def)
             goto out;
     }
     for (c = 0xF700; c <= 0xF71F; c++)
-        nchar += maps(def, c);
+        nchar += (unsigned)maps(def, c);
     if (nchar > 0) {
         if (ff_buf_addf(&b, "%u beginbfchar\n", nchar))
             goto out;
@@ -250,12 +287,47 @@ static void face_path(char *out, size_t size, const char *dir,
         snprintf(out, size, "%s/%s", dir, file);
 }
 
+static int read_font(struct face *f, struct ff_err *e)
+{
+    struct stat sb;
+    size_t got = 0;
+    ssize_t r;
+    int fd, rc = FF_OK;
+
+    fd = open(f->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ff_err_sys(e, f->path, "cannot open font '%s'", f->path);
+    if (fstat(fd, &sb) != 0) {
+        rc = ff_err_sys(e, f->path, "cannot read font '%s'", f->path);
+        goto out;
+    }
+    f->len = (size_t)sb.st_size;
+    f->data = ff_malloc(f->len ? f->len : 1);
+    if (f->data == NULL) {
+        rc = ff_err_set(e, FF_ESYS, f->path, 0, 0, "out of memory");
+        goto out;
+    }
+    while (got < f->len) {
+        r = read(fd, f->data + got, f->len - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            rc = ff_err_sys(e, f->path, "cannot read font '%s'", f->path);
+            goto out;
+        }
+        got += (size_t)r;
+    }
+out:
+    close(fd);
+    return rc;
+}
+
 struct ff_pdf *ff_pdf_new(const struct ff_pdf_opts *o, struct ff_err *e)
 {
     static const struct ff_pdf_opts none;
     const char *dir, *file;
     struct ff_pdf *p;
-    int i, fd;
+    int i;
 
     if (o == NULL)
         o = &none;
@@ -275,16 +347,19 @@ struct ff_pdf *ff_pdf_new(const struct ff_pdf_opts *o, struct ff_err *e)
         if (file == NULL)
             file = i == 0 ? "Laksaman.ttf" : "Laksaman-Bold.ttf";
         face_path(p->face[i].path, sizeof p->face[i].path, dir, file);
-        /* Check here: libharu's message would not say which file or why. */
-        fd = open(p->face[i].path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            ff_err_sys(e, p->face[i].path, "cannot open font '%s'",
-                       p->face[i].path);
+        /* Read here: libharu's message would not say which file or why.
+         * text.c shapes from these bytes, so the file is read only once. */
+        if (read_font(&p->face[i], e) != FF_OK)
             goto fail;
-        }
-        close(fd);
     }
-    p->doc = HPDF_NewEx(on_error, hpdf_alloc, hpdf_free, 0, p);
+    /*
+     * libharu keeps the system allocator, outside ff_alloc_fail_after: its
+     * out-of-memory paths are not robust (a failed allocation inside
+     * HPDF_SaveToStream leaks half-built objects and can later crash in
+     * HPDF_GetMem), so injecting failures there tests libharu, not us.  A
+     * real allocation failure still reaches on_error as FF_ESYS.
+     */
+    p->doc = HPDF_NewEx(on_error, NULL, NULL, 0, p);
     if (p->doc == NULL) {
         ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
         goto fail;
@@ -336,6 +411,7 @@ void ff_pdf_free(struct ff_pdf *p)
     }
     for (i = 0; i < NFACES; i++) {
         ff_free(p->face[i].tounicode);
+        ff_free(p->face[i].data);
         ff_free(p->face[i].used);
     }
     ff_free(p->pages);
@@ -347,6 +423,12 @@ void ff_pdf_free(struct ff_pdf *p)
 const char *ff_pdf_font_path(const struct ff_pdf *p, int face)
 {
     return p->face[face ? 1 : 0].path;
+}
+
+const char *ff_pdf_font_data(const struct ff_pdf *p, int face, size_t *len)
+{
+    *len = p->face[face ? 1 : 0].len;
+    return p->face[face ? 1 : 0].data;
 }
 
 void *ff_pdf_text_ctx(const struct ff_pdf *p)
@@ -558,47 +640,11 @@ out:
     return rc;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* fsync the directory holding path, so the rename itself is durable. */
-static void sync_dir(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    int fd;
-
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-}
-
 int ff_pdf_save(struct ff_pdf *p, const char *path, struct ff_err *e)
 {
-    char *data = NULL, tmp[4096];
-    const char *slash;
+    char *data = NULL;
     size_t len;
-    int fd = -1, rc;
+    int rc;
 
     rc = ff_pdf_save_mem(p, &data, &len, e);
     if (rc != FF_OK) {
@@ -606,46 +652,8 @@ int ff_pdf_save(struct ff_pdf *p, const char *path, struct ff_err *e)
             snprintf(e->file, sizeof e->file, "%s", path);
         return rc;
     }
-    /* A hidden temporary beside the target: same file system, so rename is
-     * atomic, and readers listing the directory skip it. */
-    slash = strrchr(path, '/');
-    if (slash)
-        rc = snprintf(tmp, sizeof tmp, "%.*s/.%s.XXXXXX",
-                      (int)(slash - path), path, slash + 1);
-    else
-        rc = snprintf(tmp, sizeof tmp, ".%s.XXXXXX", path);
-    if (rc < 0 || (size_t)rc >= sizeof tmp) {
-        rc = ff_err_set(e, FF_EINPUT, path, 0, 0, "path too long");
-        goto out;
-    }
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        rc = ff_err_sys(e, path, "cannot create temporary file '%s'", tmp);
-        goto out;
-    }
-    if (fchmod(fd, 0644) != 0 || write_all(fd, data, len) != 0 ||
-        fsync(fd) != 0) {
-        rc = ff_err_sys(e, path, "cannot write '%s'", tmp);
-        goto out;
-    }
-    if (close(fd) != 0) {
-        fd = -1;
-        rc = ff_err_sys(e, path, "cannot write '%s'", tmp);
-        goto out;
-    }
-    fd = -1;
-    if (rename(tmp, path) != 0) {
-        rc = ff_err_sys(e, path, "cannot rename '%s' to '%s'", tmp, path);
-        goto out;
-    }
-    tmp[0] = '\0';
-    sync_dir(path);
-    rc = FF_OK;
-out:
-    if (fd >= 0)
-        close(fd);
-    if (rc != FF_OK && tmp[0] != '\0')
-        unlink(tmp);
+    /* outfile.c: temporary name beside the target, fsync, rename. */
+    rc = ff_outfile_write(path, data, len, 0644, e);
     ff_free(data);
     return rc;
 }

@@ -24,12 +24,25 @@
 const char *ff_pdf_font_path(const struct ff_pdf *p, int face);
 
 /*
+ * The bytes of that font file, read once by ff_pdf_new and owned by p, so
+ * that HarfBuzz shapes with exactly the font libharu embeds.
+ */
+const char *ff_pdf_font_data(const struct ff_pdf *p, int face, size_t *len);
+
+/*
  * The text context (HarfBuzz font, buffer, libthai breaker) lives with the
  * ff_pdf so that each worker thread has its own; text.c creates it lazily
  * and pdf.c frees it with free_fn in ff_pdf_free.
  */
 void *ff_pdf_text_ctx(const struct ff_pdf *p);
 void ff_pdf_set_text_ctx(struct ff_pdf *p, void *ctx, void (*free_fn)(void *));
+
+/*
+ * The character content code `code` reads back as through the ToUnicode
+ * table pdf.c writes: U+F700..U+F71F presentation forms give their Thai
+ * character, every other code itself.
+ */
+unsigned ff_pdf_code_text(unsigned code);
 
 /*
  * Mark `code` of `face` as drawn in the open document.  libharu embeds only

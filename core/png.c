@@ -28,6 +28,7 @@
 #include <png.h>
 
 #include "alloc.h"
+#include "outfile.h"
 
 #define MAX_SIDE_PX 20000   /* larger than any print needs */
 
@@ -152,36 +153,13 @@ static int encode(struct png_job *j)
     return 0;
 }
 
-/* Make fsync of the rename reach the disk: sync the target's directory. */
-static int sync_dir(const char *path)
-{
-    char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    int fd, rc = 0;
-
-    if (slash == NULL)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    /* Some file systems cannot sync a directory; that is not our failure. */
-    if (fsync(fd) < 0 && errno != EINVAL && errno != EROFS)
-        rc = -1;
-    close(fd);
-    return rc;
-}
-
 int ff_qr_write_png(const struct ff_qr *q, const char *path, int dpi,
                     double module_mm, struct ff_err *e)
 {
     struct png_job j;
-    char tmp[PATH_MAX];
+    struct ff_outfile o;
     long px;
-    int attempt, rc = FF_OK, created = 0;
+    int rc = FF_OK;
 
     if (q == NULL || q->width <= 0)
         return ff_err_set(e, FF_EINTERNAL, path, 0, 0, "no QR code to write");
@@ -207,28 +185,10 @@ int ff_qr_write_png(const struct ff_qr *q, const char *path, int dpi,
     j.dpi = dpi;
     j.fd = -1;
 
-    /*
-     * The temporary file lives beside the target so that rename() is
-     * atomic (same file system).  Its name does not end in .png, so a
-     * leftover after a crash is never taken for output.  O_EXCL with a
-     * retry keeps concurrent writers in one process apart.
-     */
-    for (attempt = 0; attempt < 100; attempt++) {
-        int n = snprintf(tmp, sizeof tmp, "%s.tmp%ld-%d", path,
-                         (long)getpid(), attempt);
-
-        if (n < 0 || (size_t)n >= sizeof tmp) {
-            errno = ENAMETOOLONG;
-            return ff_err_sys(e, path, "cannot create a temporary file");
-        }
-        j.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY,
-                    0666);
-        if (j.fd >= 0 || errno != EEXIST)
-            break;
-    }
-    if (j.fd < 0)
-        return ff_err_sys(e, path, "cannot create temporary file '%s'", tmp);
-    created = 1;
+    /* outfile.c: temporary name beside the target, fsync, rename. */
+    if (ff_outfile_open(&o, path, 0644, e))
+        return e->code;
+    j.fd = fileno(o.fp);
     j.row = ff_malloc(((size_t)j.side + 7) / 8);
     if (j.row == NULL) {
         rc = ff_err_set(e, FF_ESYS, path, 0, 0,
@@ -238,7 +198,7 @@ int ff_qr_write_png(const struct ff_qr *q, const char *path, int dpi,
     if (encode(&j) < 0) {
         if (j.write_errno) {
             errno = j.write_errno;
-            rc = ff_err_sys(e, path, "cannot write '%s'", tmp);
+            rc = ff_err_sys(e, path, "cannot write");
         } else if (strstr(j.msg, "memory") != NULL) {
             /* Ours above, or libpng's "Out of memory". */
             rc = ff_err_set(e, FF_ESYS, path, 0, 0,
@@ -249,29 +209,10 @@ int ff_qr_write_png(const struct ff_qr *q, const char *path, int dpi,
         }
         goto out;
     }
-    if (fsync(j.fd) < 0) {
-        rc = ff_err_sys(e, path, "cannot sync '%s'", tmp);
-        goto out;
-    }
-    if (close(j.fd) < 0) {
-        j.fd = -1;
-        rc = ff_err_sys(e, path, "cannot close '%s'", tmp);
-        goto out;
-    }
-    j.fd = -1;
-    if (rename(tmp, path) < 0) {
-        rc = ff_err_sys(e, path, "cannot rename '%s' to the target", tmp);
-        goto out;
-    }
-    created = 0;
-    if (sync_dir(path) < 0)
-        rc = ff_err_sys(e, path, "PNG written, but cannot sync its "
-                        "directory (the rename may not survive a crash)");
+    rc = ff_outfile_commit(&o, e);
 out:
-    if (j.fd >= 0)
-        close(j.fd);
-    if (created)
-        unlink(tmp);
+    if (rc != FF_OK)
+        ff_outfile_abort(&o);
     ff_free(j.row);
     return rc;
 }

@@ -555,20 +555,22 @@ reject:
     return add_bad(L, &bad, e);
 }
 
-struct ff_register *ff_register_load(const char *path, const char *map_path,
-                                     struct ff_err *e)
+/* Load from an open CSV reader (file or memory); csv is freed here. */
+static struct ff_register *load_csv(const char *path, struct ff_csv *csv,
+                                    const char *map_path, struct ff_err *e)
 {
     struct ff_register *r = NULL;
-    struct ff_csv *csv = NULL;
     struct loader L;
     char def[1024];
 
     memset(&L, 0, sizeof L);
+    if (csv == NULL)
+        return NULL;
     if (map_path == NULL)
         map_path = ff_template_path("register-columns.map", def, sizeof def);
     L.map = colmap_load(map_path, e);
     if (L.map == NULL)
-        return NULL;
+        goto fail;
     r = ff_calloc(1, sizeof *r);
     if (r == NULL || (r->path = ff_strdup(path)) == NULL ||
         (r->index = ff_calloc(1, sizeof *r->index)) == NULL) {
@@ -576,9 +578,6 @@ struct ff_register *ff_register_load(const char *path, const char *map_path,
         goto fail;
     }
     L.r = r;
-    csv = ff_csv_open(path, NULL, e);
-    if (csv == NULL)
-        goto fail;
     r->encoding = ff_csv_encoding_name(csv);
     r->delimiter = ff_csv_delimiter(csv);
     if (ff_csv_read(csv, on_row, &L, e) != FF_OK)
@@ -595,6 +594,20 @@ fail:
     colmap_free(L.map);
     ff_register_free(r);
     return NULL;
+}
+
+struct ff_register *ff_register_load(const char *path, const char *map_path,
+                                     struct ff_err *e)
+{
+    return load_csv(path, ff_csv_open(path, NULL, e), map_path, e);
+}
+
+struct ff_register *ff_register_parse(const char *name, const char *data,
+                                      size_t n, const char *map_path,
+                                      struct ff_err *e)
+{
+    return load_csv(name, ff_csv_open_mem(name, data, n, NULL, e), map_path,
+                    e);
 }
 
 void ff_register_free(struct ff_register *r)

@@ -75,6 +75,11 @@ struct ff_register {
 struct ff_register *ff_register_load(const char *path, const char *map_path,
                                      struct ff_err *e);
 
+/* The same from memory (tests, fuzzing); name is used in messages. */
+struct ff_register *ff_register_parse(const char *name, const char *data,
+                                      size_t n, const char *map_path,
+                                      struct ff_err *e);
+
 void ff_register_free(struct ff_register *r);
 
 /* The household with this 11-digit code, or NULL. */

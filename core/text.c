@@ -27,8 +27,16 @@
  * the PDF pen is tracked with those widths and corrected back to HarfBuzz's
  * pen with TJ numbers, so rounding never accumulates.
  *
- * All state (HarfBuzz fonts and buffer, the libthai breaker, scratch arrays)
- * lives in a context owned by the ff_pdf, so two workers never share any.
+ * Line breaking: a paragraph is shaped once; libthai's dictionary gives
+ * the Thai word boundaries (with a few rules for print, see chunk_breaks);
+ * lines are filled greedily from the shaped advances and drawn from the same
+ * glyphs.  Only a word wider than the box is split, between HarfBuzz
+ * clusters, which are grapheme clusters at the cluster level used here.
+ *
+ * Cost: HarfBuzz and libthai are most of it, so shaped words are cached per
+ * worker (see shape_chunk).  All state (HarfBuzz fonts and buffer, the
+ * libthai breaker, the cache, scratch arrays) lives in a context owned by the
+ * ff_pdf, so two workers never share any.
  */
 #include "text.h"
 
@@ -39,6 +47,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -56,6 +65,7 @@ struct hbface {
     unsigned nglyphs;
     uint16_t *rev;      /* glyph -> BMP code point that reaches it, 0: none */
     int16_t *w;         /* glyph -> libharu width, 1/1000 em */
+    hb_codepoint_t space;   /* nominal glyph of U+0020, 0: none */
 };
 
 /* One glyph as it will be drawn. */
@@ -74,14 +84,15 @@ struct tctx {
     ThBrk *brk;         /* loaded on first wrap: 4-6 ms for the dictionary */
     struct glyph *g;
     size_t ng, capg;
-    wchar_t *wc;        /* a paragraph as code points, NUL-terminated */
-    uint32_t *off;      /* byte offset of each code point, off[ncp] = end */
-    unsigned char *brk_ok;  /* may break before code point i */
-    int *pos;
+    wchar_t *wc;        /* a chunk as code points, NUL-terminated */
+    uint32_t *off;      /* byte offset of each of them, then the end */
+    int *pos;           /* libthai's break positions in wc */
+    unsigned char *brk_ok;  /* a line may start at byte i of the paragraph */
     size_t capw;
     struct ff_buf out;  /* content operators of the line being drawn */
-    uint32_t *cps;      /* scratch for comparing glyph text with source */
-    size_t capcps;
+    struct chunk *cache;    /* see shape_chunk */
+    size_t ncache;
+    int no_cache;           /* $FFKIT_SHAPE_CACHE=0, for benchmarks */
 };
 
 /* A line chosen by the wrapper: bytes [b0, b1) of s, glyphs [g0, g1). */
@@ -90,6 +101,8 @@ struct line {
     long width;         /* font units */
     int last;           /* last line of its paragraph: no justification */
 };
+
+static void cache_clear(struct tctx *t);
 
 static void hbface_release(struct hbface *f)
 {
@@ -117,7 +130,8 @@ static void tctx_free(void *v)
     ff_free(t->off);
     ff_free(t->brk_ok);
     ff_free(t->pos);
-    ff_free(t->cps);
+    cache_clear(t);
+    ff_free(t->cache);
     ff_buf_release(&t->out);
     ff_free(t);
 }
@@ -127,16 +141,19 @@ static int is_pua(uint32_t c)
     return c >= 0xE000 && c <= 0xF8FF;
 }
 
-static int hbface_init(struct hbface *f, const char *path, struct ff_err *e)
+static int hbface_init(struct hbface *f, struct ff_pdf *p, int face,
+                       struct ff_err *e)
 {
+    const char *path = ff_pdf_font_path(p, face), *data;
     hb_set_t *set;
     hb_codepoint_t u = HB_SET_VALUE_INVALID, gid;
+    size_t len;
     unsigned i;
 
-    f->blob = hb_blob_create_from_file_or_fail(path);
-    if (f->blob == NULL)
-        return ff_err_set(e, FF_ESYS, path, 0, 0, "cannot read font '%s'",
-                          path);
+    data = ff_pdf_font_data(p, face, &len);
+    /* The bytes outlive the blob: both belong to p. */
+    f->blob = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_READONLY,
+                             NULL, NULL);
     f->face = hb_face_create(f->blob, 0);
     f->font = hb_font_create(f->face);
     f->upem = hb_face_get_upem(f->face);
@@ -167,6 +184,9 @@ static int hbface_init(struct hbface *f, const char *path, struct ff_err *e)
             f->rev[gid] = (uint16_t)u;
     }
     hb_set_destroy(set);
+    if (!hb_font_get_nominal_glyph(f->font, ' ', &f->space) ||
+        f->space >= f->nglyphs)
+        f->space = 0;
     for (i = 0; i < f->nglyphs; i++) {
         long adv = hb_font_get_glyph_h_advance(f->font, i);
         f->w[i] = (int16_t)(adv * 1000 / (long)f->upem);
@@ -189,7 +209,7 @@ static struct tctx *ctx_of(struct ff_pdf *p, struct ff_err *e)
     }
     ff_buf_init(&t->out);
     for (i = 0; i < NFACES; i++)
-        if (hbface_init(&t->f[i], ff_pdf_font_path(p, i), e) != FF_OK)
+        if (hbface_init(&t->f[i], p, i, e) != FF_OK)
             goto fail;
     t->buf = hb_buffer_create();
     if (!hb_buffer_allocation_successful(t->buf)) {
@@ -197,6 +217,11 @@ static struct tctx *ctx_of(struct ff_pdf *p, struct ff_err *e)
         goto fail;
     }
     t->th = hb_language_from_string("th", -1);
+    {
+        const char *v = getenv("FFKIT_SHAPE_CACHE");
+
+        t->no_cache = v != NULL && strcmp(v, "0") == 0;
+    }
     ff_pdf_set_text_ctx(p, t, tctx_free);
     return t;
 fail:
@@ -242,12 +267,14 @@ static void add_plain(struct hbface *f, struct tctx *t, uint32_t cluster,
 }
 
 /*
- * Shape s[0..n) into t->g.  Every cluster's glyphs get content codes; a
- * cluster with an unreachable glyph falls back to its nominal glyphs.
+ * Shape s[0..n) with HarfBuzz and append the glyphs to t->g, clusters
+ * counted from base.  Every cluster's glyphs get content codes; a cluster
+ * with an unreachable glyph falls back to its nominal glyphs.
  */
-static int shape(struct tctx *t, int face, const char *s, size_t n,
-                 struct ff_err *e)
+static int shape_run(struct tctx *t, int face, const char *s, size_t n,
+                     size_t base, struct ff_err *e)
 {
+    size_t ng0 = t->ng;
     struct hbface *f = &t->f[face ? 1 : 0];
     hb_glyph_info_t *info;
     hb_glyph_position_t *pos;
@@ -266,9 +293,8 @@ static int shape(struct tctx *t, int face, const char *s, size_t n,
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory in HarfBuzz");
     info = hb_buffer_get_glyph_infos(t->buf, &len);
     pos = hb_buffer_get_glyph_positions(t->buf, &len);
-    t->ng = 0;
     /* Fallback clusters may have more glyphs than HarfBuzz gave. */
-    if (grow_glyphs(t, (size_t)len + n, e))
+    if (grow_glyphs(t, t->ng + (size_t)len + n, e))
         return FF_ESYS;
     for (i = 0; i < len; i = j) {
         uint32_t cl = info[i].cluster, end;
@@ -322,6 +348,165 @@ static int shape(struct tctx *t, int face, const char *s, size_t n,
             b += (uint32_t)used;
         }
     }
+    for (i = (unsigned)ng0; i < t->ng; i++)
+        t->g[i].cluster += (uint32_t)base;
+    return FF_OK;
+}
+
+/*
+ * The shaping cache.  Documents repeat the same words endlessly (labels,
+ * village and district names, titles, amounts), and HarfBuzz is most of the
+ * cost of a page, so each whitespace-delimited chunk is shaped once per
+ * worker and its glyphs (and, when wrapping needs them, its libthai break
+ * opportunities) are kept.  Shaping chunk by chunk gives the same glyphs as
+ * shaping the line: Thai and Latin lookups in these fonts never reach
+ * across a space (test_text compares every string with HarfBuzz's output
+ * for the whole string).  Open addressing; when half full the cache is
+ * simply emptied, which bounds memory without bookkeeping.
+ */
+#define CACHE_SLOTS 4096        /* a power of two */
+#define CACHE_MAX_BYTES 512     /* longer chunks are shaped every time */
+
+struct chunk {
+    char *key;          /* NULL: empty slot */
+    uint32_t len;
+    int face;
+    struct glyph *g;    /* clusters counted from the chunk start */
+    uint32_t ng;
+    unsigned char *brk; /* len + 1 break flags, NULL until wrapping */
+};
+
+static void cache_clear(struct tctx *t)
+{
+    size_t i;
+
+    for (i = 0; t->cache && i < CACHE_SLOTS; i++) {
+        struct chunk *c = &t->cache[i];
+
+        ff_free(c->key);
+        ff_free(c->g);
+        ff_free(c->brk);
+        memset(c, 0, sizeof *c);
+    }
+    t->ncache = 0;
+}
+
+/* The slot of (face, s[0..n)): a filled one, an empty one, or NULL. */
+static struct chunk *cache_slot(struct tctx *t, int face, const char *s,
+                                size_t n)
+{
+    uint64_t h = 14695981039346656037u ^ (uint64_t)face;
+    size_t i, idx;
+
+    if (n > CACHE_MAX_BYTES || t->no_cache)
+        return NULL;
+    if (t->cache == NULL) {
+        t->cache = ff_calloc(CACHE_SLOTS, sizeof *t->cache);
+        if (t->cache == NULL)
+            return NULL;        /* no cache is slower, not wrong */
+    }
+    if (t->ncache >= CACHE_SLOTS / 2)
+        cache_clear(t);
+    for (i = 0; i < n; i++)     /* FNV-1a */
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    for (idx = (size_t)h & (CACHE_SLOTS - 1);; idx = (idx + 1) &
+                                                      (CACHE_SLOTS - 1)) {
+        struct chunk *c = &t->cache[idx];
+
+        if (c->key == NULL || (c->len == n && c->face == face &&
+                               memcmp(c->key, s, n) == 0))
+            return c;
+    }
+}
+
+/* Append the glyphs of the chunk s[0..n) at byte base, through the cache. */
+static int shape_chunk(struct tctx *t, int face, const char *s, size_t n,
+                       size_t base, struct ff_err *e)
+{
+    struct hbface *f = &t->f[face ? 1 : 0];
+    struct chunk *c;
+    size_t i, ng0 = t->ng;
+    int rc;
+
+    /* Half the chunks are single spaces: HarfBuzz would only return the
+     * nominal glyph at its advance, at the cost of a whole hb_shape call. */
+    for (i = 0; i < n && s[i] == ' '; i++)
+        ;
+    if (f->space != 0 && i == n) {
+        if ((rc = grow_glyphs(t, t->ng + n, e)) != FF_OK)
+            return rc;
+        for (i = 0; i < n; i++) {
+            struct glyph *o = &t->g[t->ng++];
+
+            o->cluster = (uint32_t)(base + i);
+            o->code = ' ';
+            o->xoff = o->yoff = 0;
+            o->xadv = hb_font_get_glyph_h_advance(f->font, f->space);
+            o->w = f->w[f->space];
+            o->plain = 0;
+        }
+        return FF_OK;
+    }
+    c = cache_slot(t, face, s, n);
+    if (c == NULL)
+        return shape_run(t, face, s, n, base, e);
+    if (c->key == NULL) {
+        if ((rc = shape_run(t, face, s, n, 0, e)) != FF_OK)
+            return rc;
+        c->g = ff_malloc((t->ng - ng0) * sizeof *c->g);
+        c->key = ff_strndup(s, n);
+        if (c->g && c->key) {
+            memcpy(c->g, t->g + ng0, (t->ng - ng0) * sizeof *c->g);
+            c->ng = (uint32_t)(t->ng - ng0);
+            c->len = (uint32_t)n;
+            c->face = face;
+            t->ncache++;
+        } else {
+            ff_free(c->g);
+            ff_free(c->key);
+            memset(c, 0, sizeof *c);
+        }
+    } else {
+        if ((rc = grow_glyphs(t, t->ng + c->ng, e)) != FF_OK)
+            return rc;
+        memcpy(t->g + t->ng, c->g, c->ng * sizeof *c->g);
+        t->ng += c->ng;
+    }
+    for (i = ng0; i < t->ng; i++)
+        t->g[i].cluster += (uint32_t)base;
+    return FF_OK;
+}
+
+static int is_space_byte(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Length of the chunk at s[0..n): a run of spaces or of anything else. */
+static size_t chunk_len(const char *s, size_t n)
+{
+    size_t j = 1;
+    int sp = is_space_byte(s[0]);
+
+    while (j < n && is_space_byte(s[j]) == sp)
+        j++;
+    return j;
+}
+
+/* Shape s[0..n) into t->g, chunk by chunk. */
+static int shape(struct tctx *t, int face, const char *s, size_t n,
+                 struct ff_err *e)
+{
+    size_t i = 0, j;
+    int rc;
+
+    t->ng = 0;
+    while (i < n) {
+        j = i + chunk_len(s + i, n - i);
+        if ((rc = shape_chunk(t, face, s + i, j - i, i, e)) != FF_OK)
+            return rc;
+        i = j;
+    }
     return FF_OK;
 }
 
@@ -367,21 +552,6 @@ static int add_hex4(struct ff_buf *b, unsigned v)
     return ff_buf_add(b, h, 4);
 }
 
-/* The character a content code reads back as through our ToUnicode. */
-static uint32_t code_text(uint32_t code)
-{
-    static const unsigned short pua_thai[32] = {
-        0x0E10, 0x0E34, 0x0E35, 0x0E36, 0x0E37, 0x0E48, 0x0E49, 0x0E4A,
-        0x0E4B, 0x0E4C, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B, 0x0E4C, 0x0E0D,
-        0x0E31, 0x0E4D, 0x0E47, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B, 0x0E4C,
-        0x0E38, 0x0E39, 0x0E3A, 0x0E0E, 0x0E0F, 0x0E2C, 0x0E4D, 0x0E47,
-    };
-
-    if (code >= 0xF700 && code <= 0xF71F)
-        return pua_thai[code - 0xF700];
-    return code;
-}
-
 static int is_space_cp(uint32_t c)
 {
     return c == ' ' || c == '\t';
@@ -409,7 +579,7 @@ static int needs_actualtext(struct tctx *t, const struct hbface *f,
         if (b >= b1)
             return 1;
         used = ff_utf8_decode(s + b, b1 - b, &cp);
-        if (used == 0 || cp != code_text(g->code))
+        if (used == 0 || cp != ff_pdf_code_text(g->code))
             return 1;
         b += used;
     }
@@ -516,7 +686,7 @@ static int w_actualtext(struct writer *w, const char *s, size_t n)
     return ff_buf_adds(w->out, ">>>BDC\n");
 }
 
-/* Is the cluster starting at glyph i whitespace only? */
+/* Is s[b0, b1) a non-empty run of spaces and tabs? */
 static int space_cluster(const char *s, size_t b0, size_t b1)
 {
     size_t b;
@@ -540,17 +710,19 @@ static size_t cluster_end(const struct tctx *t, size_t i, size_t g1,
 
 /*
  * Draw glyphs [g0, g1) (text ending at s[b1]) as one line at (x, y baseline).
- * extra_fu is added after every whitespace cluster (justification).
+ * Justification: extra_fu is added after every whitespace cluster, and
+ * extra_brk_fu before every cluster at which brk[byte] allows a line break.
  */
 static int draw_line(struct ff_pdf *p, struct tctx *t,
                      const struct ff_text_style *st, double x, double y,
                      const char *s, size_t b1, size_t g0, size_t g1,
-                     double extra_fu, struct ff_err *e)
+                     double extra_fu, const unsigned char *brk,
+                     double extra_brk_fu, struct ff_err *e)
 {
     int face = st->font == FF_FONT_BOLD;
     struct hbface *f = &t->f[face];
     struct writer w;
-    size_t i, j, wb0, wb1;
+    size_t i, j, wb0, wb1, gaps;
     int rc;
 
     if (g0 >= g1)
@@ -586,12 +758,24 @@ static int draw_line(struct ff_pdf *p, struct tctx *t,
                 j = g1;
         }
         wb1 = j < g1 ? t->g[j].cluster : b1;
-        if (needs_actualtext(t, f, s, wb0, wb1, i, j)) {
+        /*
+         * Justification gaps inside a word would read as spaces to an
+         * extractor, so such a word always gets ActualText.
+         */
+        gaps = 0;
+        for (size_t k = i + 1; brk && k < j; k++)
+            gaps += t->g[k].cluster != t->g[k - 1].cluster &&
+                    brk[t->g[k].cluster];
+        if (gaps || needs_actualtext(t, f, s, wb0, wb1, i, j)) {
             if (w_close(&w) || w_actualtext(&w, s + wb0, wb1 - wb0))
                 goto oom;
-            for (size_t k = i; k < j; k++)
+            for (size_t k = i; k < j; k++) {
+                if (gaps && k > i && t->g[k].cluster != t->g[k - 1].cluster &&
+                    brk[t->g[k].cluster])
+                    w.hb += extra_brk_fu * w.k;
                 if (w_glyph(&w, &t->g[k]))
                     goto oom;
+            }
             if (w_rise(&w, 0) || w_close(&w) || ff_buf_adds(w.out, "EMC\n"))
                 goto oom;
         } else {
@@ -663,7 +847,7 @@ int ff_text_line(struct ff_pdf *p, const struct ff_text_style *st, double x,
         x -= lw / 2;
     else if (st->align == FF_ALIGN_RIGHT)
         x -= lw;
-    return draw_line(p, t, st, x, y, s, n, 0, t->ng, 0, e);
+    return draw_line(p, t, st, x, y, s, n, 0, t->ng, 0, NULL, 0, e);
 }
 
 /* --- line breaking ------------------------------------------------------- */
@@ -681,9 +865,11 @@ static int no_break_before(uint32_t c)
            c == 0x201D || c == 0x2019;
 }
 
+/* ... or end with: opening punctuation, and '/' which joins units such as
+ * บาท/คน/ปี into one. */
 static int no_break_after(uint32_t c)
 {
-    return (c < 0x80 && c != 0 && strchr("([{", (int)c) != NULL) ||
+    return (c < 0x80 && c != 0 && strchr("([{/", (int)c) != NULL) ||
            c == 0x201C || c == 0x2018;
 }
 
@@ -715,22 +901,21 @@ static int grow_words(struct tctx *t, size_t ncp, struct ff_err *e)
 }
 
 /*
- * Break opportunities of the paragraph s[0..n): t->brk_ok[i] says a line may
- * start at code point i.  libthai's dictionary finds the Thai word
+ * Break opportunities inside one chunk s[0..n) (no spaces): flags[k] says a
+ * line may start at byte k.  libthai's dictionary finds the Thai word
  * boundaries; the rules around it keep what it gets wrong for print
  * together: no line starts with ๆ, ฯ or closing punctuation, ฯลฯ stays
- * whole, runs of non-Thai characters (38,000, e-mail, URLs) are not split,
- * and a line may always start after spaces (which hang at the line end).
+ * whole, and runs of non-Thai characters (38,000, e-mail addresses, URLs)
+ * are not split.  libthai treats spaces as word ends, so a chunk's breaks do
+ * not depend on its neighbours and can be cached with its glyphs.
  */
-static int find_breaks(struct tctx *t, const char *s, size_t n, size_t *ncp,
-                       struct ff_err *e)
+static int chunk_breaks(struct tctx *t, const char *s, size_t n,
+                        unsigned char *flags, struct ff_err *e)
 {
     size_t i = 0, k = 0, used;
     uint32_t cp;
     int nb, j;
 
-    if (grow_words(t, n, e))
-        return FF_ESYS;
     while (i < n) {
         used = ff_utf8_decode(s + i, n - i, &cp);
         if (used == 0)
@@ -741,8 +926,7 @@ static int find_breaks(struct tctx *t, const char *s, size_t n, size_t *ncp,
     }
     t->wc[k] = 0;
     t->off[k] = (uint32_t)n;
-    *ncp = k;
-    memset(t->brk_ok, 0, k + 1);
+    memset(flags, 0, n + 1);
     if (t->brk == NULL) {
         t->brk = th_brk_new(NULL);
         if (t->brk == NULL)
@@ -750,23 +934,64 @@ static int find_breaks(struct tctx *t, const char *s, size_t n, size_t *ncp,
                               "cannot load the libthai dictionary");
     }
     nb = k ? th_brk_wc_find_breaks(t->brk, t->wc, t->pos, k) : 0;
-    for (j = 0; j < nb; j++)
-        if (t->pos[j] > 0 && (size_t)t->pos[j] < k)
-            t->brk_ok[t->pos[j]] = 1;
-    for (i = 1; i < k; i++) {
-        uint32_t a = (uint32_t)t->wc[i - 1], b = (uint32_t)t->wc[i];
+    for (j = 0; j < nb; j++) {
+        size_t at = (size_t)t->pos[j];
 
-        if (is_space_cp(a) && !is_space_cp(b))
-            t->brk_ok[i] = 1;
-        else if (no_break_before(b) || no_break_after(a))
-            t->brk_ok[i] = 0;
-        else if (!is_thai(a) && !is_thai(b))
-            t->brk_ok[i] = 0;
-        if (i + 2 < k + 0 + 1 && a == 0x0E2F && b == 0x0E25 &&
-            i + 1 < k && t->wc[i + 1] == 0x0E2F) {
-            t->brk_ok[i] = 0;       /* ฯ|ลฯ */
-            t->brk_ok[i + 1] = 0;   /* ฯล|ฯ */
+        if (at == 0 || at >= k)
+            continue;
+        if (no_break_before((uint32_t)t->wc[at]) ||
+            no_break_after((uint32_t)t->wc[at - 1]) ||
+            (!is_thai((uint32_t)t->wc[at - 1]) &&
+             !is_thai((uint32_t)t->wc[at])))
+            continue;
+        /* ฯ|ลฯ and ฯล|ฯ */
+        if ((t->wc[at - 1] == 0x0E2F && t->wc[at] == 0x0E25 && at + 1 < k &&
+             t->wc[at + 1] == 0x0E2F) ||
+            (at >= 2 && t->wc[at - 2] == 0x0E2F && t->wc[at - 1] == 0x0E25 &&
+             t->wc[at] == 0x0E2F))
+            continue;
+        flags[t->off[at]] = 1;
+    }
+    return FF_OK;
+}
+
+/*
+ * Break opportunities of the paragraph s[0..n) into t->brk_ok, by byte: a
+ * line may start after a run of spaces (which then hang at the line end),
+ * and inside a chunk where chunk_breaks allows.
+ */
+static int find_breaks(struct tctx *t, int face, const char *s, size_t n,
+                       struct ff_err *e)
+{
+    size_t i = 0, j;
+    int rc;
+
+    if (grow_words(t, n, e))
+        return FF_ESYS;
+    memset(t->brk_ok, 0, n + 1);
+    while (i < n) {
+        struct chunk *c;
+
+        j = i + chunk_len(s + i, n - i);
+        if (is_space_byte(s[i])) {
+            i = j;
+            continue;
         }
+        if (i > 0)
+            t->brk_ok[i] = 1;
+        c = cache_slot(t, face, s + i, j - i);
+        if (c && c->key && c->brk) {
+            memcpy(t->brk_ok + i + 1, c->brk + 1, j - i - 1);
+        } else {
+            unsigned char first = t->brk_ok[i];
+
+            if ((rc = chunk_breaks(t, s + i, j - i, t->brk_ok + i, e)))
+                return rc;
+            if (c && c->key && (c->brk = ff_malloc(j - i + 1)) != NULL)
+                memcpy(c->brk, t->brk_ok + i, j - i + 1);
+            t->brk_ok[i] = first;
+        }
+        i = j;
     }
     return FF_OK;
 }
@@ -795,7 +1020,8 @@ static size_t trim_glyphs(const struct tctx *t, const char *s, size_t g0,
 
 /*
  * Wrap one paragraph s[a, b) (no '\n') into lines of at most max_fu font
- * units, calling fn for each; fn returns 1 to stop.  Greedy first fit:
+ * units, calling fn for each; fn returns 1 to stop, -1 on error, and so
+ * does this function (0 when all lines were given).  Greedy first fit:
  * government forms are short, and greedy keeps line ends predictable for
  * the clerk comparing with the paper form.
  */
@@ -804,33 +1030,33 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
                      line_fn fn, void *arg, struct ff_err *e)
 {
     const char *ps = s + a;
-    size_t n = b - a, ncp = 0, ci, gi = 0, g_line, seg_g0;
+    size_t n = b - a, cur, gi = 0, g_line, seg_g0;
     long line_w = 0;
     struct line ln;
     int rc;
 
-    if ((rc = shape(t, face, ps, n, e)) != FF_OK)
-        return rc;
+    if (shape(t, face, ps, n, e) != FF_OK)
+        return -1;
     if (t->ng == 0) {
         memset(&ln, 0, sizeof ln);
         ln.last = 1;
         return fn(p, t, arg, ps, a, &ln, e);
     }
-    if ((rc = find_breaks(t, ps, n, &ncp, e)) != FF_OK)
-        return rc;
+    if (find_breaks(t, face, ps, n, e) != FF_OK)
+        return -1;
     g_line = 0;
     /*
      * Walk segments between break opportunities.  Glyphs are in cluster
      * order (monotone clusters), so a segment is a contiguous glyph range.
      */
-    ci = 0;
+    cur = 0;
     while (gi < t->ng) {
-        size_t next = ci + 1, seg_end_b, g_end, g_vis;
+        size_t next = cur + 1, seg_end_b, g_end, g_vis;
         long seg_w, vis_w;
 
-        while (next < ncp && !t->brk_ok[next])
+        while (next < n && !t->brk_ok[next])
             next++;
-        seg_end_b = t->off[next];
+        seg_end_b = next;
         seg_g0 = gi;
         for (g_end = gi; g_end < t->ng && t->g[g_end].cluster < seg_end_b;
              g_end++)
@@ -840,7 +1066,8 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
         vis_w = glyph_width(t, gi, g_vis);
         if (g_line < seg_g0 && line_w + vis_w > max_fu) {
             /* The segment does not fit: end the line before it. */
-            size_t ge = trim_glyphs(t, ps, g_line, seg_g0, t->g[seg_g0].cluster);
+            size_t ge = trim_glyphs(t, ps, g_line, seg_g0,
+                                    t->g[seg_g0].cluster);
 
             ln.g0 = g_line;
             ln.g1 = ge;
@@ -886,8 +1113,8 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
             line_w += seg_w;
         }
         gi = g_end;
-        ci = next;
-        if (ci >= ncp)
+        cur = next;
+        if (cur >= n)
             break;
     }
     {
@@ -905,7 +1132,7 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
     }
 }
 
-/* Wrap s[0..n) paragraph by paragraph ('\n' ends one). */
+/* Wrap s[0..n) paragraph by paragraph ('\n' ends one); 0, or -1 with e. */
 static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
                 const char *s, size_t n, line_fn fn, void *arg,
                 struct ff_err *e)
@@ -916,13 +1143,12 @@ static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
     long max_fu;
     int rc;
 
-    if ((rc = check_utf8(s, n, e)) != FF_OK)
-        return rc;
-    if ((t = ctx_of(p, e)) == NULL)
-        return e->code;
-    if (st->size <= 0)
-        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0, "font size %g",
-                          st->size);
+    if (check_utf8(s, n, e) != FF_OK || (t = ctx_of(p, e)) == NULL)
+        return -1;
+    if (st->size <= 0) {
+        ff_err_set(e, FF_EINTERNAL, NULL, 0, 0, "font size %g", st->size);
+        return -1;
+    }
     max_fu = (long)floor(w * t->f[face].upem / st->size + 1e-6);
     while (a <= n) {
         const char *nl = memchr(s + a, '\n', n - a);
@@ -932,8 +1158,10 @@ static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
         rc = wrap_para(p, t, face, s, a, b > a && s[b - 1] == '\r' ? b - 1
                                                                   : b,
                        max_fu, fn, arg, e);
-        if (rc != 0)
-            return rc < 0 ? -1 : rc;
+        if (rc < 0)
+            return -1;
+        if (rc > 0)         /* the box is full */
+            return 0;
         if (nl == NULL)
             break;
         a = b + 1;
@@ -972,9 +1200,10 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
     struct box *bx = arg;
     const struct ff_text_style *st = bx->st;
     int face = st->font == FF_FONT_BOLD;
-    double scale = st->size / t->f[face].upem, lw = ln->width * scale;
+    double scale = st->size / t->f[face].upem;
+    double lw = (double)ln->width * scale;
     double x = bx->x, extra = 0, top = bx->nlines * bx->leading;
-    size_t nsp;
+    size_t nsp, nbrk = 0, i;
     int rc;
 
     if (bx->counting) {
@@ -996,17 +1225,29 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
         x += bx->w - lw;
         break;
     case FF_ALIGN_JUSTIFY:
-        /* Stretch only at spaces: a Thai phrase between spaces reads as one
-         * word and is one ActualText span. */
-        nsp = ln->last ? 0 : count_spaces(t, ps, ln);
-        if (nsp > 0 && bx->w > lw)
-            extra = (bx->w - lw) / scale / (double)nsp;
+        /*
+         * Thai runs words together, so a line often has one space or none:
+         * the slack is spread evenly over the spaces and the word breaks
+         * inside runs (as Thai word processors do), never inside a word.
+         */
+        if (ln->last || bx->w <= lw)
+            break;
+        nsp = count_spaces(t, ps, ln);
+        for (i = ln->g0 + 1; i < ln->g1; i++) {
+            uint32_t c = t->g[i].cluster;
+
+            if (c != t->g[i - 1].cluster && t->brk_ok[c] &&
+                !is_space_byte(ps[c - 1]))
+                nbrk++;
+        }
+        if (nsp + nbrk > 0)
+            extra = (bx->w - lw) / scale / (double)(nsp + nbrk);
         break;
     default:
         break;
     }
     rc = draw_line(p, t, st, x, bx->y + top + st->size, ps, ln->b1, ln->g0,
-                   ln->g1, extra, e);
+                   ln->g1, extra, nbrk ? t->brk_ok : NULL, extra, e);
     if (rc != FF_OK)
         return -1;
     bx->nlines++;

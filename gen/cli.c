@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "outfile.h"
 #include "hhid.h"
 #include "hmac.h"
 #include "paths.h"
@@ -227,7 +228,7 @@ static int write_pngs(struct gen_cli *c, const struct ff_payload_cfg *cfg,
             return e->code;
         snprintf(dir, sizeof dir, "%s/%s", c->out, v[i]->district_code);
         snprintf(path, sizeof path, "%s/%s.png", dir, v[i]->code);
-        rc = gen_mkdirs(dir, e);
+        rc = ff_mkdirs(dir, e);
         if (rc == FF_OK)
             rc = ff_qr_write_png(q, path, c->dpi, GEN_PNG_MODULE_MM, e);
         ff_qr_free(q);
@@ -327,7 +328,7 @@ static int run_selected(struct gen_cli *c, struct ff_err *e)
         o.progress_ctx = households_word;
         rc = gen_folders_run(&o, v, n, e);
         if (rc == FF_OK)
-            printf("wrote %zu household PDFs under %s/<district>/\n", n,
+            printf("wrote %zu PDFs, one per household, under %s/<district>/\n", n,
                    c->out);
     }
 out:

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "alloc.h"
+#include "outfile.h"
 #include "paths.h"
 #include "thai.h"
 
@@ -112,27 +113,6 @@ struct ff_qr *gen_household_qr(const struct ff_payload_cfg *cfg,
                         ff_payload_max_version(cfg), e);
 }
 
-int gen_mkdirs(const char *path, struct ff_err *e)
-{
-    char tmp[1024];
-    size_t i, n = strlen(path);
-
-    if (n >= sizeof tmp)
-        return ff_err_set(e, FF_EUSAGE, path, 0, 0, "path is too long");
-    memcpy(tmp, path, n + 1);
-    for (i = 1; i <= n; i++) {
-        if (tmp[i] == '/' || tmp[i] == '\0') {
-            char c = tmp[i];
-
-            tmp[i] = '\0';
-            if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-                return ff_err_sys(e, tmp, "cannot create directory");
-            tmp[i] = c;
-        }
-    }
-    return FF_OK;
-}
-
 struct job {
     const struct gen_folders_opts *o;
     const struct ff_household *const *hh;
@@ -181,7 +161,7 @@ static int worker_run(void *shared, void *w, size_t i, struct ff_err *e)
     if ((rc = ff_pdf_begin(pdf, e)) == FF_OK &&
         (rc = ff_pdf_set_title(pdf, "Family Folder", e)) == FF_OK &&
         (rc = gen_docset_render(&j->docs, pdf, &v, qr, NULL, e)) == FF_OK &&
-        (rc = gen_mkdirs(dir, e)) == FF_OK)
+        (rc = ff_mkdirs(dir, e)) == FF_OK)
         rc = ff_pdf_save(pdf, path, e);
     ff_qr_free(qr);
     return rc;
@@ -201,7 +181,7 @@ int gen_folders_run(const struct gen_folders_opts *o,
     ff_today_bangkok(&j.year, &j.month, &j.day);
     if (gen_docset_load(&j.docs, o->docs, e))
         return e->code;
-    if ((rc = gen_mkdirs(o->out_dir, e)) != FF_OK)
+    if ((rc = ff_mkdirs(o->out_dir, e)) != FF_OK)
         goto out;
     memset(&pool, 0, sizeof pool);
     pool.workers = o->jobs;

@@ -69,7 +69,5 @@ int gen_folders_run(const struct gen_folders_opts *o,
                     const struct ff_household *const *hh, size_t n,
                     struct ff_err *e);
 
-/* mkdir -p for a directory path; e names it on failure. */
-int gen_mkdirs(const char *path, struct ff_err *e);
 
 #endif

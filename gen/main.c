@@ -58,7 +58,9 @@ static const char usage[] =
     "  -q                 no progress line\n"
     "\n"
     "environment: FFKIT_TEMPLATE_DIR (templates), FFKIT_FONT_DIR (fonts),\n"
-    "SOURCE_DATE_EPOCH (pins the print date)\n"
+    "SOURCE_DATE_EPOCH (pins the print date); for tests: FFKIT_FAIL_ALLOC=N\n"
+    "(the N-th allocation fails), FFKIT_FAIL_WRITE=N (the N-th output file\n"
+    "fails as on a full disk), FFKIT_ALLOC_STATS=1 (count allocations)\n"
     "\n"
     "exit codes: 0 done, 1 input rejected (bad file, template or, with\n"
     "--strict, bad rows), 2 usage, 3 system error (I/O, memory)\n";
@@ -87,6 +89,9 @@ int main(int argc, char **argv)
             fputs("try 'ffgen --help'\n", stderr);
     }
     gen_cli_release(&c);
+    /* For fault-injection sweeps: how many allocations a run makes. */
+    if (getenv("FFKIT_ALLOC_STATS"))
+        fprintf(stderr, "ffgen: %ld allocations\n", ff_alloc_count());
     if (fflush(stdout) != 0 || ferror(stdout)) {
         perror("ffgen: cannot write to standard output");
         return 3;

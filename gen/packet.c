@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "outfile.h"
 #include "text.h"
 #include "thai.h"
 
@@ -386,7 +387,7 @@ int gen_packet_run(const struct gen_packet_opts *o,
         (rc = gen_docset_load(&j.docs, o->docs, e)))
         goto out;
     j.groups = groups;
-    if ((rc = gen_mkdirs(o->out_dir, e)))
+    if ((rc = ff_mkdirs(o->out_dir, e)))
         goto out;
     memset(&pool, 0, sizeof pool);
     pool.workers = o->jobs;

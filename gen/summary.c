@@ -152,7 +152,7 @@ static int write_csv(const struct gen_summary *s, const char *path,
 #define ML (15 * FF_MM)
 #define ROW_H 19.0
 
-static const double col_w[] = {228, 44, 44, 44, 44, 44, 50};
+static const double col_w[] = {180, 55, 55, 55, 55, 55, 55};
 
 static int cell(struct ff_pdf *p, const struct ff_text_style *st, double x,
                 double y, double w, const char *s, struct ff_err *e)
@@ -164,13 +164,14 @@ static int cell(struct ff_pdf *p, const struct ff_text_style *st, double x,
 static int header(struct ff_pdf *p, const struct gen_summary *s, double *y,
                   struct ff_err *e)
 {
-    struct ff_text_style h1 = {FF_FONT_BOLD, 18, 0, FF_ALIGN_CENTER, 0};
+    struct ff_text_style h1 = {FF_FONT_BOLD, 18, 0, FF_ALIGN_CENTER, 22};
     struct ff_text_style body = {FF_FONT_REGULAR, 14, 0, FF_ALIGN_CENTER, 0};
-    struct ff_text_style th = {FF_FONT_BOLD, 12.5, 0, FF_ALIGN_CENTER, 0};
+    struct ff_text_style th = {FF_FONT_BOLD, 11.5, 0, FF_ALIGN_CENTER, 0};
     static const char *const heads[] = {
-        "อำเภอ / ตำบล", "1 พัฒนาได้", "2 ขอรับการสงเคราะห์",
-        "3 พึ่งตนเองได้", "4 อื่นๆ", "ยังไม่จำแนก", "รวม"
+        "อำเภอ / ตำบล", "1\nพัฒนาได้", "2\nสงเคราะห์",
+        "3\nพึ่งตนเอง", "4\nอื่นๆ", "ยังไม่\nจำแนก", "รวม"
     };
+    double used = 0;
     char line[512], date[128];
     int yy, mm, dd;
     double x = ML;
@@ -180,25 +181,25 @@ static int header(struct ff_pdf *p, const struct gen_summary *s, double *y,
         return e->code;
     ff_today_bangkok(&yy, &mm, &dd);
     snprintf(line, sizeof line,
-             "สรุปผลการจำแนกสถานะครัวเรือนยากจนเป้าหมาย จังหวัด%s",
+             "สรุปผลการจำแนกสถานะครัวเรือนยากจนเป้าหมาย\nจังหวัด%s",
              s->province);
     if (ff_text_box(p, &h1, ML, 36, FF_A4_W - 2 * ML, 0, line, strlen(line),
-                    NULL, e) < 0)
+                    &used, e) < 0)
         return e->code;
     snprintf(line, sizeof line, "ข้อมูล ณ วันที่ %s",
              ff_thai_date(yy, mm, dd, 0, date, sizeof date));
-    if (ff_text_box(p, &body, ML, 60, FF_A4_W - 2 * ML, 0, line,
-                    strlen(line), NULL, e) < 0)
+    if (ff_text_box(p, &body, ML, 36 + used + 4, FF_A4_W - 2 * ML, 0, line,
+                    strlen(line), &used, e) < 0)
         return e->code;
-    *y = 88;
-    ff_pdf_fill_rect(p, ML, *y, FF_A4_W - 2 * ML, ROW_H * 1.6, 0xE6ECF2);
+    *y = 36 + 2 * 22 + used + 10;
+    ff_pdf_fill_rect(p, ML, *y, FF_A4_W - 2 * ML, ROW_H * 2.2, 0xE6ECF2);
     for (c = 0; c < 7; c++) {
-        if (ff_text_box(p, &th, x + 2, *y + 3, col_w[c] - 4, ROW_H * 1.6,
+        if (ff_text_box(p, &th, x + 2, *y + 3, col_w[c] - 4, ROW_H * 2.2,
                         heads[c], strlen(heads[c]), NULL, e) < 0)
             return e->code;
         x += col_w[c];
     }
-    *y += ROW_H * 1.6;
+    *y += ROW_H * 2.2;
     return FF_OK;
 }
 
@@ -266,7 +267,7 @@ int gen_summary_write(const struct gen_summary *s, const char *dir,
 {
     char path[1100];
 
-    if (gen_mkdirs(dir, e))
+    if (ff_mkdirs(dir, e))
         return e->code;
     snprintf(path, sizeof path, "%s/summary.csv", dir);
     if (write_csv(s, path, e))

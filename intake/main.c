@@ -33,7 +33,7 @@ static const char usage[] =
     "                     FILE.csv...\n"
     "       ffintake report --ledger L.db --month YYYY-MM -o DIR\n"
     "                       [--threshold BAHT] [--no-pdf]\n"
-    "       ffintake export --ledger L.db --month YYYY-MM -o FILE.csv\n"
+    "       ffintake export --ledger L.db --month YYYY-MM -o FILE.csv [--redact]\n"
     "\n"
     "Monthly results of target poor households, reported through QR-coded\n"
     "web forms (KoboToolbox, Google Forms, ODK...), into one SQLite ledger.\n"
@@ -50,6 +50,8 @@ static const char usage[] =
     "  --month M           2568-01 (BE) or 2025-01 (CE), or 'มกราคม 2568'\n"
     "  -o, --output P      output directory (report) or file (export)\n"
     "  --outcomes F        load: one line per input record to CSV file F\n"
+    "  --redact            export: mask phone numbers and citizen IDs typed\n"
+    "                      into free-text fields (runs of 9+ digits)\n"
     "  --dialects MAP      load: dialect map (default: the template dir's\n"
     "                      intake-dialects.map when present)\n"
     "  --qr-config CONF    load: QR payload config (default: the template\n"
@@ -73,6 +75,7 @@ struct opts {
     int survey_year;
     double threshold;
     int no_pdf;
+    int redact;
     char **files;
     int nfiles;
     char month_ce[8];
@@ -119,6 +122,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"survey-year", required_argument, NULL, 'y'},
         {"threshold", required_argument, NULL, 't'},
         {"no-pdf", no_argument, NULL, 'P'},
+        {"redact", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     double v;
@@ -150,6 +154,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         case 'q': o->qr_config = optarg; break;
         case 'k': o->key = optarg; break;
         case 'P': o->no_pdf = 1; break;
+        case 'R': o->redact = 1; break;
         case 'y':
             if (parse_number(optarg, 2400, 2700, &v))
                 return usage_error("bad --survey-year '%s' (a BE year)",
@@ -350,7 +355,7 @@ static int cmd_export(const struct opts *o, struct ff_err *e)
 
     if (L == NULL)
         return e->code;
-    rc = intake_export_run(L, o->month_ce, o->output, &rows, e);
+    rc = intake_export_run(L, o->month_ce, o->output, o->redact, &rows, e);
     if (rc == FF_OK)
         printf("%s: %ld accepted records written to %s\n", o->month_ce, rows,
                o->output);

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "outfile.h"
 #include "csvout.h"
+#include "redact.h"
 #include "report_pdf.h"
 #include "rules.h"
 #include "thai.h"
@@ -365,7 +367,7 @@ int intake_report_run(struct intake_ledger *L,
 
     memset(t, 0, sizeof *t);
     rc = build(L, o, &r, e);
-    if (rc)
+    if (rc || (rc = ff_mkdirs(o->dir, e)))
         goto out;
     snprintf(path, sizeof path, "%s/reconciliation.csv", o->dir);
     if ((rc = write_csv(&r, path, e)))
@@ -395,7 +397,23 @@ out:
 struct export_ctx {
     struct intake_csvout o;
     long rows;
+    int redact;
+    struct ff_buf scratch;
 };
+
+/* A free-text cell, masked when the export is redacted. */
+static int text_cell(struct export_ctx *x, const char *s)
+{
+    if (!x->redact || s == NULL) {
+        intake_csvout_str(&x->o, s);
+        return FF_OK;
+    }
+    ff_buf_reset(&x->scratch);
+    if (intake_redact(s, strlen(s), &x->scratch))
+        return FF_ESYS;
+    intake_csvout_str(&x->o, x->scratch.data);
+    return FF_OK;
+}
 
 static int export_row(void *ctx, const struct intake_export_row *r)
 {
@@ -409,16 +427,19 @@ static int export_row(void *ctx, const struct intake_export_row *r)
     intake_csvout_str(o, r->month);
     intake_csvout_str(o, when);
     intake_csvout_long(o, r->late);
-    intake_csvout_str(o, r->activity);
+    if (text_cell(x, r->activity))
+        return FF_ESYS;
     intake_csvout_str(o, r->category);
-    intake_csvout_str(o, r->result);
+    if (text_cell(x, r->result))
+        return FF_ESYS;
     if (r->has_income)
         intake_csvout_num(o, r->income, r->income == (long long)r->income
                                             ? 0 : 2);
     else
         intake_csvout_str(o, NULL);
     intake_csvout_long(o, r->status);
-    intake_csvout_str(o, r->reporter);
+    if (text_cell(x, r->reporter))
+        return FF_ESYS;
     intake_csvout_str(o, r->submitted_text);
     intake_csvout_str(o, r->submission_id);
     intake_csvout_str(o, r->file);
@@ -430,18 +451,25 @@ static int export_row(void *ctx, const struct intake_export_row *r)
 }
 
 int intake_export_run(struct intake_ledger *L, const char *month,
-                      const char *path, long *rows, struct ff_err *e)
+                      const char *path, int redact, long *rows,
+                      struct ff_err *e)
 {
     struct export_ctx x;
     int rc;
 
-    x.rows = 0;
+    memset(&x, 0, sizeof x);
+    x.redact = redact;
+    ff_buf_init(&x.scratch);
     if ((rc = intake_csvout_open(&x.o, path, 1, e)))
         return rc;
     fputs("hhid,month,submitted_bangkok,late,activity,category,result,"
           "income_after,status_after,reporter,submitted_as_given,"
           "submission_id,source_file,record,line,load\r\n", x.o.f.fp);
-    if ((rc = intake_ledger_each_accepted(L, month, export_row, &x, e))) {
+    rc = intake_ledger_each_accepted(L, month, export_row, &x, e);
+    if (rc == FF_ESYS && e->code == FF_OK)
+        ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
+    ff_buf_release(&x.scratch);
+    if (rc) {
         intake_csvout_abort(&x.o);
         return rc;
     }

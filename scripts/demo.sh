@@ -18,7 +18,7 @@ for extra in packet labels; do
     if "$bin/ffgen" --help | grep -q "^  $extra "; then
         echo "== $extra"
         case $extra in
-        packet) "$bin/ffgen" packet "$reg" --by village -o "$out/packets" ;;
+        packet) "$bin/ffgen" packet "$reg" --by district -o "$out/packets" ;;
         labels) "$bin/ffgen" labels "$reg" -o "$out/labels.pdf" ;;
         esac
     fi

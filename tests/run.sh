@@ -27,6 +27,17 @@ for t in "$testdir"/test_*; do
         fail=$((fail+1))
     fi
 done
+for t in "$testdir"/fuzz_*; do
+    [ -x "$t" ] || continue
+    n=$((n+1))
+    name=${t##*/fuzz_}
+    if (cd "$top" && $FFRUN "$t" "tests/fuzz/$name") > /tmp/ffkit-test.$$ 2>&1; then
+        echo "ok   fuzz replay $name ($(tail -1 /tmp/ffkit-test.$$ | awk '{print $2}') inputs)"
+    else
+        echo "FAIL fuzz replay $name"; sed 's/^/     /' /tmp/ffkit-test.$$ | tail -40
+        fail=$((fail+1))
+    fi
+done
 for t in "$top"/tests/cli/*.sh; do
     [ -f "$t" ] || continue
     n=$((n+1))

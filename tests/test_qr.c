@@ -371,7 +371,7 @@ static void test_png_errors(void)
     CHECK_INT(ff_qr_write_png(q, path, 300, 0.5, &e), FF_ESYS);
     CHECK_STR(e.file, path);
     CHECK(strstr(e.msg, strerror(ENOENT)) != NULL);
-    CHECK(strstr(e.msg, "temporary file") != NULL);
+    CHECK(strstr(e.msg, "cannot create") != NULL);
     CHECK_INT(count_entries(tmpdir), before);
 
     /* The target is a folder: the rename fails after a complete write. */
@@ -467,7 +467,6 @@ static void test_png_errors(void)
         signal(SIGXFSZ, prev);
         CHECK_STR(e.file, path);
         CHECK(strstr(e.msg, "cannot write") != NULL);
-        CHECK(strstr(e.msg, ".tmp") != NULL);
         CHECK(strstr(e.msg, strerror(EFBIG)) != NULL);
         CHECK_INT(count_entries(tmpdir), before);
         f = fopen(path, "r");

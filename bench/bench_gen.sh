@@ -1,0 +1,31 @@
+#!/bin/bash
+# bench/bench_gen.sh - ffgen throughput: folders for 1,000 and 10,000
+# households, packets for 10,000 grouped by village.  Prints households per
+# second, bytes written and peak memory (GNU time's maximum RSS).
+set -eu
+: "${FFBIN:?run through make bench}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export SOURCE_DATE_EPOCH=1735689600
+run() {     # run LABEL N DIR COMMAND...
+    local label=$1 n=$2 dir=$3; shift 3
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" -q > /dev/null 2> "$work/err" ||
+        { cat "$work/err"; exit 1; }
+    read -r secs kb < "$work/time"
+    bytes=$(du -sb "$dir" | cut -f1)
+    awk -v l="$label" -v n="$n" -v s="$secs" -v b="$bytes" -v kb="$kb" 'BEGIN {
+        printf "%-34s %6d hh  %6.2f s  %7.0f hh/s  %8.1f MB  %6.0f B/hh  %6.1f MB peak\n",
+            l, n, s, n / (s > 0 ? s : 0.01), b / 1e6, b / n, kb / 1024 }'
+}
+for n in 1000 10000; do
+    "$FFTOP/bench/make_register.sh" "$n" "$work/r$n.csv"
+done
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+run "folders (3 documents, 6 pages)" 1000 "$work/f1" "$FFBIN/ffgen" folders "$work/r1000.csv" -o "$work/f1"
+run "folders (3 documents, 6 pages)" 10000 "$work/f10" "$FFBIN/ffgen" folders "$work/r10000.csv" -o "$work/f10"
+run "folders, one worker" 1000 "$work/f1" "$FFBIN/ffgen" folders "$work/r1000.csv" -o "$work/f1" -j 1
+run "packets by village" 10000 "$work/p10" "$FFBIN/ffgen" packet "$work/r10000.csv" --by village -o "$work/p10"
+run "packets by district" 10000 "$work/p10" "$FFBIN/ffgen" packet "$work/r10000.csv" --by district -o "$work/p10"
+run "labels 3x8" 10000 "$work/l" "$FFBIN/ffgen" labels "$work/r10000.csv" -o "$work/l/labels.pdf"

@@ -1,0 +1,29 @@
+#!/bin/bash
+# bench/make_register.sh N OUT.csv - a synthetic register of N households
+# (all status 1) built from the sample's names and places, with valid,
+# unique household codes and citizen IDs, for the benchmarks.
+set -eu
+n=$1 out=$2
+src=$(dirname "$0")/../tests/data/households.csv
+awk -F, -v OFS=, -v n="$n" '
+    NR == 1 { print; next }
+    { rows[++m] = $0 }
+    END {
+        srand(42)
+        for (i = 0; i < n; i++) {
+            split(rows[i % m + 1], f, ",")
+            # SSSSSS MM NNN: keep the subdistrict, spread villages and
+            # running numbers so that codes are unique.
+            v = int(i / 1000) % 100
+            f[1] = substr(f[1], 1, 6) sprintf("%02d%03d", v, i % 1000)
+            f[5] = v + 0
+            id = sprintf("3%04d%07d", i % 10000, i)
+            s = 0
+            for (k = 1; k <= 12; k++) s += (14 - k) * substr(id, k, 1)
+            f[11] = id ((11 - s % 11) % 10)
+            f[15] = 1
+            line = f[1]
+            for (k = 2; k <= 16; k++) line = line OFS f[k]
+            print line
+        }
+    }' "$src" > "$out"
