@@ -358,11 +358,15 @@ static int cmd_report(const struct opts *o, struct ff_err *e)
 static int cmd_export(const struct opts *o, struct ff_err *e)
 {
     struct intake_ledger *L = intake_ledger_open(o->ledger, 0, e);
+    long rows = 0;
     int rc;
 
     if (L == NULL)
         return e->code;
-    rc = intake_export_run(L, o->month_ce, o->output, o->redact, e);
+    rc = intake_export_run(L, o->month_ce, o->output, o->redact, &rows, e);
+    if (rc == FF_OK)
+        printf("%s: %ld accepted records written to %s%s\n", o->month_ce,
+               rows, o->output, o->redact ? " (redacted)" : "");
     intake_ledger_free(L);
     return rc;
 }

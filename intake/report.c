@@ -398,6 +398,7 @@ struct export_ctx {
     struct intake_csvout o;
     int redact;
     struct ff_buf scratch;
+    long rows;
 };
 
 /* A free-text cell, masked when the export is redacted. */
@@ -420,6 +421,7 @@ static int export_row(void *ctx, const struct intake_export_row *r)
     struct intake_csvout *o = &x->o;
     char when[32];
 
+    x->rows++;
     intake_format_bangkok(r->submitted, when);
     intake_csvout_str(o, r->hhid);
     intake_csvout_str(o, r->month);
@@ -449,7 +451,8 @@ static int export_row(void *ctx, const struct intake_export_row *r)
 }
 
 int intake_export_run(struct intake_ledger *L, const char *month,
-                      const char *path, int redact, struct ff_err *e)
+                      const char *path, int redact, long *rows,
+                      struct ff_err *e)
 {
     struct export_ctx x;
     int rc;
@@ -470,5 +473,7 @@ int intake_export_run(struct intake_ledger *L, const char *month,
         intake_csvout_abort(&x.o);
         return rc;
     }
+    if (rows)
+        *rows = x.rows;
     return intake_csvout_close(&x.o, e);
 }

@@ -32,8 +32,11 @@ int intake_report_run(struct intake_ledger *L,
                       const struct intake_report_opts *o,
                       struct intake_report_totals *t, struct ff_err *e);
 
-/* Write the accepted rows of month (CE "YYYY-MM") as CSV with BOM. */
+/* Write the accepted rows of month (CE "YYYY-MM") as CSV with BOM; *rows
+ * (may be NULL) gets their number.  With redact, phone numbers and citizen
+ * IDs typed into free text are masked (redact.h). */
 int intake_export_run(struct intake_ledger *L, const char *month,
-                      const char *path, int redact, struct ff_err *e);
+                      const char *path, int redact, long *rows,
+                      struct ff_err *e);
 
 #endif

@@ -18,9 +18,12 @@ struct intake_sha256 {
     uint64_t bytes;         /* message length so far */
     unsigned char block[64];
     size_t fill;            /* bytes waiting in block */
+    int shani;              /* use the CPU's SHA instructions */
 };
 
 void intake_sha256_init(struct intake_sha256 *s);
+/* The same, never using the SHA instructions (tests compare the two). */
+void intake_sha256_init_portable(struct intake_sha256 *s);
 void intake_sha256_update(struct intake_sha256 *s, const void *p, size_t n);
 /* Finish and write the 32-byte digest. */
 void intake_sha256_final(struct intake_sha256 *s, unsigned char out[32]);

@@ -28,6 +28,23 @@ ff load --ledger "$L" "$FFWORK/renamed.csv" | grep -q "nothing changed"
 sqlite3 "$L" .dump > "$FFWORK/after.sql"
 cmp "$FFWORK/before.sql" "$FFWORK/after.sql"
 
+# The same bytes twice on one command line count once; an empty file or a
+# header without records is fine, a file without even a header is not.
+L2=$FFWORK/l2.db
+ff register "$FFTOP/tests/data/households.csv" --ledger "$L2" >/dev/null
+ff load --ledger "$L2" "$S/kobo_2568-01.csv" "$FFWORK/renamed.csv" \
+    "$S/kobo_2568-01.csv" > "$FFWORK/3.txt"
+grep -q "kobo_2568-01.csv: same bytes as an earlier file here; skipped" \
+    "$FFWORK/3.txt"
+grep -q "^load 1: 354 records" "$FFWORK/3.txt"
+head -1 "$S/kobo_2568-01.csv" > "$FFWORK/header-only.csv"
+ff load --ledger "$L2" "$FFWORK/header-only.csv" | grep -q ": 0 records"
+: > "$FFWORK/empty.csv"
+if ff load --ledger "$L2" "$FFWORK/empty.csv" 2> "$FFWORK/err"; then
+    exit 1
+fi
+grep -qx "ffintake: $FFWORK/empty.csv: empty file: no header" "$FFWORK/err"
+
 # Every input record is in the ledger exactly once, with its provenance.
 test "$(sqlite3 "$L" "SELECT COUNT(*) FROM record")" = 708
 test "$(sqlite3 "$L" "SELECT COUNT(*) FROM record WHERE record_no < 2
