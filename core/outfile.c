@@ -84,12 +84,14 @@ static void sync_dir(const char *path)
     }
 }
 
-int ff_outfile_commit(struct ff_outfile *o, struct ff_err *e)
+int ff_outfile_prepare(struct ff_outfile *o, struct ff_err *e)
 {
     int bad = 0;
 
     if (o->fp == NULL)
-        return ff_err_set(e, FF_EINTERNAL, o->path, 0, 0, "not open");
+        return o->tmp[0] ? FF_OK
+                         : ff_err_set(e, FF_EINTERNAL, o->path, 0, 0,
+                                      "not open");
     if (fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0)
         bad = 1;
     if (fclose(o->fp) != 0)
@@ -102,15 +104,46 @@ int ff_outfile_commit(struct ff_outfile *o, struct ff_err *e)
     if (bad) {
         ff_err_sys(e, o->path, "cannot write");
         unlink(o->tmp);
+        o->tmp[0] = '\0';
         return FF_ESYS;
     }
+    return FF_OK;
+}
+
+int ff_outfile_commit(struct ff_outfile *o, struct ff_err *e)
+{
+    if (ff_outfile_prepare(o, e))
+        return e->code;
     if (rename(o->tmp, o->path) != 0) {
         ff_err_sys(e, o->path, "cannot rename into place");
         unlink(o->tmp);
+        o->tmp[0] = '\0';
         return FF_ESYS;
     }
+    o->tmp[0] = '\0';
     sync_dir(o->path);
     return FF_OK;
+}
+
+int ff_outfile_adopt(const char *tmp, const char *path, int mode,
+                     struct ff_err *e)
+{
+    struct ff_outfile o;
+    int fd;
+
+    memset(&o, 0, sizeof o);
+    snprintf(o.path, sizeof o.path, "%s", path);
+    snprintf(o.tmp, sizeof o.tmp, "%s", tmp);
+    fd = open(tmp, O_RDWR | O_CLOEXEC);
+    if (fd < 0 || fchmod(fd, (mode_t)mode) != 0 ||
+        (o.fp = fdopen(fd, "r+b")) == NULL) {
+        ff_err_sys(e, path, "cannot write");
+        if (fd >= 0)
+            close(fd);
+        unlink(tmp);
+        return FF_ESYS;
+    }
+    return ff_outfile_commit(&o, e);
 }
 
 void ff_outfile_abort(struct ff_outfile *o)

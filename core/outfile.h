@@ -27,6 +27,21 @@ struct ff_outfile {
 int ff_outfile_open(struct ff_outfile *o, const char *path, int mode,
                     struct ff_err *e);
 int ff_outfile_commit(struct ff_outfile *o, struct ff_err *e);
+
+/*
+ * The first half of commit: flush, check, fsync and close the temporary
+ * file (where a full disk shows), without renaming it.  Lets a caller make
+ * a file ready, commit a database transaction, then ff_outfile_commit()
+ * (which only renames) - or ff_outfile_abort() if the transaction failed.
+ */
+int ff_outfile_prepare(struct ff_outfile *o, struct ff_err *e);
+
+/*
+ * Commit a file another library wrote at tmp (libxlsxwriter writes its own
+ * files): set mode, fsync, rename to path; tmp is removed on failure.
+ */
+int ff_outfile_adopt(const char *tmp, const char *path, int mode,
+                     struct ff_err *e);
 void ff_outfile_abort(struct ff_outfile *o);
 
 /* Write n bytes as the whole file at path, atomically. */

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -272,6 +273,236 @@ static int step_done(struct intake_ledger *L, sqlite3_stmt *s,
     return FF_OK;
 }
 
+/*
+ * Fault injection for SQLite's own I/O (tests only): with
+ * FFKIT_FAIL_SQLITE_WRITE=N in the environment, the ledger is opened
+ * through a shim VFS whose N-th write (and every later one) fails with
+ * SQLITE_FULL, as a full disk would.  Everything else is forwarded to the
+ * default VFS.  The shim is registered once per process, never as default.
+ */
+struct faulty_file {
+    sqlite3_file base;          /* must be first: SQLite casts to it */
+    sqlite3_file *real;         /* the default VFS's file, allocated after */
+};
+
+static sqlite3_vfs faulty_vfs;
+static long faulty_writes, faulty_at;
+
+static int ff_close(sqlite3_file *f)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+    int rc = x->real->pMethods ? x->real->pMethods->xClose(x->real) : SQLITE_OK;
+
+    return rc;
+}
+
+static int ff_read(sqlite3_file *f, void *b, int n, sqlite3_int64 off)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xRead(x->real, b, n, off);
+}
+
+static int ff_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 off)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    if (__atomic_add_fetch(&faulty_writes, 1, __ATOMIC_RELAXED) >= faulty_at)
+        return SQLITE_FULL;
+    return x->real->pMethods->xWrite(x->real, b, n, off);
+}
+
+static int ff_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xTruncate(x->real, size);
+}
+
+static int ff_sync(sqlite3_file *f, int flags)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xSync(x->real, flags);
+}
+
+static int ff_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xFileSize(x->real, size);
+}
+
+static int ff_lock(sqlite3_file *f, int l)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xLock(x->real, l);
+}
+
+static int ff_unlock(sqlite3_file *f, int l)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xUnlock(x->real, l);
+}
+
+static int ff_check_lock(sqlite3_file *f, int *out)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xCheckReservedLock(x->real, out);
+}
+
+static int ff_fcntl(sqlite3_file *f, int op, void *arg)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xFileControl(x->real, op, arg);
+}
+
+static int ff_sector(sqlite3_file *f)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xSectorSize(x->real);
+}
+
+static int ff_devchar(sqlite3_file *f)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xDeviceCharacteristics(x->real);
+}
+
+static int ff_shm_map(sqlite3_file *f, int pg, int sz, int extend,
+                      void volatile **pp)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xShmMap(x->real, pg, sz, extend, pp);
+}
+
+static int ff_shm_lock(sqlite3_file *f, int off, int n, int flags)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xShmLock(x->real, off, n, flags);
+}
+
+static void ff_shm_barrier(sqlite3_file *f)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    x->real->pMethods->xShmBarrier(x->real);
+}
+
+static int ff_shm_unmap(sqlite3_file *f, int del)
+{
+    struct faulty_file *x = (struct faulty_file *)f;
+
+    return x->real->pMethods->xShmUnmap(x->real, del);
+}
+
+static const sqlite3_io_methods faulty_io = {
+    2, ff_close, ff_read, ff_write, ff_truncate, ff_sync, ff_size, ff_lock,
+    ff_unlock, ff_check_lock, ff_fcntl, ff_sector, ff_devchar, ff_shm_map,
+    ff_shm_lock, ff_shm_barrier, ff_shm_unmap, NULL, NULL
+};
+
+static int ff_open(sqlite3_vfs *v, const char *name, sqlite3_file *f,
+                   int flags, int *out)
+{
+    sqlite3_vfs *real = v->pAppData;
+    struct faulty_file *x = (struct faulty_file *)f;
+    int rc;
+
+    x->real = (sqlite3_file *)(x + 1);
+    rc = real->xOpen(real, name, x->real, flags, out);
+    x->base.pMethods = x->real->pMethods ? &faulty_io : NULL;
+    return rc;
+}
+
+static int ff_delete(sqlite3_vfs *v, const char *name, int sync)
+{
+    sqlite3_vfs *real = v->pAppData;
+
+    return real->xDelete(real, name, sync);
+}
+
+static int ff_access(sqlite3_vfs *v, const char *name, int flags, int *out)
+{
+    sqlite3_vfs *real = v->pAppData;
+
+    return real->xAccess(real, name, flags, out);
+}
+
+static int ff_fullpath(sqlite3_vfs *v, const char *name, int n, char *out)
+{
+    sqlite3_vfs *real = v->pAppData;
+
+    return real->xFullPathname(real, name, n, out);
+}
+
+static int ff_random(sqlite3_vfs *v, int n, char *out)
+{
+    sqlite3_vfs *real = v->pAppData;
+
+    return real->xRandomness(real, n, out);
+}
+
+static int ff_sleep(sqlite3_vfs *v, int us)
+{
+    sqlite3_vfs *real = v->pAppData;
+
+    return real->xSleep(real, us);
+}
+
+static int ff_time(sqlite3_vfs *v, double *out)
+{
+    sqlite3_vfs *real = v->pAppData;
+
+    return real->xCurrentTime(real, out);
+}
+
+static int ff_lasterr(sqlite3_vfs *v, int n, char *out)
+{
+    sqlite3_vfs *real = v->pAppData;
+
+    return real->xGetLastError(real, n, out);
+}
+
+/* The VFS name to open the ledger with: the shim when armed, else NULL. */
+static const char *ledger_vfs(void)
+{
+    const char *s = getenv("FFKIT_FAIL_SQLITE_WRITE");
+    sqlite3_vfs *real;
+
+    if (s == NULL || atol(s) <= 0)
+        return NULL;
+    if (faulty_vfs.zName == NULL) {
+        real = sqlite3_vfs_find(NULL);
+        if (real == NULL)
+            return NULL;
+        faulty_at = atol(s);
+        faulty_vfs.iVersion = 1;
+        faulty_vfs.szOsFile = (int)sizeof(struct faulty_file) + real->szOsFile;
+        faulty_vfs.mxPathname = real->mxPathname;
+        faulty_vfs.zName = "ffkit-faulty";
+        faulty_vfs.pAppData = real;
+        faulty_vfs.xOpen = ff_open;
+        faulty_vfs.xDelete = ff_delete;
+        faulty_vfs.xAccess = ff_access;
+        faulty_vfs.xFullPathname = ff_fullpath;
+        faulty_vfs.xRandomness = ff_random;
+        faulty_vfs.xSleep = ff_sleep;
+        faulty_vfs.xCurrentTime = ff_time;
+        faulty_vfs.xGetLastError = ff_lasterr;
+        sqlite3_vfs_register(&faulty_vfs, 0);
+    }
+    return faulty_vfs.zName;
+}
+
 struct intake_ledger *intake_ledger_open(const char *path, int create,
                                          struct ff_err *e)
 {
@@ -306,7 +537,7 @@ struct intake_ledger *intake_ledger_open(const char *path, int create,
     snprintf(L->path, sizeof L->path, "%s", path);
     if (sqlite3_open_v2(path, &L->db, SQLITE_OPEN_READWRITE |
                                           SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
+                        ledger_vfs()) != SQLITE_OK) {
         if (L->db == NULL)
             ff_err_set(e, FF_ESYS, path, 0, 0, "cannot open ledger");
         else

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "outfile.h"
 #include "buf.h"
 #include "csv.h"
 #include "csvout.h"
@@ -628,10 +629,16 @@ static int settle(struct run *r, struct ff_err *e)
     return FF_OK;
 }
 
+static int outcomes_prepare(struct intake_ledger *L,
+                            const struct intake_load_file *files, int n,
+                            const char *path, struct intake_csvout *o,
+                            struct ff_err *e);
+
 int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
                     int n, const struct intake_load_opts *o,
                     struct intake_load_summary *sum, struct ff_err *e)
 {
+    struct intake_csvout oc;
     struct intake_snapshot snap;
     struct run r;
     int rc, i, fresh = 0;
@@ -698,7 +705,16 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
     if ((rc = settle(&r, e)) ||
         (rc = intake_ledger_load_finish(L, r.load_id, o->now, e)))
         goto out;
+    if (o->outcomes &&
+        (rc = outcomes_prepare(L, files, n, o->outcomes, &oc, e)))
+        goto out;
     rc = intake_ledger_commit(L, e);
+    if (o->outcomes) {
+        if (rc == FF_OK)
+            rc = intake_csvout_close(&oc, e);   /* only the rename is left */
+        else
+            intake_csvout_abort(&oc);
+    }
 out:
     if (rc || !fresh)
         intake_ledger_rollback(L);
@@ -731,26 +747,39 @@ static int write_outcome(void *ctx, const struct intake_outcome_row *r)
     return FF_OK;
 }
 
+/* Write the outcomes CSV to a prepared (fsynced, not yet renamed) file. */
+static int outcomes_prepare(struct intake_ledger *L,
+                            const struct intake_load_file *files, int n,
+                            const char *path, struct intake_csvout *o,
+                            struct ff_err *e)
+{
+    int i, rc;
+
+    if ((rc = intake_csvout_open(o, path, 0, e)))
+        return rc;
+    fputs("file,record,line,outcome,reason,late,hhid,month\r\n", o->f.fp);
+    for (i = 0; i < n; i++) {
+        if (files[i].source_id == 0 || files[i].prior_load < 0)
+            continue;
+        if ((rc = intake_ledger_each_outcome(L, files[i].source_id,
+                                             write_outcome, o, e))) {
+            intake_csvout_abort(o);
+            return rc;
+        }
+    }
+    if ((rc = ff_outfile_prepare(&o->f, e)))
+        intake_csvout_abort(o);
+    return rc;
+}
+
 int intake_load_write_outcomes(struct intake_ledger *L,
                                const struct intake_load_file *files, int n,
                                const char *path, struct ff_err *e)
 {
     struct intake_csvout o;
-    int i, rc;
+    int rc = outcomes_prepare(L, files, n, path, &o, e);
 
-    if ((rc = intake_csvout_open(&o, path, 0, e)))
-        return rc;
-    fputs("file,record,line,outcome,reason,late,hhid,month\r\n", o.f.fp);
-    for (i = 0; i < n; i++) {
-        if (files[i].source_id == 0 || files[i].prior_load < 0)
-            continue;
-        if ((rc = intake_ledger_each_outcome(L, files[i].source_id,
-                                             write_outcome, &o, e))) {
-            intake_csvout_abort(&o);
-            return rc;
-        }
-    }
-    return intake_csvout_close(&o, e);
+    return rc ? rc : intake_csvout_close(&o, e);
 }
 
 int intake_register_import(struct intake_ledger *L, const char *path,

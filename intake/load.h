@@ -38,6 +38,9 @@ struct intake_load_opts {
     /* QR payload config: its key checks tags (NULL: no key). */
     const struct ff_payload_cfg *payload;
     const char *now;            /* ISO 8601 UTC time of the load */
+    /* --outcomes: written and made durable before the ledger commits, so
+     * that a failure to write it leaves the ledger unchanged (NULL: none). */
+    const char *outcomes;
 };
 
 /*

@@ -66,7 +66,12 @@ static const char usage[] =
     "\n"
     "exit status: 0 ok (rejected records are normal and counted), 1 input\n"
     "rejected (unreadable file, header of no dialect, no register), 2 usage,\n"
-    "3 system or internal error.  See intake/README.md for the rules.\n";
+    "3 system or internal error.  See intake/README.md for the rules.\n"
+    "\n"
+    "environment: FFKIT_TEMPLATE_DIR (templates); for tests: FFKIT_FAIL_ALLOC=N\n"
+    "(the N-th allocation fails), FFKIT_FAIL_WRITE=N (the N-th output file\n"
+    "fails as on a full disk), FFKIT_FAIL_SQLITE_WRITE=N (the ledger's N-th\n"
+    "write fails), FFKIT_ALLOC_STATS=1 (count allocations)\n";
 
 struct opts {
     const char *cmd;
@@ -284,6 +289,7 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
     lo.dialects = &ds;
     lo.payload = payload;
     lo.now = now;
+    lo.outcomes = o->outcomes;
     if ((rc = intake_load_run(L, files, o->nfiles, &lo, &s, e)))
         goto out;
     for (i = 0; i < o->nfiles; i++) {
@@ -312,7 +318,9 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
             printf("  corrections of earlier loads: %ld\n",
                    s.superseded_earlier);
     }
-    if (o->outcomes)
+    /* With a load, the outcomes were written with it; with nothing new,
+     * write them now (only the header: every file was loaded before). */
+    if (o->outcomes && s.load_id == 0)
         rc = intake_load_write_outcomes(L, files, o->nfiles, o->outcomes, e);
 out:
     ff_free(files);
@@ -357,8 +365,8 @@ static int cmd_export(const struct opts *o, struct ff_err *e)
         return e->code;
     rc = intake_export_run(L, o->month_ce, o->output, o->redact, &rows, e);
     if (rc == FF_OK)
-        printf("%s: %ld accepted records written to %s\n", o->month_ce, rows,
-               o->output);
+        printf("%s: %ld accepted records written to %s%s\n", o->month_ce,
+               rows, o->output, o->redact ? " (redacted)" : "");
     intake_ledger_free(L);
     return rc;
 }
@@ -388,6 +396,9 @@ int main(int argc, char **argv)
             ff_err_set(&e, rc, NULL, 0, 0, "failed");
         fprintf(stderr, "ffintake: %s\n", ff_err_str(&e, buf, sizeof buf));
     }
+    /* For fault-injection sweeps: how many allocations a run makes. */
+    if (getenv("FFKIT_ALLOC_STATS"))
+        fprintf(stderr, "ffintake: %ld allocations\n", ff_alloc_count());
     /* A summary that did not reach its reader is a failure (jq). */
     if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
         if (rc == FF_OK)

@@ -396,9 +396,9 @@ out:
 
 struct export_ctx {
     struct intake_csvout o;
-    long rows;
     int redact;
     struct ff_buf scratch;
+    long rows;
 };
 
 /* A free-text cell, masked when the export is redacted. */

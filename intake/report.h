@@ -32,9 +32,9 @@ int intake_report_run(struct intake_ledger *L,
                       const struct intake_report_opts *o,
                       struct intake_report_totals *t, struct ff_err *e);
 
-/* Write the accepted rows of month (CE "YYYY-MM") as CSV with BOM; with
- * redact, free text is masked (see intake_redact); *rows (may be NULL)
- * gets their number. */
+/* Write the accepted rows of month (CE "YYYY-MM") as CSV with BOM; *rows
+ * (may be NULL) gets their number.  With redact, phone numbers and citizen
+ * IDs typed into free text are masked (redact.h). */
 int intake_export_run(struct intake_ledger *L, const char *month,
                       const char *path, int redact, long *rows,
                       struct ff_err *e);

@@ -16,6 +16,7 @@
 #include <xlsxwriter.h>
 
 #include "alloc.h"
+#include "outfile.h"
 #include "csvw.h"
 
 struct intake_xlsx {
@@ -131,12 +132,10 @@ int intake_xlsx_close(struct intake_xlsx *x, struct ff_err *e)
     else if (err != LXW_NO_ERROR)
         rc = ff_err_set(e, FF_ESYS, x->path, 0, 0,
                         "cannot write workbook: %s", lxw_strerror(err));
-    else if (chmod(x->tmp, 0600) != 0)
-        rc = ff_err_sys(e, x->path, "cannot set mode");
-    else if (rename(x->tmp, x->path) != 0)
-        rc = ff_err_sys(e, x->path, "cannot rename into place");
+    else
+        rc = ff_outfile_adopt(x->tmp, x->path, 0600, e);
     if (rc)
-        unlink(x->tmp);
+        unlink(x->tmp);     /* adopt removed it already on its failures */
     ff_free(x);
     return rc;
 }

@@ -37,9 +37,34 @@ for code in $(developable_codes "$reg"); do
     text=$(pdftotext -f 1 -l 1 "$pdf" - 2>/dev/null)
     case "$text" in *"$code"*) ;; *) bad "$code: code not in page text";; esac
     case "$text" in *"$head"*) ;; *) bad "$code: head's name not in page text";; esac
+    # Exact extraction in -layout and -raw: name, address, subdistrict and
+    # district, as the register has them.  A wrapped line may have lost the
+    # space it broke at, so lines are joined both with and without one.
+    IFS=, read -r _ _ dist sub vno _ house _ <<< "$(awk -F, -v c="$code" '$1 == c' "$reg")"
+    for mode in -layout -raw; do
+        pdftotext $mode "$pdf" "$FFWORK/t.txt" 2> "$FFWORK/t.err"
+        [ -s "$FFWORK/t.err" ] && bad "$code: pdftotext $mode warns: $(head -1 "$FFWORK/t.err")"
+        LC_ALL=C grep -q $'\xef[\x9c-\x9f]' "$FFWORK/t.txt" && bad "$code: U+F7xx in pdftotext $mode"
+        joined=$(tr '\n' ' ' < "$FFWORK/t.txt" | tr -s ' ')
+        glued=$(tr -d '\n' < "$FFWORK/t.txt")
+        for w in "$head" "บ้านเลขที่ $house" "หมู่ที่ $vno" "ตำบล$sub" "อำเภอ$dist"; do
+            case "$joined$glued" in *"$w"*) ;; *) bad "$code: '$w' not in pdftotext $mode";; esac
+        done
+    done
+    pdffonts "$pdf" > /dev/null 2> "$FFWORK/t.err"
+    [ -s "$FFWORK/t.err" ] && bad "$code: pdffonts warns: $(head -1 "$FFWORK/t.err")"
     n=$((n+1))
 done
 check "checked every household ($n)" [ "$n" = "$want" ]
+
+# Looking at it: every page of one folder renders at 100 dpi (the README
+# shows page 1 as docs/folder-page1.png) and is not blank.
+pdftoppm -r 100 -png "$out/2401/24010105963.pdf" "$FFWORK/look" 2> "$FFWORK/t.err"
+[ -s "$FFWORK/t.err" ] && bad "pdftoppm warns: $(head -1 "$FFWORK/t.err")"
+check "six pages rendered" [ "$(ls "$FFWORK"/look*.png | wc -l)" = 6 ]
+for png in "$FFWORK"/look*.png; do
+    [ "$(stat -c %s "$png")" -gt 20000 ] || bad "$(basename "$png") looks blank"
+done
 
 # QR PNGs decode the same way.
 ffgen qr "$reg" -o "$FFWORK/png" --png -q > /dev/null 2>&1

@@ -1,0 +1,141 @@
+/* test_outfile.c - atomic output files and the Excel-safe CSV writer. */
+#include "check.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csvw.h"
+#include "err.h"
+#include "outfile.h"
+
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+
+    while (d && (de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            n++;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static char *slurp(const char *path)
+{
+    static char buf[4096];
+    FILE *fp = fopen(path, "rb");
+    size_t n;
+
+    if (fp == NULL)
+        return NULL;
+    n = fread(buf, 1, sizeof buf - 1, fp);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/ffkit-outfile-XXXXXX", path[300], sub[200];
+    struct ff_outfile o;
+    struct ff_err e;
+    struct stat st;
+
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/a.csv", dir);
+
+    /* Nothing under the final name until commit; mode as asked. */
+    ff_err_clear(&e);
+    CHECK_INT(ff_outfile_open(&o, path, 0600, &e), FF_OK);
+    ff_csvw_bom(o.fp);
+    ff_csvw_str(o.fp, 1, "plain");
+    ff_csvw_str(o.fp, 0, "a,b");
+    ff_csvw_str(o.fp, 0, "say \"hi\"");
+    ff_csvw_str(o.fp, 0, "=HYPERLINK(\"x\")");
+    ff_csvw_str(o.fp, 0, "+66812345678");
+    ff_csvw_str(o.fp, 0, "@SUM(A1)");
+    ff_csvw_str(o.fp, 0, "-1");
+    ff_csvw_int(o.fp, 0, -5);
+    ff_csvw_fixed(o.fp, 0, 31244.567, 2);
+    ff_csvw_str(o.fp, 0, "สอง\nบรรทัด");
+    ff_csvw_end(o.fp);
+    CHECK(access(path, F_OK) != 0);
+    CHECK_INT(ff_outfile_commit(&o, &e), FF_OK);
+    CHECK_STR(slurp(path),
+              "\xEF\xBB\xBFplain,\"a,b\",\"say \"\"hi\"\"\","
+              "\"'=HYPERLINK(\"\"x\"\")\",\"'+66812345678\",\"'@SUM(A1)\","
+              "\"'-1\",-5,31244.57,\"สอง\nบรรทัด\"\r\n");
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    CHECK_INT(entries(dir), 1);
+    CHECK(ff_csvw_is_formula("=1", 2) && !ff_csvw_is_formula("1=", 2));
+
+    /* Abort leaves the old file untouched and no temporary behind. */
+    CHECK_INT(ff_outfile_open(&o, path, 0644, &e), FF_OK);
+    fputs("half", o.fp);
+    ff_outfile_abort(&o);
+    CHECK(slurp(path) != NULL && strncmp(slurp(path), "\xEF\xBB\xBF", 3) == 0);
+    CHECK_INT(entries(dir), 1);
+
+    /* prepare, then commit only renames; abort after prepare cleans up. */
+    snprintf(path, sizeof path, "%s/b.txt", dir);
+    CHECK_INT(ff_outfile_open(&o, path, 0644, &e), FF_OK);
+    fputs("b", o.fp);
+    CHECK_INT(ff_outfile_prepare(&o, &e), FF_OK);
+    CHECK(access(path, F_OK) != 0);
+    CHECK_INT(ff_outfile_commit(&o, &e), FF_OK);
+    CHECK_STR(slurp(path), "b");
+    snprintf(path, sizeof path, "%s/c.txt", dir);
+    CHECK_INT(ff_outfile_open(&o, path, 0644, &e), FF_OK);
+    CHECK_INT(ff_outfile_prepare(&o, &e), FF_OK);
+    ff_outfile_abort(&o);
+    CHECK_INT(entries(dir), 2);
+
+    /* The full-disk switch: the first commit fails with ENOSPC. */
+    setenv("FFKIT_FAIL_WRITE", "1", 1);
+    snprintf(path, sizeof path, "%s/d.txt", dir);
+    ff_err_clear(&e);
+    CHECK_INT(ff_outfile_write(path, "data", 4, 0644, &e), FF_ESYS);
+    CHECK(strstr(e.msg, "No space left on device") != NULL);
+    CHECK_STR(e.file, path);
+    CHECK(access(path, F_OK) != 0);
+    CHECK_INT(entries(dir), 2);
+    unsetenv("FFKIT_FAIL_WRITE");
+
+    /* A missing directory; ff_mkdirs makes it. */
+    snprintf(sub, sizeof sub, "%s/x/y/z", dir);
+    snprintf(path, sizeof path, "%s/e.txt", sub);
+    ff_err_clear(&e);
+    CHECK_INT(ff_outfile_write(path, "e", 1, 0644, &e), FF_ESYS);
+    CHECK(strstr(e.msg, "No such file or directory") != NULL);
+    ff_err_clear(&e);
+    CHECK_INT(ff_mkdirs(sub, &e), FF_OK);
+    CHECK_INT(ff_mkdirs(sub, &e), FF_OK);
+    CHECK_INT(ff_outfile_write(path, "e", 1, 0644, &e), FF_OK);
+
+    /* adopt: a file another library wrote. */
+    {
+        char tmp[300], dst[300];
+        FILE *fp;
+
+        snprintf(tmp, sizeof tmp, "%s/lib.tmp", dir);
+        snprintf(dst, sizeof dst, "%s/lib.xlsx", dir);
+        fp = fopen(tmp, "w");
+        fputs("xlsx", fp);
+        fclose(fp);
+        CHECK_INT(ff_outfile_adopt(tmp, dst, 0600, &e), FF_OK);
+        CHECK_STR(slurp(dst), "xlsx");
+        CHECK(access(tmp, F_OK) != 0);
+        CHECK(stat(dst, &st) == 0 && (st.st_mode & 0777) == 0600);
+    }
+    {
+        char cmd[300];
+
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        CHECK(system(cmd) == 0);
+    }
+    return check_done("test_outfile");
+}
