@@ -2,9 +2,15 @@
  * load.c - one load: files -> CSV records -> rules -> duplicates and
  * supersession -> ledger, inside one transaction.
  *
- * Memory stays flat in the file size: the CSV reader holds one record,
- * records go to SQLite as they are read, and the only table kept here is the
- * winner per (household, month) touched by the load, which is bounded by the
+ * Three threads per file: one hashes it (SHA-256 for provenance), one
+ * parses it and applies the rules (no SQLite), and the calling thread does
+ * everything that touches the ledger, in record order, so the outcome never
+ * depends on thread timing.
+ *
+ * Memory stays flat in the file size: the CSV reader holds one record, the
+ * parser hands records over in a ring of a few fixed-size batches, records
+ * go to SQLite as they arrive, and the only table kept here is the winner
+ * per (household, month) touched by the load, which is bounded by the
  * register times the months in the files, not by the number of records.
  *
  * Supersession without rewriting history: a valid record is inserted as
