@@ -356,8 +356,3 @@ int gen_cli_run(struct gen_cli *c, struct ff_err *e)
     return ff_err_set(e, FF_EUSAGE, NULL, 0, 0, "unknown command '%s'",
                       c->command);
 }
-
-void gen_cli_release(struct gen_cli *c)
-{
-    (void)c;
-}

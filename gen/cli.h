@@ -35,6 +35,5 @@ struct gen_cli {
 
 int gen_cli_parse(struct gen_cli *c, int argc, char **argv, struct ff_err *e);
 int gen_cli_run(struct gen_cli *c, struct ff_err *e);
-void gen_cli_release(struct gen_cli *c);
 
 #endif

@@ -88,7 +88,6 @@ int main(int argc, char **argv)
         if (rc == FF_EUSAGE)
             fputs("try 'ffgen --help'\n", stderr);
     }
-    gen_cli_release(&c);
     /* For fault-injection sweeps: how many allocations a run makes. */
     if (getenv("FFKIT_ALLOC_STATS"))
         fprintf(stderr, "ffgen: %ld allocations\n", ff_alloc_count());

@@ -37,6 +37,16 @@ struct token {
     int used;
 };
 
+/* A `define NAME` ... `end` block: a range of the template's own text. */
+struct tpl_def {
+    char name[32];
+    long first_line;        /* line number of the first body line */
+    const char *body;       /* body text (borrowed from the source) */
+    size_t len;
+};
+
+#define MAX_DEFS 16
+
 struct parser {
     const char *name;
     const char *line;       /* current line (not NUL-terminated) */
@@ -45,6 +55,9 @@ struct parser {
     struct token tok[MAX_TOKENS];
     size_t ntok;
     struct ff_err *e;
+    struct tpl_def defs[MAX_DEFS];
+    size_t ndefs;
+    int in_def;             /* inside define ... end */
 };
 
 /* Display column of byte offset off: Thai marks take no column. */
@@ -495,7 +508,7 @@ static int parse_item(struct parser *p, const char *kw, struct tpl_item *it)
     }
     return perr(p, p->tok[0].col, "unknown statement '%s' (expected page, "
                 "text, box, line, rules, table, checkbox, qr, document, "
-                "title, sheet)", kw);
+                "title, sheet, define, use)", kw);
 }
 
 static int page_size(struct parser *p, double *w, double *h)
@@ -649,12 +662,162 @@ static int statement(struct parser *p, struct gen_template *t)
     return FF_OK;
 }
 
+/* Is the current line's statement `word` (first token)? */
+static int is_kw(const struct parser *p, const char *word)
+{
+    size_t n = strlen(word);
+
+    return p->ntok > 0 && !p->tok[0].key && !p->tok[0].quoted &&
+           p->tok[0].val_len == n && memcmp(p->tok[0].val, word, n) == 0;
+}
+
+/* Shift every item added to the current page since `from` by (dx, dy). */
+static void shift_items(struct gen_template *t, size_t from, double dx,
+                        double dy)
+{
+    struct tpl_page *pg = &t->pages[t->npages - 1];
+    size_t i;
+
+    for (i = from; i < pg->n; i++) {
+        pg->items[i].x += dx;
+        pg->items[i].y += dy;
+        pg->items[i].x2 += dx;
+        pg->items[i].y2 += dy;
+    }
+}
+
+/*
+ * `use NAME dx= dy= value="..."`: parse the block's lines as if they stood
+ * here, with every "$value" replaced, and move what they draw by (dx, dy).
+ * Errors point at the block's own lines.
+ */
+static int use_block(struct parser *p, struct gen_template *t)
+{
+    const struct tpl_def *d = NULL;
+    struct token *name = p->ntok > 1 ? &p->tok[1] : NULL;
+    struct token *val;
+    struct parser q;
+    struct ff_buf line;
+    double dx = 0, dy = 0;
+    char value[256] = "";
+    size_t i, pos = 0, first;
+    int rc = FF_OK;
+
+    if (name == NULL || name->key || name->quoted)
+        return perr(p, p->tok[0].col, "'use' needs a block name");
+    name->used = 1;
+    for (i = 0; i < p->ndefs; i++)
+        if (strlen(p->defs[i].name) == name->val_len &&
+            memcmp(p->defs[i].name, name->val, name->val_len) == 0)
+            d = &p->defs[i];
+    if (d == NULL)
+        return perr(p, name->col, "no block '%.*s' defined above",
+                    (int)name->val_len, name->val);
+    if (num(p, "dx", 0, -500, 500, &dx) || num(p, "dy", 0, -500, 500, &dy))
+        return p->e->code;
+    if ((val = find(p, "value")) != NULL)
+        snprintf(value, sizeof value, "%.*s", (int)val->val_len, val->val);
+    for (i = 1; i < p->ntok; i++)
+        if (!p->tok[i].used)
+            return perr(p, p->tok[i].col, "'use' does not take this");
+    if (t->npages == 0)
+        return perr(p, p->tok[0].col, "'use' before the first 'page'");
+    first = t->pages[t->npages - 1].n;
+    q = *p;
+    q.ntok = 0;
+    q.lineno = d->first_line - 1;
+    ff_buf_init(&line);
+    while (pos < d->len && rc == FF_OK) {
+        const char *s = d->body + pos;
+        const char *nl = memchr(s, '\n', d->len - pos);
+        size_t len = nl ? (size_t)(nl - s) : d->len - pos, k;
+
+        ff_buf_reset(&line);
+        for (k = 0; k < len && rc == FF_OK; k++) {
+            if (len - k >= 6 && memcmp(s + k, "$value", 6) == 0) {
+                rc = ff_buf_adds(&line, value) ? FF_ESYS : FF_OK;
+                k += 5;
+            } else if (s[k] != '\r') {
+                rc = ff_buf_addc(&line, s[k]) ? FF_ESYS : FF_OK;
+            }
+        }
+        if (rc) {
+            rc = ff_err_set(p->e, FF_ESYS, p->name, 0, 0, "out of memory");
+            break;
+        }
+        q.line = line.data;
+        q.line_len = line.len;
+        q.lineno++;
+        if (tokenize(&q) == FF_OK && q.ntok) {
+            if (is_kw(&q, "use") || is_kw(&q, "define") || is_kw(&q, "page"))
+                rc = perr(&q, q.tok[0].col, "a block cannot hold 'use', "
+                          "'define' or 'page'");
+            else
+                rc = statement(&q, t);
+        }
+        rc = rc ? rc : p->e->code;
+        free_tokens(&q);
+        pos += len + 1;
+    }
+    ff_buf_release(&line);
+    if (rc == FF_OK)
+        shift_items(t, first, dx, dy);
+    return rc;
+}
+
+/* define / end / use; returns 1 when the line was one of them (or inside a
+ * block being defined), with *rc set. */
+static int block_line(struct parser *p, struct gen_template *t,
+                      const char *text, size_t next, int *rc)
+{
+    *rc = FF_OK;
+    if (p->in_def) {
+        if (is_kw(p, "end")) {
+            struct tpl_def *d = &p->defs[p->ndefs - 1];
+
+            d->len = (size_t)(p->line - d->body);
+            p->in_def = 0;
+        }
+        return 1;
+    }
+    if (is_kw(p, "define")) {
+        struct tpl_def *d;
+
+        if (p->ntok != 2 || p->tok[1].key || p->tok[1].quoted ||
+            p->tok[1].val_len >= sizeof d->name) {
+            *rc = perr(p, p->tok[0].col, "'define' needs one short name");
+            return 1;
+        }
+        if (p->ndefs == MAX_DEFS) {
+            *rc = perr(p, p->tok[0].col, "more than %d blocks", MAX_DEFS);
+            return 1;
+        }
+        d = &p->defs[p->ndefs++];
+        memset(d, 0, sizeof *d);
+        memcpy(d->name, p->tok[1].val, p->tok[1].val_len);
+        d->first_line = p->lineno + 1;
+        d->body = text + next;
+        p->in_def = 1;
+        return 1;
+    }
+    if (is_kw(p, "end")) {
+        *rc = perr(p, p->tok[0].col, "'end' without 'define'");
+        return 1;
+    }
+    if (is_kw(p, "use")) {
+        *rc = use_block(p, t);
+        return 1;
+    }
+    return 0;
+}
+
 struct gen_template *gen_template_parse(const char *name, const char *text,
                                         size_t n, struct ff_err *e)
 {
     struct gen_template *t = ff_calloc(1, sizeof *t);
     struct parser p;
     size_t pos = 0;
+    int rc = FF_OK;
 
     memset(&p, 0, sizeof p);
     p.name = name;
@@ -676,12 +839,20 @@ struct gen_template *gen_template_parse(const char *name, const char *text,
         if (len && p.line[len - 1] == '\r')
             p.line_len--;
         p.lineno++;
-        if (tokenize(&p) || (p.ntok && statement(&p, t))) {
+        if (tokenize(&p) ||
+            (!block_line(&p, t, text, pos + len + 1, &rc) && p.ntok &&
+             (rc = statement(&p, t)) != FF_OK) ||
+            rc != FF_OK) {
             free_tokens(&p);
             goto fail;
         }
         free_tokens(&p);
         pos += len + 1;
+    }
+    if (p.in_def) {
+        ff_err_set(e, FF_EINPUT, name, p.defs[p.ndefs - 1].first_line - 1, 0,
+                   "'define %s' has no 'end'", p.defs[p.ndefs - 1].name);
+        goto fail;
     }
     if (t->npages == 0) {
         ff_err_set(e, FF_EINPUT, name, p.lineno, 0,

@@ -77,10 +77,50 @@ int main(void)
         }
     }
 
+    /* Blocks: define once, use with an offset and a value. */
+    {
+        const char *s =
+            "document d\n"
+            "define m\n"
+            "box x=1 y=0 w=3 h=4\n"
+            "text x=2 y=1 \"{month:$value}\"\n"
+            "end\n"
+            "page\n"
+            "use m dy=50 value=2568-01\n"
+            "use m dx=5 dy=100 value=2568-02\n";
+        ff_err_clear(&e);
+        t = gen_template_parse("t.tpl", s, strlen(s), &e);
+        CHECK(t != NULL);
+        if (t) {
+            CHECK_INT(t->pages[0].n, 4);
+            CHECK(t->pages[0].items[0].y == 50 && t->pages[0].items[0].x == 1);
+            CHECK(t->pages[0].items[2].y == 100 && t->pages[0].items[2].x == 6);
+            CHECK_STR(t->pages[0].items[1].text, "{month:2568-01}");
+            CHECK_STR(t->pages[0].items[3].text, "{month:2568-02}");
+            gen_template_free(t);
+        }
+    }
+    CHECK_STR(parse("document d\npage\nuse nope\n"),
+              "t.tpl:3:5: no block 'nope' defined above\n    use nope\n"
+              "        ^");
+    CHECK_STR(parse("document d\ndefine m\nbox x=1 y=1 w=1 h=1\npage\n"),
+              "t.tpl:2: 'define m' has no 'end'");
+    CHECK_STR(parse("document d\npage\nend\n"),
+              "t.tpl:3:1: 'end' without 'define'\n    end\n    ^");
+    CHECK_STR(parse("document d\ndefine m\nbox x=1 y=zz w=1 h=1\nend\n"
+                    "page\nuse m\n"),
+              "t.tpl:3:11: y= is not a number: 'zz'\n"
+              "    box x=1 y=zz w=1 h=1\n              ^");
+    CHECK_STR(parse("document d\ndefine m\ntext x=1 y=1 \"{month:$value}\"\n"
+                    "end\npage\nuse m value=13\n"),
+              "t.tpl:3:15: unknown placeholder in text (see "
+              "templates/README.md for the list)\n"
+              "    text x=1 y=1 \"{month:13}\"\n                  ^");
+
     /* Each kind of error, with position and caret. */
     CHECK_STR(parse("document d\npage\nbx x=1\n"),
               "t.tpl:3:1: unknown statement 'bx' (expected page, text, box, "
-              "line, rules, table, checkbox, qr, document, title, sheet)\n"
+              "line, rules, table, checkbox, qr, document, title, sheet, define, use)\n"
               "    bx x=1\n    ^");
     CHECK_STR(parse("document d\npage\nbox x=1 y=2 w=3\n"),
               "t.tpl:3:1: 'box' needs h=\n    box x=1 y=2 w=3\n    ^");
