@@ -38,6 +38,13 @@ void *ff_pdf_text_ctx(const struct ff_pdf *p);
 void ff_pdf_set_text_ctx(struct ff_pdf *p, void *ctx, void (*free_fn)(void *));
 
 /*
+ * The character content code `code` reads back as through the ToUnicode
+ * table pdf.c writes: U+F700..U+F71F presentation forms give their Thai
+ * character, every other code itself.
+ */
+unsigned ff_pdf_code_text(unsigned code);
+
+/*
  * Mark `code` of `face` as drawn in the open document.  libharu embeds only
  * glyphs whose width it was asked for (HPDF_Font_TextWidth); glyphs written
  * as raw TJ would otherwise be embedded as empty outlines.  Cheap after the

@@ -57,6 +57,7 @@ struct hbface {
     unsigned nglyphs;
     uint16_t *rev;      /* glyph -> BMP code point that reaches it, 0: none */
     int16_t *w;         /* glyph -> libharu width, 1/1000 em */
+    hb_codepoint_t space;   /* nominal glyph of U+0020, 0: none */
 };
 
 /* One glyph as it will be drawn. */
@@ -175,6 +176,9 @@ static int hbface_init(struct hbface *f, struct ff_pdf *p, int face,
             f->rev[gid] = (uint16_t)u;
     }
     hb_set_destroy(set);
+    if (!hb_font_get_nominal_glyph(f->font, ' ', &f->space) ||
+        f->space >= f->nglyphs)
+        f->space = 0;
     for (i = 0; i < f->nglyphs; i++) {
         long adv = hb_font_get_glyph_h_advance(f->font, i);
         f->w[i] = (int16_t)(adv * 1000 / (long)f->upem);
@@ -411,10 +415,31 @@ static struct chunk *cache_slot(struct tctx *t, int face, const char *s,
 static int shape_chunk(struct tctx *t, int face, const char *s, size_t n,
                        size_t base, struct ff_err *e)
 {
-    struct chunk *c = cache_slot(t, face, s, n);
+    struct hbface *f = &t->f[face ? 1 : 0];
+    struct chunk *c;
     size_t i, ng0 = t->ng;
     int rc;
 
+    /* Half the chunks are single spaces: HarfBuzz would only return the
+     * nominal glyph at its advance, at the cost of a whole hb_shape call. */
+    for (i = 0; i < n && s[i] == ' '; i++)
+        ;
+    if (f->space != 0 && i == n) {
+        if ((rc = grow_glyphs(t, t->ng + n, e)) != FF_OK)
+            return rc;
+        for (i = 0; i < n; i++) {
+            struct glyph *o = &t->g[t->ng++];
+
+            o->cluster = (uint32_t)(base + i);
+            o->code = ' ';
+            o->xoff = o->yoff = 0;
+            o->xadv = hb_font_get_glyph_h_advance(f->font, f->space);
+            o->w = f->w[f->space];
+            o->plain = 0;
+        }
+        return FF_OK;
+    }
+    c = cache_slot(t, face, s, n);
     if (c == NULL)
         return shape_run(t, face, s, n, base, e);
     if (c->key == NULL) {
@@ -519,21 +544,6 @@ static int add_hex4(struct ff_buf *b, unsigned v)
     return ff_buf_add(b, h, 4);
 }
 
-/* The character a content code reads back as through our ToUnicode. */
-static uint32_t code_text(uint32_t code)
-{
-    static const unsigned short pua_thai[32] = {
-        0x0E10, 0x0E34, 0x0E35, 0x0E36, 0x0E37, 0x0E48, 0x0E49, 0x0E4A,
-        0x0E4B, 0x0E4C, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B, 0x0E4C, 0x0E0D,
-        0x0E31, 0x0E4D, 0x0E47, 0x0E48, 0x0E49, 0x0E4A, 0x0E4B, 0x0E4C,
-        0x0E38, 0x0E39, 0x0E3A, 0x0E0E, 0x0E0F, 0x0E2C, 0x0E4D, 0x0E47,
-    };
-
-    if (code >= 0xF700 && code <= 0xF71F)
-        return pua_thai[code - 0xF700];
-    return code;
-}
-
 static int is_space_cp(uint32_t c)
 {
     return c == ' ' || c == '\t';
@@ -561,7 +571,7 @@ static int needs_actualtext(struct tctx *t, const struct hbface *f,
         if (b >= b1)
             return 1;
         used = ff_utf8_decode(s + b, b1 - b, &cp);
-        if (used == 0 || cp != code_text(g->code))
+        if (used == 0 || cp != ff_pdf_code_text(g->code))
             return 1;
         b += used;
     }
@@ -1031,7 +1041,8 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
         vis_w = glyph_width(t, gi, g_vis);
         if (g_line < seg_g0 && line_w + vis_w > max_fu) {
             /* The segment does not fit: end the line before it. */
-            size_t ge = trim_glyphs(t, ps, g_line, seg_g0, t->g[seg_g0].cluster);
+            size_t ge = trim_glyphs(t, ps, g_line, seg_g0,
+                                    t->g[seg_g0].cluster);
 
             ln.g0 = g_line;
             ln.g1 = ge;

@@ -22,6 +22,9 @@
 #include <sys/stat.h>
 
 static const char *title = "ทะเบียนครัวเรือนเป้าหมาย ๒๕๖๘";
+static const char *para =
+    "ด้วยกรมการพัฒนาชุมชนได้ดำเนินการสำรวจข้อมูลความจำเป็นพื้นฐาน (จปฐ.) "
+    "ประจำปี พ.ศ. ๒๕๖๘ นายสมชาย ใจดี 38,000 บาท/คน/ปี ฯลฯ";
 
 /* A small document with text, graphics and bookmarks. */
 static int make_doc(struct ff_pdf *p, int serial, struct ff_err *e)
@@ -43,8 +46,12 @@ static int make_doc(struct ff_pdf *p, int serial, struct ff_err *e)
     for (int i = 0; i < 10; i++)
         ff_pdf_path_rect(p, 400 + i * 4, 100 + (i % 3) * 4, 4, 4);
     ff_pdf_path_fill(p, 0x000000);
+    st.align = FF_ALIGN_JUSTIFY;
+    if (ff_text_box(p, &st, 50, 120, 300, 0, para, strlen(para), NULL, e) < 0)
+        return e->code;
     if ((rc = ff_pdf_add_page(p, FF_A4_W, FF_A4_H, e)))
         return rc;
+    st.align = FF_ALIGN_LEFT;
     st.font = FF_FONT_BOLD;
     if ((rc = ff_text_line(p, &st, 50, 60, "แบบสำรวจ", strlen("แบบสำรวจ"), e)))
         return rc;

@@ -649,6 +649,56 @@ static void test_breaks(struct ff_pdf *p, const char *dir)
     th_brk_delete(brk);
 }
 
+/*
+ * Clusters with glyphs no code point reaches (the font's PSK ligature, the
+ * .uline forms of ง ญ + U+0331) are drawn unshaped; Latin with kerning gets
+ * ActualText.  All of it still extracts exactly, with no warnings.
+ */
+static void test_fallback(struct ff_pdf *p, const char *dir)
+{
+    static const char *lines[] = {
+        "PSK.Design(c) 2568", "ง̱าน ญ̱ม", "AVATAR Toyota ffi",
+        "กรุงเทพฯ ๑๒๓ ฿500.50 (ก) “ข”",
+    };
+    static const char *modes[] = {"", "-raw", "-layout"};
+    struct ff_text_style st = {FF_FONT_REGULAR, 18, 0, FF_ALIGN_LEFT, 0};
+    struct ff_err e;
+    char pdf[512], cmd[1024], *got[16];
+    struct ff_buf out, err;
+    size_t i, m, n;
+
+    ff_err_clear(&e);
+    CHECK_INT(ff_pdf_begin(p, &e), FF_OK);
+    CHECK_INT(ff_pdf_add_page(p, FF_A4_W, FF_A4_H, &e), FF_OK);
+    for (i = 0; i < 4; i++)
+        CHECK_INT(ff_text_line(p, &st, 50, 60 + 30 * (double)i, lines[i],
+                               strlen(lines[i]), &e), FF_OK);
+    snprintf(pdf, sizeof pdf, "%s/fallback.pdf", dir);
+    CHECK_INT(ff_pdf_save(p, pdf, &e), FF_OK);
+    for (m = 0; m < 3; m++) {
+        ff_buf_init(&out);
+        ff_buf_init(&err);
+        snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 %s %s -", modes[m],
+                 pdf);
+        CHECK_INT(pt_run(cmd, &out, &err), 0);
+        CHECK_STR(err.data, "");
+        n = pt_lines(&out, got, 16, 1);
+        {
+            size_t k = 0;
+
+            for (i = 0; i < n; i++)
+                if (got[i][0])
+                    got[k++] = got[i];
+            n = k;
+        }
+        CHECK_INT(n, 4);
+        for (i = 0; i < n && i < 4; i++)
+            CHECK_STR(got[i], lines[i]);
+        ff_buf_release(&out);
+        ff_buf_release(&err);
+    }
+}
+
 /* Every alignment draws, and the text still extracts. */
 static void test_align(struct ff_pdf *p, const char *dir)
 {
@@ -706,6 +756,7 @@ int main(void)
     test_shaping_and_extraction(p, dir);
     test_breaks(p, dir);
     test_align(p, dir);
+    test_fallback(p, dir);
     ff_pdf_free(p);
     for (i = 0; i < nstrs; i++)
         ff_free(strs[i]);
