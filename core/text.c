@@ -27,8 +27,16 @@
  * the PDF pen is tracked with those widths and corrected back to HarfBuzz's
  * pen with TJ numbers, so rounding never accumulates.
  *
- * All state (HarfBuzz fonts and buffer, the libthai breaker, scratch arrays)
- * lives in a context owned by the ff_pdf, so two workers never share any.
+ * Line breaking: a paragraph is shaped once; libthai's dictionary gives
+ * the Thai word boundaries (with a few rules for print, see chunk_breaks);
+ * lines are filled greedily from the shaped advances and drawn from the same
+ * glyphs.  Only a word wider than the box is split, between HarfBuzz
+ * clusters, which are grapheme clusters at the cluster level used here.
+ *
+ * Cost: HarfBuzz and libthai are most of it, so shaped words are cached per
+ * worker (see shape_chunk).  All state (HarfBuzz fonts and buffer, the
+ * libthai breaker, the cache, scratch arrays) lives in a context owned by the
+ * ff_pdf, so two workers never share any.
  */
 #include "text.h"
 
@@ -76,10 +84,10 @@ struct tctx {
     ThBrk *brk;         /* loaded on first wrap: 4-6 ms for the dictionary */
     struct glyph *g;
     size_t ng, capg;
-    wchar_t *wc;        /* a paragraph as code points, NUL-terminated */
-    uint32_t *off;      /* byte offset of each code point, off[ncp] = end */
-    unsigned char *brk_ok;  /* may break before code point i */
-    int *pos;
+    wchar_t *wc;        /* a chunk as code points, NUL-terminated */
+    uint32_t *off;      /* byte offset of each of them, then the end */
+    int *pos;           /* libthai's break positions in wc */
+    unsigned char *brk_ok;  /* a line may start at byte i of the paragraph */
     size_t capw;
     struct ff_buf out;  /* content operators of the line being drawn */
     struct chunk *cache;    /* see shape_chunk */
@@ -678,7 +686,7 @@ static int w_actualtext(struct writer *w, const char *s, size_t n)
     return ff_buf_adds(w->out, ">>>BDC\n");
 }
 
-/* Is the cluster starting at glyph i whitespace only? */
+/* Is s[b0, b1) a non-empty run of spaces and tabs? */
 static int space_cluster(const char *s, size_t b0, size_t b1)
 {
     size_t b;
@@ -702,17 +710,19 @@ static size_t cluster_end(const struct tctx *t, size_t i, size_t g1,
 
 /*
  * Draw glyphs [g0, g1) (text ending at s[b1]) as one line at (x, y baseline).
- * extra_fu is added after every whitespace cluster (justification).
+ * Justification: extra_fu is added after every whitespace cluster, and
+ * extra_brk_fu before every cluster at which brk[byte] allows a line break.
  */
 static int draw_line(struct ff_pdf *p, struct tctx *t,
                      const struct ff_text_style *st, double x, double y,
                      const char *s, size_t b1, size_t g0, size_t g1,
-                     double extra_fu, struct ff_err *e)
+                     double extra_fu, const unsigned char *brk,
+                     double extra_brk_fu, struct ff_err *e)
 {
     int face = st->font == FF_FONT_BOLD;
     struct hbface *f = &t->f[face];
     struct writer w;
-    size_t i, j, wb0, wb1;
+    size_t i, j, wb0, wb1, gaps;
     int rc;
 
     if (g0 >= g1)
@@ -748,12 +758,24 @@ static int draw_line(struct ff_pdf *p, struct tctx *t,
                 j = g1;
         }
         wb1 = j < g1 ? t->g[j].cluster : b1;
-        if (needs_actualtext(t, f, s, wb0, wb1, i, j)) {
+        /*
+         * Justification gaps inside a word would read as spaces to an
+         * extractor, so such a word always gets ActualText.
+         */
+        gaps = 0;
+        for (size_t k = i + 1; brk && k < j; k++)
+            gaps += t->g[k].cluster != t->g[k - 1].cluster &&
+                    brk[t->g[k].cluster];
+        if (gaps || needs_actualtext(t, f, s, wb0, wb1, i, j)) {
             if (w_close(&w) || w_actualtext(&w, s + wb0, wb1 - wb0))
                 goto oom;
-            for (size_t k = i; k < j; k++)
+            for (size_t k = i; k < j; k++) {
+                if (gaps && k > i && t->g[k].cluster != t->g[k - 1].cluster &&
+                    brk[t->g[k].cluster])
+                    w.hb += extra_brk_fu * w.k;
                 if (w_glyph(&w, &t->g[k]))
                     goto oom;
+            }
             if (w_rise(&w, 0) || w_close(&w) || ff_buf_adds(w.out, "EMC\n"))
                 goto oom;
         } else {
@@ -825,7 +847,7 @@ int ff_text_line(struct ff_pdf *p, const struct ff_text_style *st, double x,
         x -= lw / 2;
     else if (st->align == FF_ALIGN_RIGHT)
         x -= lw;
-    return draw_line(p, t, st, x, y, s, n, 0, t->ng, 0, e);
+    return draw_line(p, t, st, x, y, s, n, 0, t->ng, 0, NULL, 0, e);
 }
 
 /* --- line breaking ------------------------------------------------------- */
@@ -1176,7 +1198,7 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
     int face = st->font == FF_FONT_BOLD;
     double scale = st->size / t->f[face].upem, lw = ln->width * scale;
     double x = bx->x, extra = 0, top = bx->nlines * bx->leading;
-    size_t nsp;
+    size_t nsp, nbrk = 0, i;
     int rc;
 
     if (bx->counting) {
@@ -1198,17 +1220,29 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
         x += bx->w - lw;
         break;
     case FF_ALIGN_JUSTIFY:
-        /* Stretch only at spaces: a Thai phrase between spaces reads as one
-         * word and is one ActualText span. */
-        nsp = ln->last ? 0 : count_spaces(t, ps, ln);
-        if (nsp > 0 && bx->w > lw)
-            extra = (bx->w - lw) / scale / (double)nsp;
+        /*
+         * Thai runs words together, so a line often has one space or none:
+         * the slack is spread evenly over the spaces and the word breaks
+         * inside runs (as Thai word processors do), never inside a word.
+         */
+        if (ln->last || bx->w <= lw)
+            break;
+        nsp = count_spaces(t, ps, ln);
+        for (i = ln->g0 + 1; i < ln->g1; i++) {
+            uint32_t c = t->g[i].cluster;
+
+            if (c != t->g[i - 1].cluster && t->brk_ok[c] &&
+                !is_space_byte(ps[c - 1]))
+                nbrk++;
+        }
+        if (nsp + nbrk > 0)
+            extra = (bx->w - lw) / scale / (double)(nsp + nbrk);
         break;
     default:
         break;
     }
     rc = draw_line(p, t, st, x, bx->y + top + st->size, ps, ln->b1, ln->g0,
-                   ln->g1, extra, e);
+                   ln->g1, extra, nbrk ? t->brk_ok : NULL, extra, e);
     if (rc != FF_OK)
         return -1;
     bx->nlines++;

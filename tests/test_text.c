@@ -699,6 +699,46 @@ static void test_fallback(struct ff_pdf *p, const char *dir)
     }
 }
 
+/*
+ * Justified Thai spreads the slack over spaces and word breaks; the gaps
+ * inside space-free runs must not reach the extracted text as spaces.
+ */
+static void test_justify(struct ff_pdf *p, const char *dir)
+{
+    static const char *modes[] = {"", "-raw"};
+    struct ff_text_style st = {FF_FONT_REGULAR, SIZE, 0, FF_ALIGN_JUSTIFY,
+                               0};
+    struct ff_text_span ln[100];
+    struct ff_err e;
+    char pdf[512], cmd[1024], *got[200], want[1024];
+    struct ff_buf out;
+    int nl, m, i, k;
+
+    ff_err_clear(&e);
+    CHECK_INT(ff_pdf_begin(p, &e), FF_OK);
+    CHECK_INT(ff_pdf_add_page(p, FF_A4_W, FF_A4_H, &e), FF_OK);
+    nl = ff_text_box(p, &st, 50, 50, 300, 0, para, strlen(para), NULL, &e);
+    CHECK_INT(ff_text_wrap(p, &st, 300, para, strlen(para), ln, 100, &e), nl);
+    snprintf(pdf, sizeof pdf, "%s/justify.pdf", dir);
+    CHECK_INT(ff_pdf_save(p, pdf, &e), FF_OK);
+    for (m = 0; m < 2; m++) {
+        ff_buf_init(&out);
+        snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 %s %s -", modes[m],
+                 pdf);
+        CHECK_INT(pt_run(cmd, &out, NULL), 0);
+        k = (int)pt_lines(&out, got, 200, 1);
+        while (k > 0 && got[k - 1][0] == '\0')
+            k--;
+        CHECK_INT(k, nl);
+        for (i = 0; i < nl && i < k; i++) {
+            snprintf(want, sizeof want, "%.*s", (int)ln[i].len,
+                     para + ln[i].off);
+            CHECK_STR(got[i], want);
+        }
+        ff_buf_release(&out);
+    }
+}
+
 /* Every alignment draws, and the text still extracts. */
 static void test_align(struct ff_pdf *p, const char *dir)
 {
@@ -757,6 +797,7 @@ int main(void)
     test_breaks(p, dir);
     test_align(p, dir);
     test_fallback(p, dir);
+    test_justify(p, dir);
     ff_pdf_free(p);
     for (i = 0; i < nstrs; i++)
         ff_free(strs[i]);
