@@ -40,10 +40,12 @@
 #include <unistd.h>
 
 #include <hpdf.h>
+#include <hpdf_conf.h>
 #include <hpdf_doc.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_pages.h>
+#include <zlib.h>
 
 #ifndef FF_FONT_DIR
 #define FF_FONT_DIR "/usr/share/fonts/truetype/tlwg"
@@ -51,6 +53,24 @@
 
 #define NFACES 2
 #define NCODES 65536
+
+/*
+ * Per-worker copies of the font streams that are the same in every
+ * document, already deflated (see "Font cache" below).  A NULL pointer means
+ * not built yet.
+ */
+struct zbytes {
+    unsigned char *data;
+    size_t len;
+};
+
+struct font_cache {
+    struct zbytes map;      /* CIDToGIDMap */
+    struct zbytes tounicode;
+    struct zbytes file;     /* FontFile2 embedding every glyph of the set */
+    unsigned length1;       /* its /Length1: the uncompressed size */
+    int file_failed;        /* could not build it: let libharu subset */
+};
 
 struct face {
     char path[512];
@@ -61,6 +81,8 @@ struct face {
     size_t tounicode_len;
     unsigned char *used;    /* per document: code passed to libharu yet */
     HPDF_Font font;         /* this document's font object, or NULL */
+    struct font_cache cache;    /* per worker: see "Font cache" below */
+    int foreign;            /* this document drew a code outside the set */
 };
 
 struct ff_pdf {
@@ -81,6 +103,7 @@ struct ff_pdf {
     size_t nrects, cap_rects;
     void *text;
     void (*text_free)(void *);
+    int no_font_cache;      /* ff_pdf_opts.no_font_cache */
 };
 
 /*
@@ -246,6 +269,326 @@ out:
     return rc;
 }
 
+/*
+ * Font cache.
+ *
+ * Every document of a worker gets fresh font objects, and libharu builds
+ * them from scratch each time: a 65,536-entry CIDToGIDMap (one cmap lookup
+ * per code, a linear search over the cmap's segments), the FontFile2 subset,
+ * and it deflates the map, the ToUnicode CMap and the font file again.  For
+ * thousands of small documents that was most of the run time, yet all of
+ * these bytes depend on the font alone once the set of embedded glyphs is
+ * fixed.  So each face keeps them, deflated, in its font_cache, and every
+ * document writes the cached bytes:
+ *   - flat_cmap gives libharu's TrueType cmap a single segment with a full
+ *     glyph table, which makes HPDF_TTFontDef_GetGlyphid O(1);
+ *   - put_deflated replaces a stream's data with already-deflated bytes and
+ *     hooks the stream dictionary so libharu writes them as they are, with
+ *     /Filter /FlateDecode (libharu would otherwise deflate them again);
+ *   - install_descriptor hands libharu a FontDescriptor with the cached
+ *     FontFile2 before it would build one (CIDFontType2_BeforeWrite_Func
+ *     only builds it when fontdef->descriptor is NULL).
+ * The cached FontFile2 embeds every glyph the font's cmap reaches from the
+ * code points in_set accepts (Latin, Thai, the Thai presentation forms,
+ * punctuation), so text drawn from that set always has its outlines.  A
+ * document that draws any other code keeps libharu's own subsetting.
+ */
+
+/* Code points whose glyphs the cached font file embeds. */
+static int in_set(unsigned c)
+{
+    return (c >= 0x20 && c <= 0x7E) || (c >= 0x0E00 && c <= 0x0E7F) ||
+           (c >= 0xF700 && c <= 0xF71F) || c == 0xA0 || c == 0x2013 ||
+           c == 0x2014 || c == 0x2018 || c == 0x2019 || c == 0x201C ||
+           c == 0x201D || c == 0x2022 || c == 0x2026;
+}
+
+/*
+ * Replace the cmap libharu parsed (format 4) by one segment 0..0xFFFF whose
+ * glyph table holds the glyph of every code, built from the old lookups.
+ * With one segment, HPDF_TTFontDef_GetGlyphid finds it at once and reads
+ * glyph_id_array[id_range_offset / 2 + code - start - (seg_count - i)],
+ * that is glyph_id_array[code].  The new table is checked code by code, and
+ * the old one is kept on any difference, so a libharu that computes the
+ * index otherwise is merely slower.  Only lookups use this copy: the
+ * embedded font file takes the cmap table from the font file itself.
+ */
+static void flat_cmap(HPDF_FontDef def)
+{
+    HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
+    HPDF_TTF_CmapRange old = a->cmap, flat;
+    HPDF_UINT16 *gids;
+    unsigned c;
+
+    if (old.format != 4)
+        return;
+    memset(&flat, 0, sizeof flat);
+    gids = HPDF_GetMem(def->mmgr, NCODES * sizeof *gids);
+    flat.end_count = HPDF_GetMem(def->mmgr, sizeof *flat.end_count);
+    flat.start_count = HPDF_GetMem(def->mmgr, sizeof *flat.start_count);
+    flat.id_delta = HPDF_GetMem(def->mmgr, sizeof *flat.id_delta);
+    flat.id_range_offset =
+        HPDF_GetMem(def->mmgr, sizeof *flat.id_range_offset);
+    if (gids == NULL || flat.end_count == NULL || flat.start_count == NULL ||
+        flat.id_delta == NULL || flat.id_range_offset == NULL)
+        goto undo;
+    for (c = 0; c < NCODES; c++)
+        gids[c] = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)c);
+    flat.format = 4;
+    flat.seg_count_x2 = 2;
+    flat.end_count[0] = 0xFFFF;
+    flat.start_count[0] = 0;
+    flat.id_delta[0] = 0;
+    flat.id_range_offset[0] = 2;
+    flat.glyph_id_array = gids;
+    flat.glyph_id_array_count = NCODES;
+    a->cmap = flat;
+    for (c = 0; c < NCODES; c++)
+        if (HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)c) != gids[c])
+            goto undo;
+    /* libharu frees these with the font definition (HPDF_FreeMem). */
+    HPDF_FreeMem(def->mmgr, old.end_count);
+    HPDF_FreeMem(def->mmgr, old.start_count);
+    HPDF_FreeMem(def->mmgr, old.id_delta);
+    HPDF_FreeMem(def->mmgr, old.id_range_offset);
+    if (old.glyph_id_array)
+        HPDF_FreeMem(def->mmgr, old.glyph_id_array);
+    return;
+undo:
+    a->cmap = old;
+    if (gids)
+        HPDF_FreeMem(def->mmgr, gids);
+    if (flat.end_count)
+        HPDF_FreeMem(def->mmgr, flat.end_count);
+    if (flat.start_count)
+        HPDF_FreeMem(def->mmgr, flat.start_count);
+    if (flat.id_delta)
+        HPDF_FreeMem(def->mmgr, flat.id_delta);
+    if (flat.id_range_offset)
+        HPDF_FreeMem(def->mmgr, flat.id_range_offset);
+}
+
+static void zbytes_free(struct zbytes *z)
+{
+    ff_free(z->data);
+    z->data = NULL;
+    z->len = 0;
+}
+
+static void font_cache_free(struct font_cache *c)
+{
+    zbytes_free(&c->map);
+    zbytes_free(&c->tounicode);
+    zbytes_free(&c->file);
+}
+
+/* Deflate src[0..n) into z at the best level: it is done once per worker. */
+static int deflate_into(struct zbytes *z, const void *src, size_t n)
+{
+    uLongf cap = compressBound((uLong)n);
+    unsigned char *d = ff_malloc(cap);
+
+    if (d == NULL)
+        return -1;
+    if (compress2(d, &cap, src, (uLong)n, Z_BEST_COMPRESSION) != Z_OK) {
+        ff_free(d);
+        return -1;
+    }
+    z->data = d;
+    z->len = cap;
+    return 0;
+}
+
+/* Deflate the whole content of a libharu memory stream into z. */
+static int deflate_stream(struct zbytes *z, HPDF_Stream s)
+{
+    HPDF_UINT32 size = HPDF_Stream_Size(s);
+    HPDF_UINT got = size;
+    unsigned char *raw;
+    int rc = -1;
+
+    raw = ff_malloc(size ? size : 1);
+    if (raw == NULL)
+        return -1;
+    if (HPDF_Stream_Seek(s, 0, HPDF_SEEK_SET) == HPDF_OK &&
+        (size == 0 || HPDF_Stream_Read(s, raw, &got) == HPDF_OK) &&
+        got == size)
+        rc = deflate_into(z, raw, size);
+    ff_free(raw);
+    return rc;
+}
+
+/*
+ * Dictionary hooks of a stream holding deflated bytes.  HPDF_Dict_Write
+ * calls before_write_fn first (after the font's own hook copied the font's
+ * filter onto the stream), then drops /Filter for an unfiltered stream, then
+ * writes the entries and calls write_fn just before ">>"; the data follows
+ * unchanged because the filter is NONE.
+ */
+static HPDF_STATUS raw_before_write(HPDF_Dict d)
+{
+    d->filter = HPDF_STREAM_FILTER_NONE;
+    return HPDF_OK;
+}
+
+static HPDF_STATUS flate_entry(HPDF_Dict d, HPDF_Stream out)
+{
+    (void)d;
+    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+static HPDF_STATUS put_deflated(HPDF_Dict d, const struct zbytes *z)
+{
+    HPDF_MemStream_FreeData(d->stream);
+    d->filter = HPDF_STREAM_FILTER_NONE;
+    d->before_write_fn = raw_before_write;
+    d->write_fn = flate_entry;
+    return HPDF_Stream_Write(d->stream, z->data, (HPDF_UINT)z->len);
+}
+
+/*
+ * Build the face's cached FontFile2: flag every glyph of the set as used in
+ * this document (through widths, as libharu flags glyphs), let libharu
+ * write its subset once, and keep it deflated.
+ */
+static int build_font_file(struct ff_pdf *p, struct face *f)
+{
+    HPDF_FontDef def = ((HPDF_FontAttr)f->font->attr)->fontdef;
+    HPDF_Stream ms;
+    unsigned c;
+    char u[4];
+    size_t n;
+    int rc = -1;
+
+    for (c = 0; c < NCODES; c++) {
+        if (!in_set(c) || !maps(def, c))
+            continue;
+        n = ff_utf8_encode(c, u);
+        (void)HPDF_Font_TextWidth(f->font, (const HPDF_BYTE *)u,
+                                  (HPDF_UINT)n);
+    }
+    ms = HPDF_MemStream_New(p->doc->mmgr, HPDF_STREAM_BUF_SIZ);
+    if (ms == NULL)
+        return -1;
+    if (HPDF_TTFontDef_SaveFontData(def, ms) == HPDF_OK &&
+        deflate_stream(&f->cache.file, ms) == 0) {
+        f->cache.length1 = ((HPDF_TTFontDefAttr)def->attr)->length1;
+        rc = 0;
+    }
+    HPDF_Stream_Free(ms);
+    return rc;
+}
+
+/* The FontDescriptor libharu would write, with the cached FontFile2. */
+static int install_descriptor(struct ff_pdf *p, struct face *f)
+{
+    HPDF_FontDef def = ((HPDF_FontAttr)f->font->attr)->fontdef;
+    HPDF_TTFontDefAttr da = (HPDF_TTFontDefAttr)def->attr;
+    HPDF_MMgr mm = p->doc->mmgr;
+    HPDF_Dict desc, data;
+    HPDF_STATUS ret = HPDF_OK;
+
+    desc = HPDF_Dict_New(mm);
+    if (desc == NULL || HPDF_Xref_Add(p->doc->xref, desc) != HPDF_OK)
+        return -1;
+    data = HPDF_DictStream_New(mm, p->doc->xref);
+    if (data == NULL)
+        return -1;
+    ret += put_deflated(data, &f->cache.file);
+    ret += HPDF_Dict_AddNumber(data, "Length1", (HPDF_INT32)f->cache.length1);
+    ret += HPDF_Dict_AddNumber(data, "Length2", 0);
+    ret += HPDF_Dict_AddNumber(data, "Length3", 0);
+    ret += HPDF_Dict_Add(desc, "FontFile2", data);
+    ret += HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+    ret += HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
+    ret += HPDF_Dict_AddNumber(desc, "Descent", def->descent);
+    ret += HPDF_Dict_AddNumber(desc, "Flags", (HPDF_INT32)def->flags);
+    ret += HPDF_Dict_Add(desc, "FontBBox",
+                         HPDF_Box_Array_New(mm, def->font_bbox));
+    ret += HPDF_Dict_AddName(desc, "FontName", da->base_font);
+    ret += HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
+    ret += HPDF_Dict_AddNumber(desc, "StemV", def->stemv);
+    ret += HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
+    if (ret != HPDF_OK)
+        return -1;
+    def->descriptor = desc;
+    return 0;
+}
+
+/*
+ * Before saving: give each face that drew only codes of the set the cached
+ * font file, building it on first use.  If it cannot be built, libharu
+ * subsets as usual; that is slower, not wrong.
+ */
+static int use_cached_fonts(struct ff_pdf *p, struct ff_err *e)
+{
+    int i;
+
+    for (i = 0; i < NFACES && !p->no_font_cache; i++) {
+        struct face *f = &p->face[i];
+        HPDF_FontDef def;
+
+        if (f->font == NULL || f->foreign || f->cache.file_failed)
+            continue;
+        def = ((HPDF_FontAttr)f->font->attr)->fontdef;
+        if (def->descriptor != NULL)
+            continue;
+        if (f->cache.file.data == NULL && build_font_file(p, f)) {
+            if (ff_alloc_failures() != p->oom_mark)
+                return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            f->cache.file_failed = 1;
+            HPDF_ResetError(p->doc);
+            continue;
+        }
+        if (install_descriptor(p, f))
+            return fail(p, e, "writing a font descriptor");
+    }
+    return FF_OK;
+}
+
+/*
+ * The CIDToGIDMap and ToUnicode streams of a new font object: cached
+ * deflated bytes instead of libharu's map (and its CID CMap, which poppler
+ * rejects; see the file comment).
+ */
+static int cache_font_streams(struct ff_pdf *p, struct face *f)
+{
+    HPDF_FontAttr attr = (HPDF_FontAttr)f->font->attr;
+    HPDF_Dict map = attr->map_stream, cmap = attr->cmap_stream;
+
+    if (map != NULL && !p->no_font_cache) {
+        if (f->cache.map.data == NULL &&
+            deflate_stream(&f->cache.map, map->stream))
+            return -1;
+        if (put_deflated(map, &f->cache.map) != HPDF_OK)
+            return -1;
+    }
+    if (cmap != NULL) {
+        if (p->no_font_cache) {
+            /* Ours instead of libharu's, as in put_deflated. */
+            HPDF_MemStream_FreeData(cmap->stream);
+            HPDF_Dict_RemoveElement(cmap, "Type");
+            HPDF_Dict_RemoveElement(cmap, "CMapName");
+            HPDF_Dict_RemoveElement(cmap, "CIDSystemInfo");
+            HPDF_Dict_RemoveElement(cmap, "WMode");
+            return HPDF_Stream_Write(cmap->stream,
+                                     (const HPDF_BYTE *)f->tounicode,
+                                     (HPDF_UINT)f->tounicode_len) != HPDF_OK;
+        }
+        if (f->cache.tounicode.data == NULL &&
+            deflate_into(&f->cache.tounicode, f->tounicode,
+                         f->tounicode_len))
+            return -1;
+        HPDF_Dict_RemoveElement(cmap, "Type");
+        HPDF_Dict_RemoveElement(cmap, "CMapName");
+        HPDF_Dict_RemoveElement(cmap, "CIDSystemInfo");
+        HPDF_Dict_RemoveElement(cmap, "WMode");
+        if (put_deflated(cmap, &f->cache.tounicode) != HPDF_OK)
+            return -1;
+    }
+    return 0;
+}
+
 static void face_path(char *out, size_t size, const char *dir,
                       const char *file)
 {
@@ -310,6 +653,7 @@ struct ff_pdf *ff_pdf_new(const struct ff_pdf_opts *o, struct ff_err *e)
         return NULL;
     }
     ff_err_clear(&p->sticky);
+    p->no_font_cache = o->no_font_cache;
     for (i = 0; i < NFACES; i++) {
         file = i == 0 ? o->regular : o->bold;
         if (file == NULL)
@@ -350,6 +694,8 @@ struct ff_pdf *ff_pdf_new(const struct ff_pdf_opts *o, struct ff_err *e)
             goto fail;
         }
         def = HPDF_GetFontDef(p->doc, f->name);
+        if (def != NULL && !p->no_font_cache)
+            flat_cmap(def);
         f->used = ff_calloc(1, NCODES / 8);
         if (def == NULL || f->used == NULL ||
             build_tounicode(f, def)) {
@@ -381,6 +727,7 @@ void ff_pdf_free(struct ff_pdf *p)
         ff_free(p->face[i].tounicode);
         ff_free(p->face[i].data);
         ff_free(p->face[i].used);
+        font_cache_free(&p->face[i].cache);
     }
     ff_free(p->pages);
     ff_free(p->outlines);
@@ -421,8 +768,10 @@ static void end_doc(struct ff_pdf *p)
     p->npages = 0;
     p->noutlines = 0;
     p->nrects = 0;
-    for (i = 0; i < NFACES; i++)
+    for (i = 0; i < NFACES; i++) {
         p->face[i].font = NULL;
+        p->face[i].foreign = 0;
+    }
 }
 
 int ff_pdf_begin(struct ff_pdf *p, struct ff_err *e)
@@ -559,6 +908,8 @@ static int serialise(struct ff_pdf *p, struct ff_err *e)
     }
     /* NewDoc resets the version to 1.3; the header is written from this. */
     p->doc->pdf_version = HPDF_VER_15;
+    if (use_cached_fonts(p, e) != FF_OK)
+        return e->code;
     if (HPDF_SaveToStream(p->doc) != HPDF_OK)
         return fail(p, e, "writing the document");
     return FF_OK;
@@ -814,8 +1165,6 @@ int ff_pdf_outline_add(struct ff_pdf *p, int parent, const char *title,
 static HPDF_Font doc_font(struct ff_pdf *p, int face, struct ff_err *e)
 {
     struct face *f = &p->face[face];
-    HPDF_FontAttr attr;
-    HPDF_Dict cmap;
 
     if (f->font)
         return f->font;
@@ -824,20 +1173,10 @@ static HPDF_Font doc_font(struct ff_pdf *p, int face, struct ff_err *e)
         fail(p, e, "creating a font");
         return NULL;
     }
-    attr = (HPDF_FontAttr)f->font->attr;
-    cmap = attr->cmap_stream;
-    if (cmap != NULL) {
-        HPDF_MemStream_FreeData(cmap->stream);
-        HPDF_Dict_RemoveElement(cmap, "Type");
-        HPDF_Dict_RemoveElement(cmap, "CMapName");
-        HPDF_Dict_RemoveElement(cmap, "CIDSystemInfo");
-        HPDF_Dict_RemoveElement(cmap, "WMode");
-        if (HPDF_Stream_Write(cmap->stream, (const HPDF_BYTE *)f->tounicode,
-                              (HPDF_UINT)f->tounicode_len) != HPDF_OK) {
-            f->font = NULL;
-            fail(p, e, "writing ToUnicode");
-            return NULL;
-        }
+    if (cache_font_streams(p, f)) {
+        f->font = NULL;
+        fail(p, e, "writing the font streams");
+        return NULL;
     }
     return f->font;
 }
@@ -853,6 +1192,8 @@ int ff_pdf_use_code(struct ff_pdf *p, int face, unsigned code,
 
     if (code >= NCODES || (f->used[code >> 3] & bit))
         return FF_OK;
+    if (!in_set(code))
+        f->foreign = 1;
     if (need_doc(p, e))
         return e ? e->code : p->sticky.code;
     font = doc_font(p, face ? 1 : 0, e);
@@ -917,6 +1258,8 @@ int ff_pdf_text_unshaped(struct ff_pdf *p, int face, double size,
     z = ff_strndup(s, n);
     if (z == NULL)
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    /* Any code may come through here unseen by ff_pdf_use_code. */
+    p->face[face ? 1 : 0].foreign = 1;
     rc = ff_pdf_text_open(p, face, size, rgb, x, y, e);
     if (rc == FF_OK && HPDF_Page_ShowText(p->page, z) != HPDF_OK)
         rc = fail(p, e, "writing text");

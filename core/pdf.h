@@ -30,6 +30,12 @@ struct ff_pdf_opts {
     const char *font_dir;   /* NULL: $FFKIT_FONT_DIR, else the build default */
     const char *regular;    /* NULL: "Laksaman.ttf" */
     const char *bold;       /* NULL: "Laksaman-Bold.ttf" */
+    /*
+     * Nonzero: let libharu build every font stream of every document itself
+     * (the way before the per-worker font cache; see pdf.c).  Slower, same
+     * pages; tests compare the two.
+     */
+    int no_font_cache;
 };
 
 /* Load fonts; NULL with e filled (the font path) on failure.  Caller frees. */
