@@ -67,6 +67,7 @@ struct zbytes {
 struct font_cache {
     struct zbytes map;      /* CIDToGIDMap */
     struct zbytes tounicode;
+    struct zbytes w;        /* the CIDFont's /W array as text, not deflated */
     struct zbytes file;     /* FontFile2 embedding every glyph of the set */
     unsigned length1;       /* its /Length1: the uncompressed size */
     int file_failed;        /* could not build it: let libharu subset */
@@ -83,6 +84,7 @@ struct face {
     HPDF_Font font;         /* this document's font object, or NULL */
     struct font_cache cache;    /* per worker: see "Font cache" below */
     int foreign;            /* this document drew a code outside the set */
+    int trimmed;            /* font created with a trimmed cid_map */
 };
 
 struct ff_pdf {
@@ -104,6 +106,7 @@ struct ff_pdf {
     void *text;
     void (*text_free)(void *);
     int no_font_cache;      /* ff_pdf_opts.no_font_cache */
+    HPDF_UINT16 *cid_save;  /* the UTF-8 encoder's cid_map, see doc_font */
 };
 
 /*
@@ -379,6 +382,7 @@ static void font_cache_free(struct font_cache *c)
 {
     zbytes_free(&c->map);
     zbytes_free(&c->tounicode);
+    zbytes_free(&c->w);
     zbytes_free(&c->file);
 }
 
@@ -547,6 +551,68 @@ static int use_cached_fonts(struct ff_pdf *p, struct ff_err *e)
 }
 
 /*
+ * The CIDFont's /W array.  The first document of a worker keeps libharu's
+ * array as text; later documents are created with a trimmed encoder (see
+ * doc_font), so libharu's array is empty and write_w writes the kept text
+ * instead.  HPDF_Dict_Write calls write_fn after the entries, before ">>";
+ * the dictionary's attr (unused by libharu for a CIDFont dictionary, which
+ * has no free_fn) points to the text.
+ */
+static HPDF_STATUS write_w(HPDF_Dict d, HPDF_Stream out)
+{
+    const struct zbytes *w = d->attr;
+    HPDF_STATUS ret;
+
+    if ((ret = HPDF_Stream_WriteStr(out, "/W ")) != HPDF_OK ||
+        (ret = HPDF_Stream_Write(out, w->data, (HPDF_UINT)w->len)) !=
+            HPDF_OK)
+        return ret;
+    return HPDF_Stream_WriteStr(out, "\012");
+}
+
+static int cache_widths(struct ff_pdf *p, struct face *f)
+{
+    HPDF_Dict cid = ((HPDF_FontAttr)f->font->attr)->descendant_font;
+    HPDF_Array w;
+    HPDF_Stream ms;
+    HPDF_UINT32 size;
+    HPDF_UINT got;
+    int rc = -1;
+
+    if (cid == NULL || cid->free_fn != NULL || cid->write_fn != NULL)
+        return -1;
+    if (f->trimmed) {
+        /* Created trimmed: drop the empty array, write the kept one. */
+        HPDF_Dict_RemoveElement(cid, "W");
+        cid->attr = &f->cache.w;
+        cid->write_fn = write_w;
+        return 0;
+    }
+    w = HPDF_Dict_GetItem(cid, "W", HPDF_OCLASS_ARRAY);
+    if (w == NULL)
+        return -1;
+    ms = HPDF_MemStream_New(p->doc->mmgr, HPDF_STREAM_BUF_SIZ);
+    if (ms == NULL)
+        return -1;
+    size = 0;
+    if (HPDF_Array_Write(w, ms, NULL) == HPDF_OK &&
+        (size = HPDF_Stream_Size(ms)) > 0 &&
+        (f->cache.w.data = ff_malloc(size)) != NULL) {
+        got = size;
+        if (HPDF_Stream_Seek(ms, 0, HPDF_SEEK_SET) == HPDF_OK &&
+            HPDF_Stream_Read(ms, f->cache.w.data, &got) == HPDF_OK &&
+            got == size) {
+            f->cache.w.len = size;
+            rc = 0;
+        } else {
+            zbytes_free(&f->cache.w);
+        }
+    }
+    HPDF_Stream_Free(ms);
+    return rc;
+}
+
+/*
  * The CIDToGIDMap and ToUnicode streams of a new font object: cached
  * deflated bytes instead of libharu's map (and its CID CMap, which poppler
  * rejects; see the file comment).
@@ -556,6 +622,8 @@ static int cache_font_streams(struct ff_pdf *p, struct face *f)
     HPDF_FontAttr attr = (HPDF_FontAttr)f->font->attr;
     HPDF_Dict map = attr->map_stream, cmap = attr->cmap_stream;
 
+    if (!p->no_font_cache && cache_widths(p, f))
+        return -1;
     if (map != NULL && !p->no_font_cache) {
         if (f->cache.map.data == NULL &&
             deflate_stream(&f->cache.map, map->stream))
@@ -729,6 +797,7 @@ void ff_pdf_free(struct ff_pdf *p)
         ff_free(p->face[i].used);
         font_cache_free(&p->face[i].cache);
     }
+    ff_free(p->cid_save);
     ff_free(p->pages);
     ff_free(p->outlines);
     ff_free(p->rects);
@@ -1158,6 +1227,47 @@ int ff_pdf_outline_add(struct ff_pdf *p, int parent, const char *title,
 }
 
 /*
+ * A new font object for this document.  HPDF_GetFont builds the
+ * CIDToGIDMap and /W from every code of the UTF-8 encoder's cid_map: 65,536
+ * glyph lookups, widths and two-byte copies per font and document.  Once
+ * the face's cache holds the map and /W (from the worker's first document),
+ * the font is created with all but one code of cid_map cleared, so libharu
+ * builds almost nothing, and cid_map is restored right after; the cached
+ * streams replace what libharu built (cache_font_streams).  cid_map is
+ * only read when fonts are created.
+ */
+static HPDF_Font new_font(struct ff_pdf *p, struct face *f)
+{
+    HPDF_Encoder enc;
+    HPDF_CMapEncoderAttr a;
+    HPDF_UINT16 keep;
+    HPDF_Font font;
+
+    f->trimmed = 0;
+    if (p->no_font_cache || f->cache.map.data == NULL ||
+        f->cache.w.data == NULL)
+        return HPDF_GetFont(p->doc, f->name, "UTF-8");
+    enc = HPDF_GetEncoder(p->doc, "UTF-8");
+    if (enc == NULL || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE)
+        return NULL;
+    a = (HPDF_CMapEncoderAttr)enc->attr;
+    if (p->cid_save == NULL) {
+        p->cid_save = ff_malloc(sizeof a->cid_map);
+        if (p->cid_save == NULL)
+            return NULL;
+    }
+    memcpy(p->cid_save, a->cid_map, sizeof a->cid_map);
+    f->trimmed = 1;
+    /* One code must stay, or libharu rejects the font (no CID at all). */
+    keep = a->cid_map[0][0x20];
+    memset(a->cid_map, 0, sizeof a->cid_map);
+    a->cid_map[0][0x20] = keep;
+    font = HPDF_GetFont(p->doc, f->name, "UTF-8");
+    memcpy(a->cid_map, p->cid_save, sizeof a->cid_map);
+    return font;
+}
+
+/*
  * This document's font object for face, created on first use so that a
  * document never embeds a face it does not draw with.  The ToUnicode stream
  * is replaced right away (see the file comment).
@@ -1168,7 +1278,7 @@ static HPDF_Font doc_font(struct ff_pdf *p, int face, struct ff_err *e)
 
     if (f->font)
         return f->font;
-    f->font = HPDF_GetFont(p->doc, f->name, "UTF-8");
+    f->font = new_font(p, f);
     if (f->font == NULL) {
         fail(p, e, "creating a font");
         return NULL;
