@@ -7,6 +7,9 @@
  * loaded font definitions (FreeDoc only resets their "glyph used" flags), so
  * each ff_pdf_begin merely creates fresh font objects for the new document.
  * The workload is thousands of small per-household documents per worker.
+ * What libharu still redoes per document and font is its 65536-entry
+ * CIDToGIDMap and /W array (about 4 ms a document, bench/typography.md);
+ * fonts are therefore created lazily, only for the faces a document uses.
  *
  * Three places go past libharu's public API, all with symbols exported by
  * libhpdf.so 2.3.0 and structs from its installed headers (see
@@ -129,21 +132,50 @@ unsigned ff_pdf_code_text(unsigned code)
     return code;
 }
 
+/* Words for the libharu errors a caller can cause; the rest get the code. */
+static const char *hpdf_error_text(HPDF_STATUS code)
+{
+    switch (code) {
+    case HPDF_FAILD_TO_ALLOC_MEM:
+        return "out of memory in libharu";
+    case HPDF_FILE_OPEN_ERROR:
+        return "cannot open file";
+    case HPDF_FILE_IO_ERROR:
+        return "file read or write failed";
+    case HPDF_TTF_INVALID_FOMAT:
+    case HPDF_TTF_MISSING_TABLE:
+    case HPDF_TTF_INVALID_CMAP:
+    case HPDF_INVALID_FONTDEF_DATA:
+        return "not a usable TrueType font";
+    case HPDF_TTF_CANNOT_EMBEDDING_FONT:
+        return "the font's licence flags forbid embedding";
+    case HPDF_PAGE_INVALID_SIZE:
+        return "page size outside 3..14400 points";
+    default:
+        return NULL;
+    }
+}
+
 static void HPDF_STDCALL on_error(HPDF_STATUS code, HPDF_STATUS detail,
                                   void *user)
 {
     struct ff_pdf *p = user;
     struct ff_err *e = p->err ? p->err : &p->sticky;
+    const char *text = hpdf_error_text(code);
     int kind = FF_EINTERNAL;
 
-    /* libharu reports allocation failure and file errors with these. */
     if (code == HPDF_FAILD_TO_ALLOC_MEM || code == HPDF_FILE_IO_ERROR ||
         code == HPDF_FILE_OPEN_ERROR)
         kind = FF_ESYS;
+    else if (text != NULL)
+        kind = FF_EINPUT;
     /* After a failed allocation libharu often reports a follow-on error
      * instead; the allocation counter tells what really happened. */
     if (code == HPDF_FAILD_TO_ALLOC_MEM || ff_alloc_failures() != p->oom_mark)
         ff_err_set(e, FF_ESYS, p->err_file, 0, 0, "out of memory");
+    else if (text != NULL)
+        ff_err_set(e, kind, p->err_file, 0, 0, "%s (libharu error 0x%04X)",
+                   text, (unsigned)code);
     else
         ff_err_set(e, kind, p->err_file, 0, 0,
                    "libharu error 0x%04X (detail %u)", (unsigned)code,
@@ -250,7 +282,7 @@ static int build_tounicode(struct face *f, HPDF_FontDef def)
             goto out;
     }
     for (c = 0xF700; c <= 0xF71F; c++)
-        nchar += maps(def, c);
+        nchar += (unsigned)maps(def, c);
     if (nchar > 0) {
         if (ff_buf_addf(&b, "%u beginbfchar\n", nchar))
             goto out;

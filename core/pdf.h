@@ -54,7 +54,9 @@ int ff_pdf_page_count(const struct ff_pdf *p);    /* pages so far */
 
 /*
  * Write the document to path atomically (temporary name, fsync, rename) and
- * end it.  e names path on failure; the target is then untouched.
+ * end it (also on failure).  e names path on failure; the target is then
+ * untouched and no temporary file is left.  An error of an earlier void
+ * drawing call (ff_pdf_line etc.) is reported here.
  */
 int ff_pdf_save(struct ff_pdf *p, const char *path, struct ff_err *e);
 

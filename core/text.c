@@ -865,9 +865,11 @@ static int no_break_before(uint32_t c)
            c == 0x201D || c == 0x2019;
 }
 
+/* ... or end with: opening punctuation, and '/' which joins units such as
+ * บาท/คน/ปี into one. */
 static int no_break_after(uint32_t c)
 {
-    return (c < 0x80 && c != 0 && strchr("([{", (int)c) != NULL) ||
+    return (c < 0x80 && c != 0 && strchr("([{/", (int)c) != NULL) ||
            c == 0x201C || c == 0x2018;
 }
 
@@ -1018,7 +1020,8 @@ static size_t trim_glyphs(const struct tctx *t, const char *s, size_t g0,
 
 /*
  * Wrap one paragraph s[a, b) (no '\n') into lines of at most max_fu font
- * units, calling fn for each; fn returns 1 to stop.  Greedy first fit:
+ * units, calling fn for each; fn returns 1 to stop, -1 on error, and so
+ * does this function (0 when all lines were given).  Greedy first fit:
  * government forms are short, and greedy keeps line ends predictable for
  * the clerk comparing with the paper form.
  */
@@ -1032,15 +1035,15 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
     struct line ln;
     int rc;
 
-    if ((rc = shape(t, face, ps, n, e)) != FF_OK)
-        return rc;
+    if (shape(t, face, ps, n, e) != FF_OK)
+        return -1;
     if (t->ng == 0) {
         memset(&ln, 0, sizeof ln);
         ln.last = 1;
         return fn(p, t, arg, ps, a, &ln, e);
     }
-    if ((rc = find_breaks(t, face, ps, n, e)) != FF_OK)
-        return rc;
+    if (find_breaks(t, face, ps, n, e) != FF_OK)
+        return -1;
     g_line = 0;
     /*
      * Walk segments between break opportunities.  Glyphs are in cluster
@@ -1129,7 +1132,7 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
     }
 }
 
-/* Wrap s[0..n) paragraph by paragraph ('\n' ends one). */
+/* Wrap s[0..n) paragraph by paragraph ('\n' ends one); 0, or -1 with e. */
 static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
                 const char *s, size_t n, line_fn fn, void *arg,
                 struct ff_err *e)
@@ -1140,13 +1143,12 @@ static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
     long max_fu;
     int rc;
 
-    if ((rc = check_utf8(s, n, e)) != FF_OK)
-        return rc;
-    if ((t = ctx_of(p, e)) == NULL)
-        return e->code;
-    if (st->size <= 0)
-        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0, "font size %g",
-                          st->size);
+    if (check_utf8(s, n, e) != FF_OK || (t = ctx_of(p, e)) == NULL)
+        return -1;
+    if (st->size <= 0) {
+        ff_err_set(e, FF_EINTERNAL, NULL, 0, 0, "font size %g", st->size);
+        return -1;
+    }
     max_fu = (long)floor(w * t->f[face].upem / st->size + 1e-6);
     while (a <= n) {
         const char *nl = memchr(s + a, '\n', n - a);
@@ -1156,8 +1158,10 @@ static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
         rc = wrap_para(p, t, face, s, a, b > a && s[b - 1] == '\r' ? b - 1
                                                                   : b,
                        max_fu, fn, arg, e);
-        if (rc != 0)
-            return rc < 0 ? -1 : rc;
+        if (rc < 0)
+            return -1;
+        if (rc > 0)         /* the box is full */
+            return 0;
         if (nl == NULL)
             break;
         a = b + 1;
@@ -1196,7 +1200,8 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
     struct box *bx = arg;
     const struct ff_text_style *st = bx->st;
     int face = st->font == FF_FONT_BOLD;
-    double scale = st->size / t->f[face].upem, lw = ln->width * scale;
+    double scale = st->size / t->f[face].upem;
+    double lw = (double)ln->width * scale;
     double x = bx->x, extra = 0, top = bx->nlines * bx->leading;
     size_t nsp, nbrk = 0, i;
     int rc;

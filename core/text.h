@@ -54,6 +54,12 @@ int ff_text_line(struct ff_pdf *p, const struct ff_text_style *st, double x,
  * of the box; the first baseline is at y + size.  Lines that do not fit in h
  * are not drawn.  *used_h (may be NULL) gets the height used; returns the
  * number of lines drawn, or -1 with e filled.
+ *
+ * Line breaks: never before ๆ, ฯ or closing punctuation, never inside ฯลฯ,
+ * a number like 38,000, a Latin word, an e-mail address or units joined by
+ * '/' (บาท/คน/ปี).  FF_ALIGN_JUSTIFY spreads the slack evenly over the
+ * spaces and the Thai word breaks of each line but the last of a paragraph
+ * (Thai often has no space on a line); text still extracts exactly.
  */
 int ff_text_box(struct ff_pdf *p, const struct ff_text_style *st, double x,
                 double y, double w, double h, const char *s, size_t n,

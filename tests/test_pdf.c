@@ -97,8 +97,9 @@ static void test_errors(const char *dir)
     o.regular = "/etc/hostname";
     o.bold = NULL;
     CHECK(ff_pdf_new(&o, &e) == NULL);
-    CHECK(e.code != FF_OK);
+    CHECK_INT(e.code, FF_EINPUT);
     CHECK_STR(e.file, "/etc/hostname");
+    CHECK(strstr(e.msg, "TrueType") != NULL);
     ff_pdf_free(NULL);
 }
 
@@ -154,6 +155,18 @@ static void test_save(struct ff_pdf *p, const char *dir)
     CHECK_INT(ff_pdf_save(p, bad, &e), FF_ESYS);
     CHECK_STR(e.file, bad);
 
+    /* A failure after the temporary exists (rename onto a directory)
+     * removes the temporary again. */
+    ff_err_clear(&e);
+    snprintf(bad, sizeof bad, "%s/adir", dir);
+    CHECK(mkdir(bad, 0755) == 0);
+    before = count_entries(dir);
+    CHECK_INT(make_doc(p, 1, &e), FF_OK);
+    CHECK_INT(ff_pdf_save(p, bad, &e), FF_ESYS);
+    CHECK_STR(e.file, bad);
+    CHECK(strstr(e.msg, "cannot rename") != NULL);
+    CHECK_INT(count_entries(dir), before);
+
     /* Success replaces the target. */
     ff_err_clear(&e);
     CHECK_INT(make_doc(p, 1, &e), FF_OK);
@@ -198,6 +211,12 @@ static void test_save(struct ff_pdf *p, const char *dir)
     CHECK(strstr(out.data, "Laksaman-Bold") != NULL);
     ff_buf_release(&out);
     ff_buf_release(&err);
+
+    /* A page size libharu cannot take is the caller's error. */
+    ff_err_clear(&e);
+    CHECK_INT(ff_pdf_begin(p, &e), FF_OK);
+    CHECK_INT(ff_pdf_add_page(p, 1, 1, &e), FF_EINPUT);
+    CHECK(strstr(e.msg, "page size") != NULL);
 
     /* Bad outline requests. */
     ff_err_clear(&e);

@@ -518,8 +518,8 @@ static void thai_bounds(ThBrk *brk, const char *s, unsigned char *ok)
 
 /*
  * Wrap s at width w and check: lines rebuild the text, no line is wider
- * than w, no line ends inside a libthai word, none starts with ๆ or ฯ, and
- * ฯลฯ is never split.  Returns the number of lines.
+ * than w, no line ends inside a libthai word or after '/', none starts with
+ * ๆ or ฯ, and ฯลฯ is never split.  Returns the number of lines.
  */
 static int check_wrap(struct ff_pdf *p, ThBrk *brk, const char *s, double w,
                       int allow_split_words)
@@ -548,6 +548,8 @@ static int check_wrap(struct ff_pdf *p, ThBrk *brk, const char *s, double w,
             CHECK(ok[end]);
         }
         CHECK(strncmp(l, "ๆ", 3) != 0 && strncmp(l, "ฯ", 3) != 0);
+        /* บาท/คน/ปี is one unit. */
+        CHECK(allow_split_words || ln[i].len == 0 || l[ln[i].len - 1] != '/');
         /* Lines follow each other with only spaces between them. */
         if (i + 1 < nl) {
             size_t k;
@@ -585,6 +587,7 @@ static void test_breaks(struct ff_pdf *p, const char *dir)
     CHECK(check_wrap(p, brk, para, 150, 0) > 10);
     CHECK(check_wrap(p, brk, mixed, 200, 0) >= 3);
     CHECK(check_wrap(p, brk, mixed, 160, 0) >= 4);
+    CHECK(check_wrap(p, brk, hard[15], 90, 0) >= 2);
     /* The 29-letter family name stays whole when it fits on a line ... */
     fw = ff_text_width(p, &st, family, strlen(family));
     CHECK(fw > 100);
@@ -775,6 +778,14 @@ static void test_align(struct ff_pdf *p, const char *dir)
     /* Bad UTF-8 is rejected, not drawn. */
     ff_err_clear(&e);
     CHECK_INT(ff_text_line(p, &st, 0, 0, "a\xff", 2, &e), FF_EINPUT);
+    ff_err_clear(&e);
+    CHECK_INT(ff_text_box(p, &st, 0, 0, 100, 0, "ก\xe0\xb8", 5, NULL, &e),
+              -1);
+    CHECK_INT(e.code, FF_EINPUT);
+    CHECK_INT(e.col, 4);
+    ff_err_clear(&e);
+    CHECK_INT(ff_text_wrap(p, &st, 100, "\xff", 1, NULL, 0, &e), -1);
+    CHECK_INT(e.code, FF_EINPUT);
 }
 
 int main(void)
