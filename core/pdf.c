@@ -106,10 +106,16 @@ struct ff_pdf {
     int noutlines, cap_outlines;
     double *rects;          /* pending ff_pdf_path_rect: x, y, w, h */
     size_t nrects, cap_rects;
+    int grid;               /* rects are in cells of grid_x/y/cell */
+    double grid_x, grid_y, grid_cell;
     void *text;
     void (*text_free)(void *);
     int no_font_cache;      /* ff_pdf_opts.no_font_cache */
     HPDF_UINT16 *cid_save;  /* the UTF-8 encoder's cid_map, see doc_font */
+    z_stream z;             /* for content streams, see deflate_contents */
+    int z_ready;
+    unsigned char *zin, *zout;
+    size_t zin_cap, zout_cap;
 };
 
 /*
@@ -689,6 +695,94 @@ static int cache_font_streams(struct ff_pdf *p, struct face *f)
     return 0;
 }
 
+/*
+ * Content streams.  libharu deflates each page's content stream with a
+ * fresh z_stream (deflateInit at the default level, about 260 KB of state
+ * allocated and cleared per page) in 4 KB steps; with thousands of pages
+ * that was most of the time spent in zlib.  Instead, the page's content
+ * dictionary gets deflate_contents as before_write_fn: it deflates the
+ * stream with the worker's one z_stream (deflateReset between pages) at
+ * CONTENT_LEVEL and hands libharu the bytes like put_deflated.  If anything
+ * fails there, the stream is left as it was and libharu deflates it.
+ */
+#define CONTENT_LEVEL 3
+
+static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
+{
+    (void)opaque;
+    return ff_malloc((size_t)items * size);
+}
+
+static void z_free(voidpf opaque, voidpf ptr)
+{
+    (void)opaque;
+    ff_free(ptr);
+}
+
+static int zgrow(unsigned char **buf, size_t *cap, size_t need)
+{
+    unsigned char *n;
+
+    if (need <= *cap)
+        return 0;
+    n = ff_realloc(*buf, need);
+    if (n == NULL)
+        return -1;
+    *buf = n;
+    *cap = need;
+    return 0;
+}
+
+static HPDF_STATUS deflate_contents(HPDF_Dict d)
+{
+    struct ff_pdf *p = d->attr;
+    HPDF_UINT32 size = HPDF_Stream_Size(d->stream);
+    HPDF_UINT got = size;
+    uLong bound;
+
+    if (p == NULL || size == 0 || !(d->filter & HPDF_STREAM_FILTER_FLATE_DECODE))
+        return HPDF_OK;
+    if (!p->z_ready) {
+        memset(&p->z, 0, sizeof p->z);
+        p->z.zalloc = z_alloc;
+        p->z.zfree = z_free;
+        if (deflateInit(&p->z, CONTENT_LEVEL) != Z_OK)
+            return HPDF_OK;
+        p->z_ready = 1;
+    } else if (deflateReset(&p->z) != Z_OK) {
+        return HPDF_OK;
+    }
+    bound = deflateBound(&p->z, size);
+    if (zgrow(&p->zin, &p->zin_cap, size) ||
+        zgrow(&p->zout, &p->zout_cap, bound))
+        return HPDF_OK;
+    if (HPDF_Stream_Seek(d->stream, 0, HPDF_SEEK_SET) != HPDF_OK ||
+        HPDF_Stream_Read(d->stream, p->zin, &got) != HPDF_OK || got != size)
+        return HPDF_OK;
+    p->z.next_in = p->zin;
+    p->z.avail_in = size;
+    p->z.next_out = p->zout;
+    p->z.avail_out = (uInt)bound;
+    if (deflate(&p->z, Z_FINISH) != Z_STREAM_END)
+        return HPDF_OK;
+    HPDF_MemStream_FreeData(d->stream);
+    d->filter = HPDF_STREAM_FILTER_NONE;
+    d->write_fn = flate_entry;
+    return HPDF_Stream_Write(d->stream, p->zout, (HPDF_UINT)p->z.total_out);
+}
+
+/* Deflate this page's content stream through deflate_contents. */
+static void hook_contents(struct ff_pdf *p, HPDF_Page page)
+{
+    HPDF_Dict c = ((HPDF_PageAttr)page->attr)->contents;
+
+    if (c != NULL && c->before_write_fn == NULL && c->write_fn == NULL &&
+        c->attr == NULL && c->free_fn == NULL) {
+        c->attr = p;
+        c->before_write_fn = deflate_contents;
+    }
+}
+
 static void face_path(char *out, size_t size, const char *dir,
                       const char *file)
 {
@@ -830,6 +924,10 @@ void ff_pdf_free(struct ff_pdf *p)
         font_cache_free(&p->face[i].cache);
     }
     ff_free(p->cid_save);
+    if (p->z_ready)
+        deflateEnd(&p->z);
+    ff_free(p->zin);
+    ff_free(p->zout);
     ff_free(p->pages);
     ff_free(p->outlines);
     ff_free(p->rects);
@@ -869,6 +967,7 @@ static void end_doc(struct ff_pdf *p)
     p->npages = 0;
     p->noutlines = 0;
     p->nrects = 0;
+    p->grid = 0;
     for (i = 0; i < NFACES; i++) {
         p->face[i].font = NULL;
         p->face[i].foreign = 0;
@@ -988,7 +1087,10 @@ int ff_pdf_add_page(struct ff_pdf *p, double w, double h, struct ff_err *e)
     p->pages[p->npages++] = page;
     p->page = page;
     p->page_h = h;
+    if (!p->no_font_cache)
+        hook_contents(p, page);
     p->nrects = 0;
+    p->grid = 0;
     return FF_OK;
 }
 
@@ -1186,14 +1288,82 @@ void ff_pdf_path_rect(struct ff_pdf *p, double x, double y, double w,
     p->nrects += 4;
 }
 
+void ff_pdf_path_grid(struct ff_pdf *p, double x, double y, double cell)
+{
+    if (!draw_enter(p))
+        return;
+    p->nrects = 0;
+    p->grid = 1;
+    p->grid_x = x;
+    p->grid_y = y;
+    p->grid_cell = cell;
+}
+
+/* n in PDF number syntax: an integer when it is one, else 4 decimals. */
+static int add_num(struct ff_buf *b, double n)
+{
+    long i = (long)n;
+
+    if ((double)i == n)
+        return ff_buf_addf(b, "%ld", i);
+    return ff_buf_addf(b, "%.4f", n);
+}
+
+/*
+ * Grid cells as one path under one cm that maps cell units to points (y
+ * flipped), so each rectangle is a few small integers: for a QR code about
+ * a third of the bytes of the same rectangles in points, and no float
+ * formatting per rectangle.
+ */
+static void grid_fill(struct ff_pdf *p, unsigned rgb)
+{
+    HPDF_PageAttr attr = (HPDF_PageAttr)p->page->attr;
+    struct ff_buf b;
+    size_t i;
+    int bad;
+
+    ff_buf_init(&b);
+    bad = ff_buf_addf(&b, "%.5f 0 0 %.5f %.5f %.5f cm\n", p->grid_cell,
+                      -p->grid_cell, p->grid_x, p->page_h - p->grid_y);
+    for (i = 0; i < p->nrects && !bad; i += 4) {
+        double *r = p->rects + i;
+
+        bad = add_num(&b, r[0]) || ff_buf_adds(&b, " ") ||
+              add_num(&b, r[1]) || ff_buf_adds(&b, " ") ||
+              add_num(&b, r[2]) || ff_buf_adds(&b, " ") ||
+              add_num(&b, r[3]) || ff_buf_adds(&b, " re\n");
+    }
+    if (!bad)
+        bad = ff_buf_adds(&b, "f\n");
+    if (bad) {
+        ff_err_set(&p->sticky, FF_ESYS, NULL, 0, 0, "out of memory");
+    } else {
+        HPDF_Page_GSave(p->page);
+        set_fill(p->page, rgb);
+        if (HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b.data,
+                              (HPDF_UINT)b.len) != HPDF_OK)
+            fail(p, NULL, "writing a path");
+        HPDF_Page_GRestore(p->page);
+    }
+    ff_buf_release(&b);
+}
+
 void ff_pdf_path_fill(struct ff_pdf *p, unsigned rgb)
 {
     size_t i;
 
     if (!draw_enter(p))
         return;
-    if (p->nrects == 0)
+    if (p->nrects == 0) {
+        p->grid = 0;
         return;
+    }
+    if (p->grid) {
+        grid_fill(p, rgb);
+        p->grid = 0;
+        p->nrects = 0;
+        return;
+    }
     HPDF_Page_GSave(p->page);
     set_fill(p->page, rgb);
     for (i = 0; i < p->nrects; i += 4) {

@@ -84,6 +84,14 @@ void ff_pdf_path_rect(struct ff_pdf *p, double x, double y, double w,
 void ff_pdf_path_fill(struct ff_pdf *p, unsigned rgb);
 
 /*
+ * Make the rectangles of the next ff_pdf_path_rect calls, up to
+ * ff_pdf_path_fill, cells of a grid: x, y, w and h count cells of `cell`
+ * points from the grid's top-left corner (gx, gy).  The path is written in
+ * cell units under one transformation, much shorter than in points.
+ */
+void ff_pdf_path_grid(struct ff_pdf *p, double gx, double gy, double cell);
+
+/*
  * Outline (bookmarks).  parent 0 is the root; returns an id > 0 to use as a
  * parent, or 0 on failure (e filled).  page is 0-based in this document.
  */
