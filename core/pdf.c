@@ -111,7 +111,6 @@ struct ff_pdf {
     void *text;
     void (*text_free)(void *);
     int no_font_cache;      /* ff_pdf_opts.no_font_cache */
-    HPDF_UINT16 *cid_save;  /* the UTF-8 encoder's cid_map, see doc_font */
     z_stream z;             /* for content streams, see deflate_contents */
     int z_ready;
     unsigned char *zin, *zout;
@@ -591,7 +590,7 @@ static int use_cached_fonts(struct ff_pdf *p, struct ff_err *e)
 /*
  * The CIDFont's /W array.  The first document of a worker keeps libharu's
  * array as text; later documents are created with a trimmed encoder (see
- * doc_font), so libharu's array is empty and write_w writes the kept text
+ * new_font), so libharu's array is empty and write_w writes the kept text
  * instead.  HPDF_Dict_Write calls write_fn after the entries, before ">>";
  * the dictionary's attr (unused by libharu for a CIDFont dictionary, which
  * has no free_fn) points to the text.
@@ -923,7 +922,6 @@ void ff_pdf_free(struct ff_pdf *p)
         ff_free(p->face[i].used);
         font_cache_free(&p->face[i].cache);
     }
-    ff_free(p->cid_save);
     if (p->z_ready)
         deflateEnd(&p->z);
     ff_free(p->zin);
@@ -1430,19 +1428,25 @@ int ff_pdf_outline_add(struct ff_pdf *p, int parent, const char *title,
 
 /*
  * A new font object for this document.  HPDF_GetFont builds the
- * CIDToGIDMap and /W from every code of the UTF-8 encoder's cid_map: 65,536
- * glyph lookups, widths and two-byte copies per font and document.  Once
- * the face's cache holds the map and /W (from the worker's first document),
- * the font is created with all but one code of cid_map cleared, so libharu
- * builds almost nothing, and cid_map is restored right after; the cached
- * streams replace what libharu built (cache_font_streams).  cid_map is
- * only read when fonts are created.
+ * CIDToGIDMap and /W in CIDFontType2_New.  For an encoder with its own
+ * to_unicode_fn, as the UTF-8 one, that walks every code 0..0xFFFF: a glyph
+ * lookup, a width and a two-byte HPDF_MemCpy each, per font and document.
+ * For an encoder with the default HPDF_CMapEncoder_ToUnicode it walks only
+ * the codes of the encoder's cid_map, which for the UTF-8 encoder is empty
+ * (libharu fills cid_map only for default encoders).  So once the face's
+ * cache holds the map and /W (from the worker's first document), the font
+ * is created with the default to_unicode_fn and a single code in cid_map:
+ * libharu then builds a one-entry map and an empty /W, which
+ * cache_font_streams replaces with the cached ones.  Both fields are
+ * restored right after; libharu reads them only when creating fonts and
+ * encoding text, and nothing else runs in between.
  */
 static HPDF_Font new_font(struct ff_pdf *p, struct face *f)
 {
     HPDF_Encoder enc;
     HPDF_CMapEncoderAttr a;
-    HPDF_UINT16 keep;
+    HPDF_Encoder_ToUnicode_Func fn;
+    HPDF_UINT16 cid;
     HPDF_Font font;
 
     f->trimmed = 0;
@@ -1453,19 +1457,15 @@ static HPDF_Font new_font(struct ff_pdf *p, struct face *f)
     if (enc == NULL || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE)
         return NULL;
     a = (HPDF_CMapEncoderAttr)enc->attr;
-    if (p->cid_save == NULL) {
-        p->cid_save = ff_malloc(sizeof a->cid_map);
-        if (p->cid_save == NULL)
-            return NULL;
-    }
-    memcpy(p->cid_save, a->cid_map, sizeof a->cid_map);
-    f->trimmed = 1;
+    fn = enc->to_unicode_fn;
+    cid = a->cid_map[0][1];
     /* One code must stay, or libharu rejects the font (no CID at all). */
-    keep = a->cid_map[0][0x20];
-    memset(a->cid_map, 0, sizeof a->cid_map);
-    a->cid_map[0][0x20] = keep;
+    enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+    a->cid_map[0][1] = 1;
+    f->trimmed = 1;
     font = HPDF_GetFont(p->doc, f->name, "UTF-8");
-    memcpy(a->cid_map, p->cid_save, sizeof a->cid_map);
+    enc->to_unicode_fn = fn;
+    a->cid_map[0][1] = cid;
     return font;
 }
 
