@@ -90,6 +90,8 @@ struct face {
     int trimmed;            /* font created with a trimmed cid_map */
 };
 
+struct clip;
+
 struct ff_pdf {
     HPDF_Doc doc;
     struct ff_err *err;     /* ff_err of the public call in progress */
@@ -115,7 +117,17 @@ struct ff_pdf {
     int z_ready;
     unsigned char *zin, *zout;
     size_t zin_cap, zout_cap;
+    struct clip *clips;     /* static content, see ff_pdf_clip_replay */
+    size_t nclips;
+    int cap_clips;
+    int recording;          /* between ff_pdf_clip_begin and _end */
+    size_t rec_start;       /* content stream size at the begin */
+    HPDF_Page rec_page;
+    char rec_names[NFACES][16];
+    unsigned char *rec_used;    /* NFACES x NCODES bits: codes drawn */
 };
+
+static void clips_free(struct ff_pdf *p);
 
 /*
  * Thai presentation forms in the Windows Thai PUA (U+F700..U+F71F, the block
@@ -922,6 +934,7 @@ void ff_pdf_free(struct ff_pdf *p)
         ff_free(p->face[i].used);
         font_cache_free(&p->face[i].cache);
     }
+    clips_free(p);
     if (p->z_ready)
         deflateEnd(&p->z);
     ff_free(p->zin);
@@ -966,6 +979,7 @@ static void end_doc(struct ff_pdf *p)
     p->noutlines = 0;
     p->nrects = 0;
     p->grid = 0;
+    p->recording = 0;
     for (i = 0; i < NFACES; i++) {
         p->face[i].font = NULL;
         p->face[i].foreign = 0;
@@ -1502,6 +1516,11 @@ int ff_pdf_use_code(struct ff_pdf *p, int face, unsigned code,
     char u[4];
     size_t n;
 
+    if (p->recording && code < NCODES) {
+        unsigned k = (face ? 1u : 0u) * NCODES + code;
+
+        p->rec_used[k >> 3] |= (unsigned char)(1u << (k & 7));
+    }
     if (code >= NCODES || (f->used[code >> 3] & bit))
         return FF_OK;
     if (!in_set(code))
@@ -1579,4 +1598,178 @@ int ff_pdf_text_unshaped(struct ff_pdf *p, int face, double size,
         rc = ff_pdf_text_close(p, e);
     ff_free(z);
     return rc;
+}
+
+/*
+ * Static content replay (see pdf.h).  Every household's pages repeat the
+ * same headings, table grids and ruled lines; drawing them through libharu
+ * costs a formatted operator each (and libharu clears a 512-byte buffer per
+ * operator), and shaping their text costs more.  A clip keeps the content
+ * bytes such drawing produced once per worker, the glyphs it used, and the
+ * page's names for the two fonts at the time; replaying writes the bytes
+ * and marks the glyphs used in the new document.  The names must match,
+ * since the bytes say "/F1 Tf": both faces are registered on the page
+ * before recording and replaying, and a replay on a page whose names came
+ * out different does nothing (the caller draws instead).  The bytes are
+ * whole items that start and end outside any text or path object, leaving
+ * nothing set for what follows (every item sets its own colours and font).
+ */
+struct clip {
+    const void *key;
+    char names[NFACES][16];
+    unsigned char *bytes;
+    size_t len;
+    unsigned *codes;        /* face << 16 | code */
+    size_t ncodes;
+};
+
+static void clips_free(struct ff_pdf *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->nclips; i++) {
+        ff_free(p->clips[i].bytes);
+        ff_free(p->clips[i].codes);
+    }
+    ff_free(p->clips);
+    ff_free(p->rec_used);
+}
+
+/* Register both faces on the current page; their local names into names. */
+static int page_font_names(struct ff_pdf *p, char names[NFACES][16],
+                           struct ff_err *e)
+{
+    int i;
+
+    memset(names, 0, NFACES * sizeof names[0]);
+    for (i = 0; i < NFACES; i++) {
+        HPDF_Font font = doc_font(p, i, e);
+        const char *n;
+
+        if (font == NULL)
+            return e ? e->code : FF_EINTERNAL;
+        n = HPDF_Page_GetLocalFontName(p->page, font);
+        if (n == NULL)
+            return fail(p, e, "naming a font");
+        snprintf(names[i], sizeof names[i], "%s", n);
+    }
+    return FF_OK;
+}
+
+static int page_plain(struct ff_pdf *p)
+{
+    return ((HPDF_PageAttr)p->page->attr)->gmode ==
+           HPDF_GMODE_PAGE_DESCRIPTION;
+}
+
+int ff_pdf_clip_replay(struct ff_pdf *p, const void *key, struct ff_err *e)
+{
+    HPDF_PageAttr attr;
+    char names[NFACES][16];
+    struct clip *c = NULL;
+    size_t i;
+    int rc;
+
+    if (p->no_font_cache)
+        return 0;
+    for (i = 0; i < p->nclips && c == NULL; i++)
+        if (p->clips[i].key == key)
+            c = &p->clips[i];
+    if (c == NULL)
+        return 0;
+    enter(p, e, NULL);
+    if (need_page(p, e))
+        return -1;
+    if (page_font_names(p, names, e))
+        return -1;
+    if (memcmp(names, c->names, sizeof names) != 0 || !page_plain(p))
+        return 0;
+    for (i = 0; i < c->ncodes; i++)
+        if ((rc = ff_pdf_use_code(p, (int)(c->codes[i] >> 16),
+                                  c->codes[i] & 0xFFFF, e)) != FF_OK)
+            return -1;
+    attr = (HPDF_PageAttr)p->page->attr;
+    if (HPDF_Stream_Write(attr->stream, c->bytes, (HPDF_UINT)c->len) !=
+        HPDF_OK) {
+        fail(p, e, "writing content");
+        return -1;
+    }
+    return 1;
+}
+
+int ff_pdf_clip_begin(struct ff_pdf *p, struct ff_err *e)
+{
+    enter(p, e, NULL);
+    p->recording = 0;
+    if (p->no_font_cache)
+        return FF_OK;
+    if (need_page(p, e))
+        return e->code;
+    if (p->rec_used == NULL) {
+        p->rec_used = ff_malloc(NFACES * NCODES / 8);
+        if (p->rec_used == NULL)
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    }
+    if (page_font_names(p, p->rec_names, e))
+        return e->code;
+    if (!page_plain(p))
+        return FF_OK;
+    memset(p->rec_used, 0, NFACES * NCODES / 8);
+    p->rec_start =
+        HPDF_Stream_Size(((HPDF_PageAttr)p->page->attr)->stream);
+    p->rec_page = p->page;
+    p->recording = 1;
+    return FF_OK;
+}
+
+int ff_pdf_clip_end(struct ff_pdf *p, const void *key, struct ff_err *e)
+{
+    HPDF_Stream s;
+    struct clip c;
+    size_t i, n = 0;
+    HPDF_UINT got;
+    unsigned f, code;
+
+    if (!p->recording)
+        return FF_OK;
+    p->recording = 0;
+    for (i = 0; i < p->nclips; i++)
+        if (p->clips[i].key == key)
+            return FF_OK;
+    if (p->page != p->rec_page || !page_plain(p) || p->sticky.code != FF_OK)
+        return FF_OK;
+    s = ((HPDF_PageAttr)p->page->attr)->stream;
+    memset(&c, 0, sizeof c);
+    c.key = key;
+    memcpy(c.names, p->rec_names, sizeof c.names);
+    c.len = HPDF_Stream_Size(s) - p->rec_start;
+    for (i = 0; i < NFACES * NCODES; i++)
+        n += (p->rec_used[i >> 3] >> (i & 7)) & 1;
+    c.bytes = ff_malloc(c.len ? c.len : 1);
+    c.codes = ff_malloc((n ? n : 1) * sizeof *c.codes);
+    if (c.bytes == NULL || c.codes == NULL ||
+        grow((void **)&p->clips, &p->cap_clips, (int)p->nclips + 1,
+             sizeof *p->clips))
+        goto oom;
+    for (f = 0; f < NFACES; f++)
+        for (code = 0; code < NCODES; code++)
+            if ((p->rec_used[(f * NCODES + code) >> 3] >> (code & 7)) & 1)
+                c.codes[c.ncodes++] = f << 16 | code;
+    got = (HPDF_UINT)c.len;
+    if (c.len > 0 &&
+        (HPDF_Stream_Seek(s, (HPDF_INT)p->rec_start, HPDF_SEEK_SET) !=
+             HPDF_OK ||
+         HPDF_Stream_Read(s, c.bytes, &got) != HPDF_OK || got != c.len)) {
+        /* Not kept: drawing stays correct, only slower. */
+        ff_free(c.bytes);
+        ff_free(c.codes);
+        HPDF_ResetError(p->doc);
+        return FF_OK;
+    }
+    p->clips[p->nclips++] = c;
+    return FF_OK;
+oom:
+    ff_free(c.bytes);
+    ff_free(c.codes);
+    return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
 }

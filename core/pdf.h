@@ -99,6 +99,21 @@ int ff_pdf_outline_add(struct ff_pdf *p, int parent, const char *title,
                        int page, struct ff_err *e);
 
 /*
+ * Static content, per worker.  Drawing on the current page between
+ * ff_pdf_clip_begin and ff_pdf_clip_end is kept under key (bytes and the
+ * glyphs used); ff_pdf_clip_replay writes it onto the current page of this
+ * or a later document instead of drawing it again.  For whole items that
+ * depend on nothing but key (a template item that has no placeholders):
+ * key must mean the same drawing for the life of p.  Replay returns 1 when
+ * it wrote the clip, 0 when there is none for key (draw it, between begin
+ * and end, to keep it) and -1 on failure (e filled); begin and end return
+ * FF_OK or an FF_E* code.  With no_font_cache nothing is kept.
+ */
+int ff_pdf_clip_replay(struct ff_pdf *p, const void *key, struct ff_err *e);
+int ff_pdf_clip_begin(struct ff_pdf *p, struct ff_err *e);
+int ff_pdf_clip_end(struct ff_pdf *p, const void *key, struct ff_err *e);
+
+/*
  * For benchmarks only: draw s[0..n) unshaped with libharu's own
  * HPDF_Page_ShowText (marks collide, no ActualText), baseline at y.  The
  * reference that bench/text_bench.c compares the shaped path with.

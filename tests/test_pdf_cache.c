@@ -9,7 +9,8 @@
  * written with the cache off (so every glyph drawn has its outline in the
  * cached font file); and a document with a code outside the cached glyph set
  * falls back to libharu's subsetting, correctly, without disturbing the
- * documents after it.
+ * documents after it.  Part of each page is a clip (ff_pdf_clip_*): drawn
+ * in the first document, replayed in the others, with glyphs only it uses.
  */
 #include "check.h"
 #include "pdftools.h"
@@ -24,6 +25,25 @@ static const char *const heads[] = {
     "นายสมชาย ใจดี", "นางสาวญาณิศา ฐิติพงษ์", "ด.ช. ปิ่นปั้น ผู้ใหญ่", "Mr. QR 42/7",
 };
 
+/* The same for every household: kept once, replayed after (static key). */
+static const char static_key;
+static const char static_text[] = "ระฆังทองคำ ตารางบันทึก";
+
+static int draw_static(struct ff_pdf *p, struct ff_err *e)
+{
+    struct ff_text_style st = {FF_FONT_BOLD, 16, 0x333333, FF_ALIGN_LEFT, 0};
+    int r = ff_pdf_clip_replay(p, &static_key, e);
+
+    if (r != 0)
+        return r > 0 ? FF_OK : e->code;
+    if (ff_pdf_clip_begin(p, e) ||
+        ff_text_line(p, &st, 60, 300, static_text, strlen(static_text), e))
+        return e->code;
+    ff_pdf_dashed_line(p, 60, 310, 400, 310, 0.5, 0x808080);
+    ff_pdf_fill_rect(p, 420, 290, 30, 20, 0xE6ECF2);
+    return ff_pdf_clip_end(p, &static_key, e);
+}
+
 /* A household's document: its head's name in both faces, and graphics. */
 static int make_doc(struct ff_pdf *p, const char *head, struct ff_err *e)
 {
@@ -36,7 +56,8 @@ static int make_doc(struct ff_pdf *p, const char *head, struct ff_err *e)
     if ((rc = ff_pdf_begin(p, e)) || (rc = ff_pdf_set_title(p, "t", e)) ||
         (rc = ff_pdf_add_page(p, FF_A4_W, FF_A4_H, e)))
         return rc;
-    if ((rc = ff_text_line(p, &st, 50, 60, head, strlen(head), e)))
+    if ((rc = ff_text_line(p, &st, 50, 60, head, strlen(head), e)) ||
+        (rc = draw_static(p, e)))
         return rc;
     ff_pdf_rect(p, 40, 40, 300, 60, 1, 0x0000ff);
     if (ff_text_box(p, &st, 50, 120, 500, 0, body, strlen(body), NULL, e) < 0)
@@ -70,6 +91,7 @@ static void check_doc(const char *path, const char *want)
     CHECK_INT(pt_run(cmd, &out, &err), 0);
     CHECK(out.data && strstr(out.data, want) != NULL);
     CHECK(out.data && strstr(out.data, "น้ำ ป่า ฟ้า ฎีกา") != NULL);
+    CHECK(out.data && strstr(out.data, static_text) != NULL);
     CHECK_INT((int)err.len, 0);
     ff_buf_reset(&out);
     snprintf(cmd, sizeof cmd, "pdffonts '%s'", path);
