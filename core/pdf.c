@@ -125,6 +125,7 @@ struct ff_pdf {
     HPDF_Page rec_page;
     char rec_names[NFACES][16];
     unsigned char *rec_used;    /* NFACES x NCODES bits: codes drawn */
+    HPDF_Array contents_arr;    /* the page's /Contents once split */
 };
 
 static void clips_free(struct ff_pdf *p);
@@ -751,8 +752,13 @@ static HPDF_STATUS deflate_contents(HPDF_Dict d)
     HPDF_UINT got = size;
     uLong bound;
 
-    if (p == NULL || size == 0 || !(d->filter & HPDF_STREAM_FILTER_FLATE_DECODE))
+    if (p == NULL || !(d->filter & HPDF_STREAM_FILTER_FLATE_DECODE))
         return HPDF_OK;
+    if (size == 0) {
+        /* Empty, as a page's last content part can be: no filter. */
+        d->filter = HPDF_STREAM_FILTER_NONE;
+        return HPDF_OK;
+    }
     if (!p->z_ready) {
         memset(&p->z, 0, sizeof p->z);
         p->z.zalloc = z_alloc;
@@ -782,11 +788,9 @@ static HPDF_STATUS deflate_contents(HPDF_Dict d)
     return HPDF_Stream_Write(d->stream, p->zout, (HPDF_UINT)p->z.total_out);
 }
 
-/* Deflate this page's content stream through deflate_contents. */
-static void hook_contents(struct ff_pdf *p, HPDF_Page page)
+/* Deflate a page's content stream c through deflate_contents. */
+static void hook_contents(struct ff_pdf *p, HPDF_Dict c)
 {
-    HPDF_Dict c = ((HPDF_PageAttr)page->attr)->contents;
-
     if (c != NULL && c->before_write_fn == NULL && c->write_fn == NULL &&
         c->attr == NULL && c->free_fn == NULL) {
         c->attr = p;
@@ -980,6 +984,7 @@ static void end_doc(struct ff_pdf *p)
     p->nrects = 0;
     p->grid = 0;
     p->recording = 0;
+    p->contents_arr = NULL;
     for (i = 0; i < NFACES; i++) {
         p->face[i].font = NULL;
         p->face[i].foreign = 0;
@@ -1098,9 +1103,10 @@ int ff_pdf_add_page(struct ff_pdf *p, double w, double h, struct ff_err *e)
         return fail(p, e, "adding a page");
     p->pages[p->npages++] = page;
     p->page = page;
+    p->contents_arr = NULL;
     p->page_h = h;
     if (!p->no_font_cache)
-        hook_contents(p, page);
+        hook_contents(p, ((HPDF_PageAttr)page->attr)->contents);
     p->nrects = 0;
     p->grid = 0;
     return FF_OK;
@@ -1621,6 +1627,7 @@ struct clip {
     size_t len;
     unsigned *codes;        /* face << 16 | code */
     size_t ncodes;
+    struct zbytes z;        /* bytes, deflated: see split_contents */
 };
 
 static void clips_free(struct ff_pdf *p)
@@ -1630,6 +1637,7 @@ static void clips_free(struct ff_pdf *p)
     for (i = 0; i < p->nclips; i++) {
         ff_free(p->clips[i].bytes);
         ff_free(p->clips[i].codes);
+        zbytes_free(&p->clips[i].z);
     }
     ff_free(p->clips);
     ff_free(p->rec_used);
@@ -1662,6 +1670,52 @@ static int page_plain(struct ff_pdf *p)
            HPDF_GMODE_PAGE_DESCRIPTION;
 }
 
+/*
+ * Write a clip as its own, already deflated content stream: a page's
+ * /Contents may be an array of streams, read as their concatenation (PDF
+ * 32000-1, 7.8.2), and clips hold whole items, so the split falls between
+ * operators.  The page's current stream ends there, unless still empty, in
+ * which case it takes the clip's bytes itself; a new stream, deflated like
+ * any content stream, takes what is drawn next.  libharu writes through
+ * attr->stream and attr->contents only, so it follows the switch.  This
+ * spares deflating the static part of every page again.
+ */
+static int split_contents(struct ff_pdf *p, const struct clip *c)
+{
+    HPDF_PageAttr attr = (HPDF_PageAttr)p->page->attr;
+    HPDF_MMgr mm = p->doc->mmgr;
+    HPDF_Dict cur = attr->contents, part, next;
+    HPDF_Array arr;
+
+    next = HPDF_DictStream_New(mm, p->doc->xref);
+    if (next == NULL)
+        return -1;
+    next->filter = cur->filter;
+    arr = p->contents_arr;
+    if (arr == NULL) {
+        arr = HPDF_Array_New(mm);
+        if (arr == NULL || HPDF_Array_Add(arr, cur) != HPDF_OK ||
+            HPDF_Dict_Add(p->page, "Contents", arr) != HPDF_OK)
+            return -1;
+        p->contents_arr = arr;
+    }
+    if (HPDF_Stream_Size(cur->stream) == 0) {
+        part = cur;
+    } else {
+        part = HPDF_DictStream_New(mm, p->doc->xref);
+        if (part == NULL || HPDF_Array_Add(arr, part) != HPDF_OK)
+            return -1;
+    }
+    part->attr = NULL;
+    if (put_deflated(part, &c->z) != HPDF_OK ||
+        HPDF_Array_Add(arr, next) != HPDF_OK)
+        return -1;
+    hook_contents(p, next);
+    attr->contents = next;
+    attr->stream = next->stream;
+    return 0;
+}
+
 int ff_pdf_clip_replay(struct ff_pdf *p, const void *key, struct ff_err *e)
 {
     HPDF_PageAttr attr;
@@ -1689,6 +1743,12 @@ int ff_pdf_clip_replay(struct ff_pdf *p, const void *key, struct ff_err *e)
                                   c->codes[i] & 0xFFFF, e)) != FF_OK)
             return -1;
     attr = (HPDF_PageAttr)p->page->attr;
+    if (c->z.data != NULL) {
+        if (split_contents(p, c) == 0)
+            return 1;
+        fail(p, e, "writing content");
+        return -1;
+    }
     if (HPDF_Stream_Write(attr->stream, c->bytes, (HPDF_UINT)c->len) !=
         HPDF_OK) {
         fail(p, e, "writing content");
@@ -1766,6 +1826,9 @@ int ff_pdf_clip_end(struct ff_pdf *p, const void *key, struct ff_err *e)
         HPDF_ResetError(p->doc);
         return FF_OK;
     }
+    /* Big enough to be worth its own stream object (see split_contents). */
+    if (c.len >= 512 && deflate_into(&c.z, c.bytes, c.len))
+        goto oom;
     p->clips[p->nclips++] = c;
     return FF_OK;
 oom:
