@@ -491,13 +491,34 @@ static HPDF_STATUS flate_entry(HPDF_Dict d, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
+/*
+ * Replace the data of stream dictionary d by data[0..len) in a memory
+ * stream of exactly that size: libharu's default 4 KB chunks would cost a
+ * long document (thousands of pages, several small streams each) far more
+ * than the bytes themselves.
+ */
+static HPDF_STATUS set_stream_bytes(HPDF_Dict d, const void *data,
+                                    size_t len)
+{
+    HPDF_Stream s = HPDF_MemStream_New(d->mmgr, len ? (HPDF_UINT)len : 1);
+
+    if (s == NULL)
+        return HPDF_Error_GetCode(d->error);
+    if (len > 0 && HPDF_Stream_Write(s, data, (HPDF_UINT)len) != HPDF_OK) {
+        HPDF_Stream_Free(s);
+        return HPDF_Error_GetCode(d->error);
+    }
+    HPDF_Stream_Free(d->stream);
+    d->stream = s;
+    return HPDF_OK;
+}
+
 static HPDF_STATUS put_deflated(HPDF_Dict d, const struct zbytes *z)
 {
-    HPDF_MemStream_FreeData(d->stream);
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->before_write_fn = raw_before_write;
     d->write_fn = flate_entry;
-    return HPDF_Stream_Write(d->stream, z->data, (HPDF_UINT)z->len);
+    return set_stream_bytes(d, z->data, z->len);
 }
 
 /*
@@ -782,10 +803,28 @@ static HPDF_STATUS deflate_contents(HPDF_Dict d)
     p->z.avail_out = (uInt)bound;
     if (deflate(&p->z, Z_FINISH) != Z_STREAM_END)
         return HPDF_OK;
-    HPDF_MemStream_FreeData(d->stream);
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->write_fn = flate_entry;
-    return HPDF_Stream_Write(d->stream, p->zout, (HPDF_UINT)p->z.total_out);
+    return set_stream_bytes(d, p->zout, p->z.total_out);
+}
+
+/*
+ * Deflate the finished current page's content stream now rather than at
+ * save, so a long document (a district's packet) holds each page
+ * compressed, not raw, until it is written.  Only for a page left outside
+ * any text or path object and with every q matched, because libharu
+ * closes those by appending to the stream when it writes the page.
+ */
+static HPDF_STATUS finish_page(struct ff_pdf *p)
+{
+    HPDF_PageAttr attr = (HPDF_PageAttr)p->page->attr;
+    HPDF_Dict c = attr->contents;
+
+    if (c == NULL || c->before_write_fn != deflate_contents ||
+        attr->gmode != HPDF_GMODE_PAGE_DESCRIPTION || attr->gstate == NULL ||
+        attr->gstate->prev != NULL)
+        return HPDF_OK;
+    return deflate_contents(c);
 }
 
 /* Deflate a page's content stream c through deflate_contents. */
@@ -1097,6 +1136,8 @@ int ff_pdf_add_page(struct ff_pdf *p, double w, double h, struct ff_err *e)
     if (grow((void **)&p->pages, &p->cap_pages, p->npages + 1,
              sizeof *p->pages))
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    if (p->page != NULL && finish_page(p) != HPDF_OK)
+        return fail(p, e, "writing content");
     page = HPDF_AddPage(p->doc);
     if (page == NULL || HPDF_Page_SetWidth(page, (HPDF_REAL)w) != HPDF_OK ||
         HPDF_Page_SetHeight(page, (HPDF_REAL)h) != HPDF_OK)
