@@ -32,7 +32,7 @@ DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         python3 time clang libclang-rt-14-dev
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
-PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium
+PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 HPDF_LIBS ?= -lhpdf

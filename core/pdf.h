@@ -30,6 +30,12 @@ struct ff_pdf_opts {
     const char *font_dir;   /* NULL: $FFKIT_FONT_DIR, else the build default */
     const char *regular;    /* NULL: "Laksaman.ttf" */
     const char *bold;       /* NULL: "Laksaman-Bold.ttf" */
+    /*
+     * Nonzero: let libharu build every font stream of every document itself
+     * (the way before the per-worker font cache; see pdf.c).  Slower, same
+     * pages; tests compare the two.
+     */
+    int no_font_cache;
 };
 
 /* Load fonts; NULL with e filled (the font path) on failure.  Caller frees. */
@@ -78,11 +84,34 @@ void ff_pdf_path_rect(struct ff_pdf *p, double x, double y, double w,
 void ff_pdf_path_fill(struct ff_pdf *p, unsigned rgb);
 
 /*
+ * Make the rectangles of the next ff_pdf_path_rect calls, up to
+ * ff_pdf_path_fill, cells of a grid: x, y, w and h count cells of `cell`
+ * points from the grid's top-left corner (gx, gy).  The path is written in
+ * cell units under one transformation, much shorter than in points.
+ */
+void ff_pdf_path_grid(struct ff_pdf *p, double gx, double gy, double cell);
+
+/*
  * Outline (bookmarks).  parent 0 is the root; returns an id > 0 to use as a
  * parent, or 0 on failure (e filled).  page is 0-based in this document.
  */
 int ff_pdf_outline_add(struct ff_pdf *p, int parent, const char *title,
                        int page, struct ff_err *e);
+
+/*
+ * Static content, per worker.  Drawing on the current page between
+ * ff_pdf_clip_begin and ff_pdf_clip_end is kept under key (bytes and the
+ * glyphs used); ff_pdf_clip_replay writes it onto the current page of this
+ * or a later document instead of drawing it again.  For whole items that
+ * depend on nothing but key (a template item that has no placeholders):
+ * key must mean the same drawing for the life of p.  Replay returns 1 when
+ * it wrote the clip, 0 when there is none for key (draw it, between begin
+ * and end, to keep it) and -1 on failure (e filled); begin and end return
+ * FF_OK or an FF_E* code.  With no_font_cache nothing is kept.
+ */
+int ff_pdf_clip_replay(struct ff_pdf *p, const void *key, struct ff_err *e);
+int ff_pdf_clip_begin(struct ff_pdf *p, struct ff_err *e);
+int ff_pdf_clip_end(struct ff_pdf *p, const void *key, struct ff_err *e);
 
 /*
  * For benchmarks only: draw s[0..n) unshaped with libharu's own

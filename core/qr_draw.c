@@ -20,8 +20,7 @@ static void draw_run(void *ctx, int row, int col, int len)
 {
     struct draw_ctx *d = ctx;
 
-    ff_pdf_path_rect(d->p, d->x + col * d->module, d->y + row * d->module,
-                     len * d->module, d->module);
+    ff_pdf_path_rect(d->p, col, row, len, 1);
 }
 
 void ff_qr_draw(struct ff_pdf *p, const struct ff_qr *q, double x, double y,
@@ -40,6 +39,7 @@ void ff_qr_draw(struct ff_pdf *p, const struct ff_qr *q, double x, double y,
     d.module = size / (q->width + 2 * FF_QR_QUIET);
     d.x = x + FF_QR_QUIET * d.module;
     d.y = y + FF_QR_QUIET * d.module;
+    ff_pdf_path_grid(p, d.x, d.y, d.module);
     ff_qr_dark_runs(q, draw_run, &d);
     ff_pdf_path_fill(p, 0x000000);
 }

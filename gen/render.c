@@ -154,19 +154,84 @@ int gen_render_item(struct ff_pdf *pdf, const struct tpl_item *item,
     return FF_OK;
 }
 
+static int has_var(const char *s)
+{
+    return s != NULL && strchr(s, '{') != NULL;
+}
+
+/* The item draws the same for every household: no placeholder, no QR. */
+static int item_static(const struct tpl_item *it)
+{
+    size_t i;
+
+    switch (it->kind) {
+    case TPL_BOX:
+    case TPL_LINE:
+    case TPL_RULES:
+        return 1;
+    case TPL_TEXT:
+    case TPL_CHECKBOX:
+        return !has_var(it->text);
+    case TPL_TABLE:
+        for (i = 0; i < it->ncols; i++)
+            if (has_var(it->heads[i]))
+                return 0;
+        for (i = 0; i < it->nfirst; i++)
+            if (has_var(it->first[i]))
+                return 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/*
+ * Items [j, k) of pg, all static: replayed from the worker's ff_pdf when
+ * it drew them before (they are keyed by the first item, which lives as
+ * long as the template), else drawn and kept.  Order on the page, and so
+ * what paints over what, stays the template's.
+ */
+static int render_static(struct ff_pdf *pdf, const struct tpl_page *pg,
+                         size_t j, size_t k, struct gen_vars *v,
+                         struct ff_err *e)
+{
+    const void *key = &pg->items[j];
+    int r = ff_pdf_clip_replay(pdf, key, e);
+
+    if (r < 0)
+        return e->code;
+    if (r > 0)
+        return FF_OK;
+    if (ff_pdf_clip_begin(pdf, e))
+        return e->code;
+    for (; j < k; j++)
+        if (gen_render_item(pdf, &pg->items[j], 0, 0, v, NULL, e))
+            return e->code;
+    return ff_pdf_clip_end(pdf, key, e);
+}
+
 int gen_render(struct ff_pdf *pdf, const struct gen_template *t,
                struct gen_vars *v, const struct ff_qr *qr, struct ff_err *e)
 {
-    size_t i, j;
+    size_t i, j, k;
 
     for (i = 0; i < t->npages; i++) {
         const struct tpl_page *pg = &t->pages[i];
 
         if (ff_pdf_add_page(pdf, MM(pg->w), MM(pg->h), e))
             return e->code;
-        for (j = 0; j < pg->n; j++)
+        for (j = 0; j < pg->n; j = k) {
+            for (k = j; k < pg->n && item_static(&pg->items[k]); k++)
+                ;
+            if (k > j) {
+                if (render_static(pdf, pg, j, k, v, e))
+                    return e->code;
+                continue;
+            }
             if (gen_render_item(pdf, &pg->items[j], 0, 0, v, qr, e))
                 return e->code;
+            k = j + 1;
+        }
         if (t->has_qr && gen_render_item(pdf, &t->qr, 0, 0, v, qr, e))
             return e->code;
         if (v->footer && gen_render_footer(pdf, MM(pg->w), MM(pg->h), v, e))

@@ -206,7 +206,7 @@ static int header(struct ff_pdf *p, const struct gen_summary *s, double *y,
 static int write_pdf(const struct gen_summary *s, const char *path,
                      const char *font_dir, struct ff_err *e)
 {
-    struct ff_pdf_opts po = {font_dir, NULL, NULL};
+    struct ff_pdf_opts po = {font_dir, NULL, NULL, 0};
     struct ff_pdf *p = ff_pdf_new(&po, e);
     struct ff_text_style name = {FF_FONT_REGULAR, 13, 0, FF_ALIGN_LEFT, 0};
     struct ff_text_style bold = {FF_FONT_BOLD, 13, 0, FF_ALIGN_LEFT, 0};
