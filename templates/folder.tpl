@@ -35,7 +35,7 @@ text x=15 y=262 w=180 size=13 color=#444444 "สแกน QR เพื่อร�
 
 page size=A4
 text x=15 y=12 w=152 size=19 bold align=center "การวิเคราะห์ปัญหาครัวเรือนตามหลัก ๔ท"
-text x=15 y=22 w=152 size=15 align=center "รหัสบ้าน {code}  {head}  หมู่ที่ {village_no} ตำบล{subdistrict}"
+text x=15 y=22 w=152 size=14 align=center "รหัสบ้าน {code}  {head}  บ้านเลขที่ {house_no} หมู่ที่ {village_no}"
 text x=15 y=42 size=16 bold "๑. ทัศนคติ (Attitude): ความคิด ความเชื่อ และความตั้งใจของครัวเรือน"
 rules x=15 y=49 w=180 h=48 step=8 dashed
 text x=15 y=102 size=16 bold "๒. ทักษะ (Skills): ความรู้ ความสามารถ และอาชีพที่ทำได้"
@@ -47,5 +47,5 @@ rules x=15 y=229 w=180 h=48 step=8 dashed
 
 page size=A4
 text x=15 y=12 w=152 size=19 bold align=center "บันทึกการเยี่ยมและติดตามครัวเรือน"
-text x=15 y=22 w=152 size=15 align=center "รหัสบ้าน {code}  {head}  หมู่ที่ {village_no} ตำบล{subdistrict}"
+text x=15 y=22 w=152 size=14 align=center "รหัสบ้าน {code}  {head}  บ้านเลขที่ {house_no} หมู่ที่ {village_no}"
 table x=15 y=42 rows=15 rowh=15 headh=10 size=13 cols="ครั้งที่:14|วัน เดือน ปี:28|ประเด็นที่ติดตาม / กิจกรรม:62|ผลการติดตาม:52|ผู้บันทึก:24" first="1|2|3|4|5|6|7|8|9|10|11|12|13|14|15"

@@ -33,7 +33,7 @@ end
 
 page size=A4
 text x=15 y=12 w=152 size=19 bold align=center "แบบรายงานผลการพัฒนาครัวเรือนเป้าหมายรายเดือน"
-text x=15 y=22 w=152 size=15 align=center "รหัสบ้าน {code}  หัวหน้าครัวเรือน {head}"
+text x=15 y=22 w=152 size=14 align=center "รหัสบ้าน {code}  หัวหน้าครัวเรือน {head}"
 text x=15 y=29 w=152 size=14 align=center "บ้านเลขที่ {house_no} หมู่ที่ {village_no} ตำบล{subdistrict} อำเภอ{district}"
 text x=15 y=40 w=150 size=13 color=#444444 "รายงานผ่าน QR ทุกเดือนภายในวันที่ 20 ของเดือน ใช้แบบนี้เมื่อรายงานทางออนไลน์ไม่ได้ แล้วส่งสำนักงานพัฒนาชุมชนอำเภอภายในกำหนดเดียวกัน"
 
@@ -41,14 +41,14 @@ use month dy=53 value=2568-01
 use month dy=170 value=2568-02
 
 page size=A4
-text x=15 y=12 w=152 size=19 bold align=center "แบบรายงานผลการพัฒนาครัวเรือนเป้าหมายรายเดือน (ต่อ)"
-text x=15 y=22 w=152 size=15 align=center "รหัสบ้าน {code}  หัวหน้าครัวเรือน {head}"
+text x=15 y=12 w=152 size=17 bold align=center "แบบรายงานผลการพัฒนาครัวเรือนเป้าหมายรายเดือน (ต่อ)"
+text x=15 y=22 w=152 size=14 align=center "รหัสบ้าน {code}  หัวหน้าครัวเรือน {head}"
 
 use month dy=53 value=2568-03
 
 text x=15 y=175 size=15 bold "ความเห็นของพัฒนาการอำเภอ"
 rules x=15 y=178 w=180 h=32 step=8 dashed
-text x=15 y=225 w=85 size=15 align=center "ลงชื่อ ....................................... ผู้รายงาน"
-text x=110 y=225 w=85 size=15 align=center "ลงชื่อ ....................................... พัฒนาการอำเภอ"
+text x=15 y=225 w=85 size=15 align=center "ลงชื่อ ........................ ผู้รายงาน"
+text x=110 y=225 w=85 size=15 align=center "ลงชื่อ ........................ พัฒนาการอำเภอ"
 text x=15 y=233 w=85 size=15 align=center "วันที่ ........ / ........ / ........"
 text x=110 y=233 w=85 size=15 align=center "วันที่ ........ / ........ / ........"
