@@ -74,6 +74,13 @@ struct font_cache {
     struct zbytes file;     /* FontFile2 embedding every glyph of the set */
     unsigned length1;       /* its /Length1: the uncompressed size */
     int file_failed;        /* could not build it: let libharu subset */
+    /* libharu's per-glyph "used" flags once the whole set was flagged,
+     * composite components included.  libharu clears them for every new
+     * document and then, on each glyph's first use, reads the glyph from
+     * the font file to find its components (~200 seeks and reads per
+     * household); setting them back from here skips all of that. */
+    unsigned char *flags;
+    unsigned nflags;
 };
 
 struct face {
@@ -434,6 +441,9 @@ static void font_cache_free(struct font_cache *c)
     zbytes_free(&c->tounicode);
     zbytes_free(&c->w);
     zbytes_free(&c->file);
+    ff_free(c->flags);
+    c->flags = NULL;
+    c->nflags = 0;
 }
 
 /* Deflate src[0..n) into z at the best level: it is done once per worker. */
@@ -547,7 +557,14 @@ static int build_font_file(struct ff_pdf *p, struct face *f)
         return -1;
     if (HPDF_TTFontDef_SaveFontData(def, ms) == HPDF_OK &&
         deflate_stream(&f->cache.file, ms) == 0) {
-        f->cache.length1 = ((HPDF_TTFontDefAttr)def->attr)->length1;
+        HPDF_TTFontDefAttr da = (HPDF_TTFontDefAttr)def->attr;
+
+        f->cache.length1 = da->length1;
+        f->cache.flags = ff_malloc(da->num_glyphs ? da->num_glyphs : 1);
+        if (f->cache.flags) {
+            memcpy(f->cache.flags, da->glyph_tbl.flgs, da->num_glyphs);
+            f->cache.nflags = da->num_glyphs;
+        }
         rc = 0;
     }
     HPDF_Stream_Free(ms);
@@ -1556,6 +1573,15 @@ static HPDF_Font doc_font(struct ff_pdf *p, int face, struct ff_err *e)
     if (f->font == NULL) {
         fail(p, e, "creating a font");
         return NULL;
+    }
+    if (f->cache.flags && !p->no_font_cache) {
+        HPDF_TTFontDefAttr da = (HPDF_TTFontDefAttr)(
+            (HPDF_FontDef)((HPDF_FontAttr)f->font->attr)->fontdef)->attr;
+        unsigned i;
+
+        if (da->num_glyphs == f->cache.nflags)
+            for (i = 0; i < f->cache.nflags; i++)
+                da->glyph_tbl.flgs[i] |= f->cache.flags[i];
     }
     if (cache_font_streams(p, f)) {
         f->font = NULL;
