@@ -1240,19 +1240,34 @@ out:
 
 int ff_pdf_save(struct ff_pdf *p, const char *path, struct ff_err *e)
 {
-    char *data = NULL;
-    size_t len;
+    struct ff_outfile o;
+    HPDF_UINT i, n, len;
     int rc;
 
-    rc = ff_pdf_save_mem(p, &data, &len, e);
-    if (rc != FF_OK) {
-        if (e && e->file[0] == '\0')
-            snprintf(e->file, sizeof e->file, "%s", path);
-        return rc;
+    enter(p, e, NULL);
+    if ((rc = serialise(p, e)) != FF_OK)
+        goto out;
+    /* Write libharu's memory stream buffer by buffer: reading it back
+     * into one block first (ff_pdf_save_mem) copied every byte twice more
+     * through HPDF_MemCpy.  outfile.c: temporary name, fsync, rename. */
+    if ((rc = ff_outfile_open(&o, path, 0644, e)) != FF_OK)
+        goto out;
+    n = HPDF_MemStream_GetBufCount(p->doc->stream);
+    for (i = 0; i < n; i++) {
+        HPDF_BYTE *b = HPDF_MemStream_GetBufPtr(p->doc->stream, i, &len);
+
+        if (b == NULL || (len && fwrite(b, 1, len, o.fp) != len)) {
+            ff_outfile_abort(&o);
+            rc = b == NULL ? fail(p, e, "reading the document back")
+                           : ff_err_sys(e, path, "cannot write");
+            goto out;
+        }
     }
-    /* outfile.c: temporary name beside the target, fsync, rename. */
-    rc = ff_outfile_write(path, data, len, 0644, e);
-    ff_free(data);
+    rc = ff_outfile_commit(&o, e);
+out:
+    if (rc != FF_OK && e && e->file[0] == '\0')
+        snprintf(e->file, sizeof e->file, "%s", path);
+    end_doc(p);
     return rc;
 }
 
