@@ -160,8 +160,7 @@ static int worker_run(void *shared, void *w, size_t i, struct ff_err *e)
     snprintf(path, sizeof path, "%s/%s.pdf", dir, h->code);
     if ((rc = ff_pdf_begin(pdf, e)) == FF_OK &&
         (rc = ff_pdf_set_title(pdf, "Family Folder", e)) == FF_OK &&
-        (rc = gen_docset_render(&j->docs, pdf, &v, qr, NULL, e)) == FF_OK &&
-        (rc = ff_mkdirs(dir, e)) == FF_OK)
+        (rc = gen_docset_render(&j->docs, pdf, &v, qr, NULL, e)) == FF_OK)
         rc = ff_pdf_save(pdf, path, e);
     ff_qr_free(qr);
     return rc;
@@ -173,6 +172,7 @@ int gen_folders_run(const struct gen_folders_opts *o,
 {
     struct job j;
     struct gen_jobs pool;
+    size_t i;
     int rc;
 
     memset(&j, 0, sizeof j);
@@ -183,6 +183,17 @@ int gen_folders_run(const struct gen_folders_opts *o,
         return e->code;
     if ((rc = ff_mkdirs(o->out_dir, e)) != FF_OK)
         goto out;
+    /* The district folders once, here, not once per household. */
+    for (i = 0; i < n; i++) {
+        char dir[1024];
+
+        if (i > 0 &&
+            strcmp(hh[i]->district_code, hh[i - 1]->district_code) == 0)
+            continue;
+        snprintf(dir, sizeof dir, "%s/%s", o->out_dir, hh[i]->district_code);
+        if ((rc = ff_mkdirs(dir, e)) != FF_OK)
+            goto out;
+    }
     memset(&pool, 0, sizeof pool);
     /* Each household is its own file, fsynced before it is renamed into
      * place; two workers per core keep the cores busy while others wait
