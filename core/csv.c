@@ -40,7 +40,6 @@ struct ff_csv {
     size_t chunk_len;
     int first_pending;              /* the sniffed first chunk is unused */
     struct ff_buf conv;             /* chunk converted to UTF-8 */
-    unsigned long long bytes;
     struct csv_parser parser;
     int parser_ok;
 
@@ -200,7 +199,6 @@ static int read_chunk(struct ff_csv *c, struct ff_err *e)
         c->mem_pos += n;
         c->chunk_len = n;
     }
-    c->bytes += c->chunk_len;
     return FF_OK;
 }
 
@@ -418,20 +416,12 @@ const char *ff_csv_encoding_name(const struct ff_csv *c)
     }
 }
 
-int ff_csv_encoding(const struct ff_csv *c)
-{
-    return c->enc;
-}
 
 char ff_csv_delimiter(const struct ff_csv *c)
 {
     return c->delim;
 }
 
-unsigned long long ff_csv_bytes_read(const struct ff_csv *c)
-{
-    return c->bytes;
-}
 
 void ff_csv_free(struct ff_csv *c)
 {

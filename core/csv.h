@@ -76,10 +76,7 @@ int ff_csv_read(struct ff_csv *c, ff_csv_record_fn fn, void *ctx,
 
 /* What detection found ("UTF-8", "UTF-8 with BOM", "Windows-874"). */
 const char *ff_csv_encoding_name(const struct ff_csv *c);
-int ff_csv_encoding(const struct ff_csv *c);
 char ff_csv_delimiter(const struct ff_csv *c);
-/* Bytes of input consumed so far (for progress). */
-unsigned long long ff_csv_bytes_read(const struct ff_csv *c);
 
 void ff_csv_free(struct ff_csv *c);
 

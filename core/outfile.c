@@ -25,7 +25,7 @@
 static atomic_ulong tmp_counter;
 static atomic_long commits;
 
-void ff_outfile_tmpname(const char *path, char *out, size_t size)
+static void tmpname(const char *path, char *out, size_t size)
 {
     snprintf(out, size, "%s.tmp-%ld-%lu", path, (long)getpid(),
              atomic_fetch_add(&tmp_counter, 1));
@@ -40,7 +40,7 @@ int ff_outfile_open(struct ff_outfile *o, const char *path, int mode,
     if (strlen(path) >= sizeof o->path)
         return ff_err_set(e, FF_EUSAGE, path, 0, 0, "path is too long");
     snprintf(o->path, sizeof o->path, "%s", path);
-    ff_outfile_tmpname(path, o->tmp, sizeof o->tmp);
+    tmpname(path, o->tmp, sizeof o->tmp);
     o->mode = mode;
     fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0) {

@@ -51,7 +51,4 @@ int ff_outfile_write(const char *path, const void *data, size_t n, int mode,
 /* mkdir -p for a directory path (mode 0755); e names it on failure. */
 int ff_mkdirs(const char *path, struct ff_err *e);
 
-/* Make the temporary name for path. */
-void ff_outfile_tmpname(const char *path, char *out, size_t size);
-
 #endif

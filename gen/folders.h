@@ -45,6 +45,20 @@ int gen_docset_render(const struct gen_docset *d, struct ff_pdf *pdf,
                       struct gen_vars *v, const struct ff_qr *qr,
                       int *starts, struct ff_err *e);
 
+/*
+ * Everything of one household: its QR encoded from cfg (v->token points to
+ * the token during the call, NULL after) and every document of d rendered
+ * as gen_docset_render does.
+ */
+int gen_docset_household(const struct gen_docset *d, struct ff_pdf *pdf,
+                         struct gen_vars *v, const struct ff_payload_cfg *cfg,
+                         int *starts, struct ff_err *e);
+
+/* gen_jobs hooks for workers that each own one ff_pdf (fonts loaded once
+ * per worker): init makes it, fini frees it. */
+void *gen_pdf_worker_new(void *shared, struct ff_err *e);
+void gen_pdf_worker_free(void *w);
+
 /* QR for one household: payload from the config, encoded. Caller frees. */
 struct ff_qr *gen_household_qr(const struct ff_payload_cfg *cfg,
                                const char *code, char *token,
@@ -56,7 +70,6 @@ struct gen_folders_opts {
     int jobs;                       /* <= 0: one per CPU */
     double threshold;
     const struct ff_payload_cfg *payload;
-    const char *font_dir;           /* NULL: default */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
 };

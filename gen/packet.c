@@ -293,17 +293,6 @@ static int cover(struct ff_pdf *p, const struct job *j,
     return FF_OK;
 }
 
-static void *worker_init(void *shared, struct ff_err *e)
-{
-    (void)shared;
-    return ff_pdf_new(NULL, e);
-}
-
-static void worker_fini(void *w)
-{
-    ff_pdf_free(w);
-}
-
 static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
 {
     const struct job *j = shared;
@@ -325,8 +314,7 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
     for (i = 0; i < g->n; i++) {
         const struct ff_household *h = j->hh[g->first + i];
         struct gen_vars v;
-        struct ff_qr *qr;
-        char token[128], title[600], head[300];
+        char title[600], head[300];
         int node, starts[3];
         size_t k;
 
@@ -338,15 +326,9 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
         v.threshold = j->o->threshold;
         v.packet = g->name;
         v.footer = 1;
-        qr = gen_household_qr(j->o->payload, h->code, token, sizeof token,
-                              e);
-        if (qr == NULL)
-            return e->code;
-        v.token = token;
         v.pages = hpages;
-        rc = gen_docset_render(&j->docs, p, &v, qr, starts, e);
-        ff_qr_free(qr);
-        if (rc)
+        if ((rc = gen_docset_household(&j->docs, p, &v, j->o->payload,
+                                        starts, e)))
             return rc;
         if (j->docs.pages & 1 && blank_page(p, &v, e))
             return e->code;
@@ -392,9 +374,9 @@ int gen_packet_run(const struct gen_packet_opts *o,
     memset(&pool, 0, sizeof pool);
     pool.workers = o->jobs;
     pool.shared = &j;
-    pool.init = worker_init;
+    pool.init = gen_pdf_worker_new;
     pool.run = worker_run;
-    pool.fini = worker_fini;
+    pool.fini = gen_pdf_worker_free;
     pool.progress = o->progress;
     pool.progress_ctx = o->progress_ctx;
     rc = gen_jobs_run(&pool, ng, e);
