@@ -7,7 +7,7 @@
  * removes it.  A crash or a full disk therefore never leaves a half-written
  * file under the final name (rename(2) is atomic within a directory).
  * Every file ffkit writes goes through here; FFKIT_FAIL_WRITE=N makes the
- * N-th commit fail with ENOSPC (fault injection for tests).
+ * N-th commit (or group add) fail with ENOSPC (fault injection for tests).
  */
 #ifndef FF_OUTFILE_H
 #define FF_OUTFILE_H
@@ -47,6 +47,23 @@ void ff_outfile_abort(struct ff_outfile *o);
 /* Write n bytes as the whole file at path, atomically. */
 int ff_outfile_write(const char *path, const void *data, size_t n, int mode,
                      struct ff_err *e);
+
+/*
+ * A group of finished files that are made durable and renamed into place
+ * together, for jobs that write thousands of small files (see outfile.c).
+ * ff_outgroup_add() finishes writing o (flush, check: a full disk shows
+ * here) and queues it, committing the group when it holds max files;
+ * ff_outgroup_commit() fsyncs, renames and syncs the directories of every
+ * queued file.  A file that fails is removed and the others still land;
+ * the first error is returned.  ff_outgroup_free() removes files still
+ * queued: commit first.
+ */
+struct ff_outgroup;
+struct ff_outgroup *ff_outgroup_new(size_t max, struct ff_err *e);
+int ff_outgroup_add(struct ff_outgroup *g, struct ff_outfile *o,
+                    struct ff_err *e);
+int ff_outgroup_commit(struct ff_outgroup *g, struct ff_err *e);
+void ff_outgroup_free(struct ff_outgroup *g);
 
 /* mkdir -p for a directory path (mode 0755); e names it on failure. */
 int ff_mkdirs(const char *path, struct ff_err *e);

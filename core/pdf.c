@@ -1240,6 +1240,12 @@ out:
 
 int ff_pdf_save(struct ff_pdf *p, const char *path, struct ff_err *e)
 {
+    return ff_pdf_save_to(p, path, NULL, e);
+}
+
+int ff_pdf_save_to(struct ff_pdf *p, const char *path, struct ff_outgroup *g,
+                   struct ff_err *e)
+{
     struct ff_outfile o;
     HPDF_UINT i, n, len;
     int rc;
@@ -1249,7 +1255,8 @@ int ff_pdf_save(struct ff_pdf *p, const char *path, struct ff_err *e)
         goto out;
     /* Write libharu's memory stream buffer by buffer: reading it back
      * into one block first (ff_pdf_save_mem) copied every byte twice more
-     * through HPDF_MemCpy.  outfile.c: temporary name, fsync, rename. */
+     * through HPDF_MemCpy.  outfile.c: temporary name, fsync, rename
+     * (now or with the group). */
     if ((rc = ff_outfile_open(&o, path, 0644, e)) != FF_OK)
         goto out;
     n = HPDF_MemStream_GetBufCount(p->doc->stream);
@@ -1263,7 +1270,7 @@ int ff_pdf_save(struct ff_pdf *p, const char *path, struct ff_err *e)
             goto out;
         }
     }
-    rc = ff_outfile_commit(&o, e);
+    rc = g ? ff_outgroup_add(g, &o, e) : ff_outfile_commit(&o, e);
 out:
     if (rc != FF_OK && e && e->file[0] == '\0')
         snprintf(e->file, sizeof e->file, "%s", path);

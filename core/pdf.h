@@ -60,6 +60,12 @@ int ff_pdf_page_count(const struct ff_pdf *p);    /* pages so far */
  */
 int ff_pdf_save(struct ff_pdf *p, const char *path, struct ff_err *e);
 
+/* The same, but the file lands with group g (outfile.h): under its name
+ * only once the group commits.  g NULL: as ff_pdf_save. */
+struct ff_outgroup;
+int ff_pdf_save_to(struct ff_pdf *p, const char *path, struct ff_outgroup *g,
+                   struct ff_err *e);
+
 /* Write the document to memory instead; *data is owned by the caller
  * (free with ff_free).  Used by tests and by packet assembly. */
 int ff_pdf_save_mem(struct ff_pdf *p, char **data, size_t *len,

@@ -156,6 +156,13 @@ static int encode(struct png_job *j)
 int ff_qr_write_png(const struct ff_qr *q, const char *path, int dpi,
                     double module_mm, struct ff_err *e)
 {
+    return ff_qr_write_png_to(q, path, dpi, module_mm, NULL, e);
+}
+
+int ff_qr_write_png_to(const struct ff_qr *q, const char *path, int dpi,
+                       double module_mm, struct ff_outgroup *g,
+                       struct ff_err *e)
+{
     struct png_job j;
     struct ff_outfile o;
     long px;
@@ -185,7 +192,8 @@ int ff_qr_write_png(const struct ff_qr *q, const char *path, int dpi,
     j.dpi = dpi;
     j.fd = -1;
 
-    /* outfile.c: temporary name beside the target, fsync, rename. */
+    /* outfile.c: temporary name beside the target, fsync, rename (now or
+     * with the group). */
     if (ff_outfile_open(&o, path, 0644, e))
         return e->code;
     j.fd = fileno(o.fp);
@@ -209,7 +217,7 @@ int ff_qr_write_png(const struct ff_qr *q, const char *path, int dpi,
         }
         goto out;
     }
-    rc = ff_outfile_commit(&o, e);
+    rc = g ? ff_outgroup_add(g, &o, e) : ff_outfile_commit(&o, e);
 out:
     if (rc != FF_OK)
         ff_outfile_abort(&o);

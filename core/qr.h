@@ -74,6 +74,12 @@ void ff_qr_draw(struct ff_pdf *p, const struct ff_qr *q, double x, double y,
 int ff_qr_write_png(const struct ff_qr *q, const char *path, int dpi,
                     double module_mm, struct ff_err *e);
 
+/* The same, the file landing with group g (outfile.h); g NULL: now. */
+struct ff_outgroup;
+int ff_qr_write_png_to(const struct ff_qr *q, const char *path, int dpi,
+                       double module_mm, struct ff_outgroup *g,
+                       struct ff_err *e);
+
 /* What ff_qr_read_png found in a PNG file's header chunks. */
 struct ff_png_info {
     int width, height;              /* pixels */

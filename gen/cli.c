@@ -212,32 +212,46 @@ static int run_summary(struct gen_cli *c, struct ff_err *e)
     return rc;
 }
 
+/* One PNG per household, committed in groups (outfile.h) like folders. */
 static int write_pngs(struct gen_cli *c, const struct ff_payload_cfg *cfg,
                       const struct ff_household **v, size_t n,
                       struct ff_err *e)
 {
+    struct ff_outgroup *g = ff_outgroup_new(64, e);
+    struct ff_err e2;
     size_t i;
+    int rc = FF_OK;
 
-    for (i = 0; i < n; i++) {
+    if (g == NULL)
+        return e->code;
+    for (i = 0; i < n && rc == FF_OK; i++) {
         char token[128], dir[1024], path[1100];
         struct ff_qr *q = gen_household_qr(cfg, v[i]->code, token,
                                            sizeof token, e);
-        int rc;
 
-        if (q == NULL)
-            return e->code;
+        if (q == NULL) {
+            rc = e->code;
+            break;
+        }
         snprintf(dir, sizeof dir, "%s/%s", c->out, v[i]->district_code);
         snprintf(path, sizeof path, "%s/%s.png", dir, v[i]->code);
-        rc = ff_mkdirs(dir, e);
+        if (i == 0 || strcmp(v[i]->district_code, v[i - 1]->district_code))
+            rc = ff_mkdirs(dir, e);
         if (rc == FF_OK)
-            rc = ff_qr_write_png(q, path, c->dpi, GEN_PNG_MODULE_MM, e);
+            rc = ff_qr_write_png_to(q, path, c->dpi, GEN_PNG_MODULE_MM, g,
+                                    e);
         ff_qr_free(q);
-        if (rc)
-            return rc;
-        if (!c->quiet)
+        if (rc == FF_OK && !c->quiet)
             show_progress("QR codes", i + 1, n);
     }
-    return FF_OK;
+    /* The PNGs finished before any failure still land. */
+    ff_err_clear(&e2);
+    if (ff_outgroup_commit(g, &e2) != FF_OK && rc == FF_OK) {
+        *e = e2;
+        rc = e->code;
+    }
+    ff_outgroup_free(g);
+    return rc;
 }
 
 static char households_word[] = "households";

@@ -149,11 +149,57 @@ int gen_docset_household(const struct gen_docset *d, struct ff_pdf *pdf,
     return rc;
 }
 
+/*
+ * A folders worker: its PDF writer and the group its finished files wait in
+ * to be committed together (outfile.h).  GROUP_FILES per commit: measured
+ * on 10,000 households, per-file commits were ~35% of the run.
+ */
+#define GROUP_FILES 32
+
+struct worker {
+    struct ff_pdf *pdf;
+    struct ff_outgroup *group;
+};
+
+static void worker_free(void *w)
+{
+    struct worker *k = w;
+
+    if (k == NULL)
+        return;
+    ff_outgroup_free(k->group);
+    ff_pdf_free(k->pdf);
+    ff_free(k);
+}
+
+static void *worker_new(void *shared, struct ff_err *e)
+{
+    struct worker *k = ff_calloc(1, sizeof *k);
+
+    (void)shared;
+    if (k == NULL) {
+        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    if ((k->pdf = ff_pdf_new(NULL, e)) == NULL ||
+        (k->group = ff_outgroup_new(GROUP_FILES, e)) == NULL) {
+        worker_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+static int worker_finish(void *w, struct ff_err *e)
+{
+    return ff_outgroup_commit(((struct worker *)w)->group, e);
+}
+
 static int worker_run(void *shared, void *w, size_t i, struct ff_err *e)
 {
     const struct job *j = shared;
     const struct ff_household *h = j->hh[i];
-    struct ff_pdf *pdf = w;
+    struct worker *k = w;
+    struct ff_pdf *pdf = k->pdf;
     struct gen_vars v;
     char path[1100];
     int rc;
@@ -171,7 +217,7 @@ static int worker_run(void *shared, void *w, size_t i, struct ff_err *e)
         (rc = ff_pdf_set_title(pdf, "Family Folder", e)) == FF_OK &&
         (rc = gen_docset_household(&j->docs, pdf, &v, j->o->payload, NULL,
                                    e)) == FF_OK)
-        rc = ff_pdf_save(pdf, path, e);
+        rc = ff_pdf_save_to(pdf, path, k->group, e);
     return rc;
 }
 
@@ -204,14 +250,15 @@ int gen_folders_run(const struct gen_folders_opts *o,
             goto out;
     }
     memset(&pool, 0, sizeof pool);
-    /* Each household is its own file, fsynced before it is renamed into
-     * place; two workers per core keep the cores busy while others wait
-     * for the disk (measured: 10,000 households 9.7 s -> 8.7 s). */
+    /* Each household is its own file, made durable before it is renamed
+     * into place, GROUP_FILES at a time; two workers per core keep the
+     * cores busy while others wait for the disk at a group commit. */
     pool.workers = o->jobs > 0 ? o->jobs : 2 * gen_jobs_cpus();
     pool.shared = &j;
-    pool.init = gen_pdf_worker_new;
+    pool.init = worker_new;
     pool.run = worker_run;
-    pool.fini = gen_pdf_worker_free;
+    pool.finish = worker_finish;
+    pool.fini = worker_free;
     pool.progress = o->progress;
     pool.progress_ctx = o->progress_ctx;
     rc = gen_jobs_run(&pool, n, e);

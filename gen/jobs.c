@@ -21,6 +21,25 @@ struct pool {
     struct ff_err err;          /* the first error, under lock */
 };
 
+static void fail_with(struct pool *p, const struct ff_err *e)
+{
+    pthread_mutex_lock(&p->lock);
+    if (!atomic_exchange(&p->failed, 1))
+        p->err = *e;
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* The worker's finish hook and fini; a finish error is reported too. */
+static void worker_end(struct pool *p, void *w)
+{
+    struct ff_err e;
+
+    ff_err_clear(&e);
+    if (p->j->finish && p->j->finish(w, &e) != FF_OK)
+        fail_with(p, &e);
+    p->j->fini(w);
+}
+
 static void *worker_main(void *arg)
 {
     struct pool *p = arg;
@@ -44,15 +63,12 @@ static void *worker_main(void *arg)
             p->j->progress(p->j->progress_ctx, p->done, p->n);
         pthread_mutex_unlock(&p->lock);
     }
-    p->j->fini(w);
+    worker_end(p, w);
     return NULL;
 fail:
-    pthread_mutex_lock(&p->lock);
-    if (!atomic_exchange(&p->failed, 1))
-        p->err = e;
-    pthread_mutex_unlock(&p->lock);
+    fail_with(p, &e);
     if (w)
-        p->j->fini(w);
+        worker_end(p, w);
     return NULL;
 }
 

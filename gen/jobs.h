@@ -20,6 +20,10 @@ struct gen_jobs {
     /* Make a worker's context; NULL with e filled on failure. */
     void *(*init)(void *shared, struct ff_err *e);
     int (*run)(void *shared, void *worker, size_t item, struct ff_err *e);
+    /* May be NULL.  Called once per worker after its last item, also when
+     * another worker failed: finish what is pending (files waiting for a
+     * group commit).  Its error is reported if no other came first. */
+    int (*finish)(void *worker, struct ff_err *e);
     void (*fini)(void *worker);
     /* Called from worker threads, serialised, after each item; may be NULL. */
     void (*progress)(void *ctx, size_t done, size_t total);

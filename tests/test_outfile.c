@@ -131,6 +131,76 @@ int main(void)
         CHECK(access(tmp, F_OK) != 0);
         CHECK(stat(dst, &st) == 0 && (st.st_mode & 0777) == 0600);
     }
+    /* Groups: names appear only at commit, all of them, in two
+     * directories; a group commits by itself when full. */
+    {
+        char g1[300], g2[300], p1[400], p2[400], p3[400];
+        struct ff_outgroup *g;
+
+        snprintf(g1, sizeof g1, "%s/g", dir);
+        snprintf(g2, sizeof g2, "%s/g/h", dir);
+        CHECK_INT(ff_mkdirs(g2, &e), FF_OK);
+        snprintf(p1, sizeof p1, "%s/1.pdf", g1);
+        snprintf(p2, sizeof p2, "%s/2.pdf", g2);
+        snprintf(p3, sizeof p3, "%s/3.pdf", g1);
+        CHECK((g = ff_outgroup_new(3, &e)) != NULL);
+        CHECK_INT(ff_outfile_open(&o, p1, 0644, &e), FF_OK);
+        fputs("one", o.fp);
+        CHECK_INT(ff_outgroup_add(g, &o, &e), FF_OK);
+        CHECK(o.fp == NULL);
+        CHECK_INT(ff_outfile_open(&o, p2, 0644, &e), FF_OK);
+        fputs("two", o.fp);
+        CHECK_INT(ff_outgroup_add(g, &o, &e), FF_OK);
+        CHECK(access(p1, F_OK) != 0 && access(p2, F_OK) != 0);
+        CHECK_INT(entries(g1), 2);      /* 1's temporary file and h/ */
+        CHECK_INT(ff_outgroup_commit(g, &e), FF_OK);
+        CHECK_STR(slurp(p1), "one");
+        CHECK_STR(slurp(p2), "two");
+        CHECK_INT(entries(g1), 2);      /* 1.pdf and h/ */
+        CHECK_INT(entries(g2), 1);
+        CHECK_INT(ff_outgroup_commit(g, &e), FF_OK);   /* empty: nothing */
+        unlink(p1);
+        unlink(p2);
+        /* Full after three: the third add commits. */
+        CHECK_INT(ff_outfile_open(&o, p1, 0644, &e), FF_OK);
+        CHECK_INT(ff_outgroup_add(g, &o, &e), FF_OK);
+        CHECK_INT(ff_outfile_open(&o, p2, 0644, &e), FF_OK);
+        CHECK_INT(ff_outgroup_add(g, &o, &e), FF_OK);
+        CHECK(access(p1, F_OK) != 0);
+        CHECK_INT(ff_outfile_open(&o, p3, 0644, &e), FF_OK);
+        CHECK_INT(ff_outgroup_add(g, &o, &e), FF_OK);
+        CHECK(access(p1, F_OK) == 0 && access(p2, F_OK) == 0 &&
+              access(p3, F_OK) == 0);
+        unlink(p1);
+        unlink(p2);
+        unlink(p3);
+        /* A full disk at the second file: it is gone, the first and the
+         * third still land.  The countdown is process-wide and one failure
+         * was spent above, so 3 is this block's second. */
+        setenv("FFKIT_FAIL_WRITE", "3", 1);
+        CHECK_INT(ff_outfile_open(&o, p1, 0644, &e), FF_OK);
+        CHECK_INT(ff_outgroup_add(g, &o, &e), FF_OK);
+        CHECK_INT(ff_outfile_open(&o, p2, 0644, &e), FF_OK);
+        ff_err_clear(&e);
+        CHECK_INT(ff_outgroup_add(g, &o, &e), FF_ESYS);
+        CHECK(strstr(e.msg, "No space left on device") != NULL);
+        CHECK_STR(e.file, p2);
+        unsetenv("FFKIT_FAIL_WRITE");
+        CHECK_INT(ff_outfile_open(&o, p3, 0644, &e), FF_OK);
+        fputs("three", o.fp);
+        CHECK_INT(ff_outgroup_add(g, &o, &e), FF_OK);
+        CHECK_INT(ff_outgroup_commit(g, &e), FF_OK);
+        CHECK(access(p1, F_OK) == 0 && access(p2, F_OK) != 0);
+        CHECK_STR(slurp(p3), "three");
+        CHECK_INT(entries(g2), 0);      /* no temporary file of 2 */
+        unlink(p1);
+        unlink(p3);
+        /* Freed before commit: queued files are removed, never named. */
+        CHECK_INT(ff_outfile_open(&o, p1, 0644, &e), FF_OK);
+        CHECK_INT(ff_outgroup_add(g, &o, &e), FF_OK);
+        ff_outgroup_free(g);
+        CHECK_INT(entries(g1), 1);      /* only h/ */
+    }
     {
         char cmd[300];
 
