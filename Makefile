@@ -27,12 +27,12 @@ SANITIZE ?=
 # Debian packages the build, the tests and the demo need.
 DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
-        libxlsxwriter-dev libsodium-dev fonts-tlwg-laksaman-ttf \
+        libxlsxwriter-dev libsodium-dev libdeflate-dev fonts-tlwg-laksaman-ttf \
         zbar-tools poppler-utils qpdf sqlite3 unzip libxml2-utils valgrind \
         python3 time clang libclang-rt-14-dev
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
-PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium zlib
+PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 HPDF_LIBS ?= -lhpdf

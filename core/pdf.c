@@ -48,7 +48,8 @@
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_pages.h>
-#include <zlib.h>
+#include <hpdf_utils.h>
+#include <libdeflate.h>
 
 #ifndef FF_FONT_DIR
 #define FF_FONT_DIR "/usr/share/fonts/truetype/tlwg"
@@ -56,6 +57,30 @@
 
 #define NFACES 2
 #define NCODES 65536
+
+/*
+ * libharu copies and clears memory one byte at a time in HPDF_MemCpy and
+ * HPDF_MemSet: every byte of every stream and document goes through them
+ * at least twice, about 9% of `ffgen folders`.  libhpdf.so calls both
+ * through its PLT, so these definitions in the executable are the ones it
+ * uses (ELF symbol interposition; with a libharu built otherwise, its own
+ * are used and only speed differs).  Same results, the end pointer
+ * returned as libharu 2.3.0 does; memmove, because a forward byte loop
+ * is also correct for an overlapping copy to a lower address.
+ */
+HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
+{
+    if (n)
+        memmove(out, in, n);
+    return out + n;
+}
+
+void *HPDF_MemSet(void *s, HPDF_BYTE c, HPDF_UINT n)
+{
+    if (n)
+        memset(s, c, n);
+    return (HPDF_BYTE *)s + n;
+}
 
 /*
  * Per-worker copies of the font streams that are the same in every
@@ -120,8 +145,7 @@ struct ff_pdf {
     void *text;
     void (*text_free)(void *);
     int no_font_cache;      /* ff_pdf_opts.no_font_cache */
-    z_stream z;             /* for content streams, see deflate_contents */
-    int z_ready;
+    struct libdeflate_compressor *zc;   /* see deflate_contents */
     unsigned char *zin, *zout;
     size_t zin_cap, zout_cap;
     struct clip *clips;     /* static content, see ff_pdf_clip_replay */
@@ -446,18 +470,29 @@ static void font_cache_free(struct font_cache *c)
     c->nflags = 0;
 }
 
-/* Deflate src[0..n) into z at the best level: it is done once per worker. */
+/*
+ * Deflate src[0..n) into z (zlib format, as /FlateDecode wants) at
+ * libdeflate's best level, 12: it is done once per worker and font, and
+ * every household's file carries the result (about 4% smaller fonts than
+ * zlib's level 9).
+ */
 static int deflate_into(struct zbytes *z, const void *src, size_t n)
 {
-    uLongf cap = compressBound((uLong)n);
-    unsigned char *d = ff_malloc(cap);
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(12);
+    size_t cap;
+    unsigned char *d = NULL;
 
+    if (c == NULL)
+        return -1;
+    cap = libdeflate_zlib_compress_bound(c, n);
+    if ((d = ff_malloc(cap)) != NULL &&
+        (cap = libdeflate_zlib_compress(c, src, n, d, cap)) == 0) {
+        ff_free(d);
+        d = NULL;
+    }
+    libdeflate_free_compressor(c);
     if (d == NULL)
         return -1;
-    if (compress2(d, &cap, src, (uLong)n, Z_BEST_COMPRESSION) != Z_OK) {
-        ff_free(d);
-        return -1;
-    }
     z->data = d;
     z->len = cap;
     return 0;
@@ -751,23 +786,14 @@ static int cache_font_streams(struct ff_pdf *p, struct face *f)
  * allocated and cleared per page) in 4 KB steps; with thousands of pages
  * that was most of the time spent in zlib.  Instead, the page's content
  * dictionary gets deflate_contents as before_write_fn: it deflates the
- * stream with the worker's one z_stream (deflateReset between pages) at
+ * whole stream in one call with the worker's libdeflate compressor at
  * CONTENT_LEVEL and hands libharu the bytes like put_deflated.  If anything
  * fails there, the stream is left as it was and libharu deflates it.
+ * libdeflate rather than zlib: on these streams (hex glyph runs, numbers)
+ * its level 1 is twice as fast as zlib's level 3 and compresses slightly
+ * better (measured: 99 vs 203 MB/s, 0.284 vs 0.276 of the raw size).
  */
-#define CONTENT_LEVEL 3
-
-static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
-{
-    (void)opaque;
-    return ff_malloc((size_t)items * size);
-}
-
-static void z_free(voidpf opaque, voidpf ptr)
-{
-    (void)opaque;
-    ff_free(ptr);
-}
+#define CONTENT_LEVEL 1
 
 static int zgrow(unsigned char **buf, size_t *cap, size_t need)
 {
@@ -788,7 +814,7 @@ static HPDF_STATUS deflate_contents(HPDF_Dict d)
     struct ff_pdf *p = d->attr;
     HPDF_UINT32 size = HPDF_Stream_Size(d->stream);
     HPDF_UINT got = size;
-    uLong bound;
+    size_t bound, n;
 
     if (p == NULL || !(d->filter & HPDF_STREAM_FILTER_FLATE_DECODE))
         return HPDF_OK;
@@ -797,32 +823,22 @@ static HPDF_STATUS deflate_contents(HPDF_Dict d)
         d->filter = HPDF_STREAM_FILTER_NONE;
         return HPDF_OK;
     }
-    if (!p->z_ready) {
-        memset(&p->z, 0, sizeof p->z);
-        p->z.zalloc = z_alloc;
-        p->z.zfree = z_free;
-        if (deflateInit(&p->z, CONTENT_LEVEL) != Z_OK)
-            return HPDF_OK;
-        p->z_ready = 1;
-    } else if (deflateReset(&p->z) != Z_OK) {
+    if (p->zc == NULL &&
+        (p->zc = libdeflate_alloc_compressor(CONTENT_LEVEL)) == NULL)
         return HPDF_OK;
-    }
-    bound = deflateBound(&p->z, size);
+    bound = libdeflate_zlib_compress_bound(p->zc, size);
     if (zgrow(&p->zin, &p->zin_cap, size) ||
         zgrow(&p->zout, &p->zout_cap, bound))
         return HPDF_OK;
     if (HPDF_Stream_Seek(d->stream, 0, HPDF_SEEK_SET) != HPDF_OK ||
         HPDF_Stream_Read(d->stream, p->zin, &got) != HPDF_OK || got != size)
         return HPDF_OK;
-    p->z.next_in = p->zin;
-    p->z.avail_in = size;
-    p->z.next_out = p->zout;
-    p->z.avail_out = (uInt)bound;
-    if (deflate(&p->z, Z_FINISH) != Z_STREAM_END)
+    n = libdeflate_zlib_compress(p->zc, p->zin, size, p->zout, bound);
+    if (n == 0)
         return HPDF_OK;
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->write_fn = flate_entry;
-    return set_stream_bytes(d, p->zout, p->z.total_out);
+    return set_stream_bytes(d, p->zout, n);
 }
 
 /*
@@ -995,8 +1011,7 @@ void ff_pdf_free(struct ff_pdf *p)
         font_cache_free(&p->face[i].cache);
     }
     clips_free(p);
-    if (p->z_ready)
-        deflateEnd(&p->z);
+    libdeflate_free_compressor(p->zc);
     ff_free(p->zin);
     ff_free(p->zout);
     ff_free(p->pages);
