@@ -15,9 +15,11 @@
 
 #include "alloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,4 +332,42 @@ void ff_outgroup_free(struct ff_outgroup *g)
     for (i = 0; i < g->n; i++)
         ff_outfile_abort(&g->m[i].f);
     ff_free(g);
+}
+
+/*
+ * A temporary name of ours is "<name>.tmp-<pid>-<n>" (tmpname above).  One
+ * whose process is gone was left by a run that was killed; a live pid may
+ * be another run writing beside us (or, rarely, an unrelated process that
+ * reused the pid): those stay.
+ */
+static int stale_tmp(const char *name)
+{
+    const char *t = strstr(name, ".tmp-");
+    char *end;
+    long pid;
+
+    if (t == NULL)
+        return 0;
+    pid = strtol(t + 5, &end, 10);
+    if (end == t + 5 || *end != '-' || pid <= 0 || pid == (long)getpid())
+        return 0;
+    for (end++; *end; end++)
+        if (*end < '0' || *end > '9')
+            return 0;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+int ff_outfile_sweep(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+
+    if (d == NULL)
+        return 0;
+    while ((de = readdir(d)) != NULL)
+        if (stale_tmp(de->d_name) && unlinkat(dirfd(d), de->d_name, 0) == 0)
+            n++;
+    closedir(d);
+    return n;
 }

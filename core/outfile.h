@@ -53,8 +53,8 @@ int ff_outfile_write(const char *path, const void *data, size_t n, int mode,
  * together, for jobs that write thousands of small files (see outfile.c).
  * ff_outgroup_add() finishes writing o (flush, check: a full disk shows
  * here) and queues it, committing the group when it holds max files;
- * ff_outgroup_commit() fsyncs, renames and syncs the directories of every
- * queued file.  A file that fails is removed and the others still land;
+ * ff_outgroup_commit() makes every queued file durable (one syncfs per file
+ * system), renames each into place and syncs their directories.  A file that fails is removed and the others still land;
  * the first error is returned.  ff_outgroup_free() removes files still
  * queued: commit first.
  */
@@ -64,6 +64,13 @@ int ff_outgroup_add(struct ff_outgroup *g, struct ff_outfile *o,
                     struct ff_err *e);
 int ff_outgroup_commit(struct ff_outgroup *g, struct ff_err *e);
 void ff_outgroup_free(struct ff_outgroup *g);
+
+/*
+ * Remove the temporary files a killed run left in dir (ours, by their name,
+ * whose process no longer exists); returns how many.  A run that writes
+ * many files into a directory calls it first.
+ */
+int ff_outfile_sweep(const char *dir);
 
 /* mkdir -p for a directory path (mode 0755); e names it on failure. */
 int ff_mkdirs(const char *path, struct ff_err *e);

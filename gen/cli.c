@@ -235,8 +235,10 @@ static int write_pngs(struct gen_cli *c, const struct ff_payload_cfg *cfg,
         }
         snprintf(dir, sizeof dir, "%s/%s", c->out, v[i]->district_code);
         snprintf(path, sizeof path, "%s/%s.png", dir, v[i]->code);
-        if (i == 0 || strcmp(v[i]->district_code, v[i - 1]->district_code))
-            rc = ff_mkdirs(dir, e);
+        if ((i == 0 ||
+             strcmp(v[i]->district_code, v[i - 1]->district_code)) &&
+            (rc = ff_mkdirs(dir, e)) == FF_OK)
+            ff_outfile_sweep(dir);      /* what an interrupted run left */
         if (rc == FF_OK)
             rc = ff_qr_write_png_to(q, path, c->dpi, GEN_PNG_MODULE_MM, g,
                                     e);

@@ -238,7 +238,8 @@ int gen_folders_run(const struct gen_folders_opts *o,
         return e->code;
     if ((rc = ff_mkdirs(o->out_dir, e)) != FF_OK)
         goto out;
-    /* The district folders once, here, not once per household. */
+    /* The district folders once, here, not once per household; clear of
+     * what an interrupted run left (up to GROUP_FILES per worker). */
     for (i = 0; i < n; i++) {
         char dir[1024];
 
@@ -248,6 +249,7 @@ int gen_folders_run(const struct gen_folders_opts *o,
         snprintf(dir, sizeof dir, "%s/%s", o->out_dir, hh[i]->district_code);
         if ((rc = ff_mkdirs(dir, e)) != FF_OK)
             goto out;
+        ff_outfile_sweep(dir);
     }
     memset(&pool, 0, sizeof pool);
     /* Each household is its own file, made durable before it is renamed

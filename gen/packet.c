@@ -371,6 +371,7 @@ int gen_packet_run(const struct gen_packet_opts *o,
     j.groups = groups;
     if ((rc = ff_mkdirs(o->out_dir, e)))
         goto out;
+    ff_outfile_sweep(o->out_dir);       /* what an interrupted run left */
     memset(&pool, 0, sizeof pool);
     pool.workers = o->jobs;
     pool.shared = &j;

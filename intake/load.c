@@ -649,6 +649,8 @@ static int settle(struct run *r, struct ff_err *e)
         if (r->w[i].key & NEW_WINNER)
             r->w[n++] = r->w[i];
     r->wn = 0;                  /* no longer a hash table */
+    if (n == 0)
+        return FF_OK;           /* (and r->w may be NULL) */
     qsort(r->w, n, sizeof *r->w, by_id);
     for (i = 0; i < n; i++) {
         if ((rc = intake_ledger_mark_accepted(r->L, r->w[i].id, e)))

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "csvw.h"
@@ -200,6 +201,35 @@ int main(void)
         CHECK_INT(ff_outgroup_add(g, &o, &e), FF_OK);
         ff_outgroup_free(g);
         CHECK_INT(entries(g1), 1);      /* only h/ */
+    }
+    /* Sweeping what a killed run left: only temporary names of ours whose
+     * process is gone. */
+    {
+        char sw[300], f[400];
+        const char *keep[] = {"live.pdf.tmp-1-2", "plain.pdf",
+                              "odd.pdf.tmp-x-1", "odd2.pdf.tmp-12"};
+        pid_t dead = fork();
+        size_t i;
+
+        if (dead == 0)
+            _exit(0);
+        CHECK(dead > 0 && waitpid(dead, NULL, 0) == dead);
+        snprintf(sw, sizeof sw, "%s/sweep", dir);
+        CHECK_INT(ff_mkdirs(sw, &e), FF_OK);
+        for (i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+            snprintf(f, sizeof f, "%s/%s", sw, keep[i]);
+            CHECK_INT(ff_outfile_write(f, "k", 1, 0644, &e), FF_OK);
+        }
+        snprintf(f, sizeof f, "%s/mine.pdf.tmp-%ld-7", sw, (long)getpid());
+        CHECK_INT(ff_outfile_write(f, "m", 1, 0644, &e), FF_OK);
+        snprintf(f, sizeof f, "%s/gone.pdf.tmp-%ld-3", sw, (long)dead);
+        CHECK_INT(ff_outfile_write(f, "g", 1, 0644, &e), FF_OK);
+        CHECK_INT(entries(sw), 6);
+        CHECK_INT(ff_outfile_sweep(sw), 1);
+        CHECK(access(f, F_OK) != 0);
+        CHECK_INT(entries(sw), 5);
+        CHECK_INT(ff_outfile_sweep(sw), 0);
+        CHECK_INT(ff_outfile_sweep("/nonexistent/ffkit"), 0);
     }
     {
         char cmd[300];

@@ -135,4 +135,20 @@ for pdf in $(find "$FFWORK/kill" -name '*.pdf'); do
     whole=$((whole+1))
 done
 check "some PDFs were finished before the kill ($whole)" [ "$whole" -gt 0 ]
+# Running again over the same directory finishes the job and clears the
+# temporary files the killed run left; another run's (a live pid) stay.
+left=$(find "$FFWORK/kill" -name '*.tmp-*' | wc -l)
+live=$FFWORK/kill/$(ls "$FFWORK/kill" | head -1)/x.pdf.tmp-$$-1
+: > "$live"
+( : ) & deadpid=$!; wait $deadpid       # a pid whose process is gone
+dead=$FFWORK/kill/$(ls "$FFWORK/kill" | head -1)/y.pdf.tmp-$deadpid-4
+: > "$dead"
+"$FFBIN/ffgen" folders "$big" -o "$FFWORK/kill" -q > /dev/null 2>&1
+check "the run after the kill succeeds" [ $? = 0 ]
+check "no temporary file of the killed run left ($left before)" \
+    [ "$(find "$FFWORK/kill" -name '*.tmp-*' | wc -l)" = 1 ]
+check "a live run's temporary file kept" [ -e "$live" ]
+check "a dead run's temporary file removed" [ ! -e "$dead" ]
+check "every household's PDF after the rerun" \
+    [ "$(find "$FFWORK/kill" -name '*.pdf' | wc -l)" = "$(awk -F, 'NR > 1 && $15 == 1' "$big" | wc -l)" ]
 finish
