@@ -7,9 +7,11 @@
  *
  * Fault injection: FFKIT_FAIL_WRITE=N makes the N-th commit of the process
  * (or the N-th file added to a group) fail as a full disk would (ENOSPC),
- * after the data was written to the temporary file; this is how tests prove that no half-written file ever
- * appears under a final name.  Like the allocation countdown in alloc.c it
- * is process-wide, atomic, and inert unless the variable is set.
+ * after the data was written to the temporary file; this is how tests
+ * prove that no half-written file ever appears under a final name.  Like
+ * the allocation countdown in alloc.c it is process-wide, atomic, and inert
+ * unless the variable is set.  Also here: groups of files committed
+ * together, and the sweep of a killed run's temporary files.
  */
 #include "outfile.h"
 

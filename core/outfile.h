@@ -54,9 +54,9 @@ int ff_outfile_write(const char *path, const void *data, size_t n, int mode,
  * ff_outgroup_add() finishes writing o (flush, check: a full disk shows
  * here) and queues it, committing the group when it holds max files;
  * ff_outgroup_commit() makes every queued file durable (one syncfs per file
- * system), renames each into place and syncs their directories.  A file that fails is removed and the others still land;
- * the first error is returned.  ff_outgroup_free() removes files still
- * queued: commit first.
+ * system), renames each into place and syncs their directories.  A file
+ * that fails is removed and the others still land; the first error is
+ * returned.  ff_outgroup_free() removes files still queued: commit first.
  */
 struct ff_outgroup;
 struct ff_outgroup *ff_outgroup_new(size_t max, struct ff_err *e);
