@@ -20,6 +20,8 @@
  *     map the Thai presentation forms U+F700..U+F71F back to Thai;
  *   - the document's PDF version, and hex (UTF-16BE) strings for outline
  *     titles and the Title entry, which libharu would write as raw UTF-8.
+ * And libharu's HPDF_MemCpy/HPDF_MemSet are replaced by faster ones of the
+ * same behaviour (symbol interposition, see below).
  *
  * libharu reports errors through a handler; ours copies them into the
  * ff_err of the call in progress (p->err), so no setjmp is needed.  Void
