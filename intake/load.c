@@ -36,16 +36,27 @@
 #include "utf8.h"
 
 /*
- * Winner of one (household, month) during the load, 32 bytes: a load that
- * touches a million (household, month) pairs keeps 32 MB here.
+ * Winner of one (household, month) during the load, 24 bytes: a load that
+ * touches a million (household, month) pairs keeps 24 MB here.
  */
 struct winner {
     uint64_t key;           /* winner_key(); 0 = free slot; NEW_WINNER bit */
     long long id;           /* winning record so far */
     long long submitted;
-    long long prev_id;      /* accepted before this load, or 0 */
 };
 #define NEW_WINNER (1ULL << 63)     /* the winner is a record of this load */
+
+/*
+ * A (household, month) that already had an accepted record before this
+ * load: only those can be superseded across loads, and they are few (a
+ * correction of an earlier month), so they live in a list of their own
+ * rather than in every winner entry.
+ */
+struct earlier {
+    uint64_t key;
+    long long id;           /* the record accepted before this load */
+    long long by;           /* this load's record that supersedes it, or 0 */
+};
 
 struct codes {
     char (*v)[12];
@@ -62,6 +73,8 @@ struct run {
     struct codes codes;
     struct winner *w;
     size_t wn, wcap;
+    struct earlier *prev;
+    size_t nprev, cap_prev;
     struct ff_buf raw;
     char **fptr;                /* field pointers of the record stored */
     size_t fcap;
@@ -173,8 +186,21 @@ static int compete(struct run *r, const char *hhid, const char *month,
         rc = intake_ledger_accepted_for(r->L, hhid, month, &pid, &psub, e);
         if (rc)
             return rc;
+        if (pid && r->nprev == r->cap_prev) {
+            size_t cap = r->cap_prev ? r->cap_prev * 2 : 256;
+            struct earlier *v = ff_realloc(r->prev, cap * sizeof *v);
+
+            if (v == NULL)
+                return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            r->prev = v;
+            r->cap_prev = cap;
+        }
+        if (pid) {
+            r->prev[r->nprev].key = key;
+            r->prev[r->nprev].id = pid;
+            r->prev[r->nprev++].by = 0;
+        }
         r->wn++;
-        w->prev_id = pid;
         if (pid == 0 || submitted >= psub) {
             w->key = key | NEW_WINNER;
             w->id = id;
@@ -625,26 +651,42 @@ static int by_id(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static int by_prev_id(const void *a, const void *b)
+static int by_earlier_id(const void *a, const void *b)
 {
-    const struct winner *x = a, *y = b;
+    const struct earlier *x = a, *y = b;
 
-    return (x->prev_id > y->prev_id) - (x->prev_id < y->prev_id);
+    return (x->id > y->id) - (x->id < y->id);
 }
 
 /*
  * Flip the winners to accepted and record what they superseded.  In record
  * order: each page of the record table is then read and rewritten once,
  * where hash order visited the pages at random, each many times (a load
- * of a million records over 300,000 households: 14 s before).  The table
- * is done with, so the new winners are packed to its front and sorted
- * there.
+ * of a million records over 300,000 households: 14 s before).  The
+ * supersessions first, while the table is still one; then it is done
+ * with, so the new winners are packed to its front and sorted there.
  */
 static int settle(struct run *r, struct ff_err *e)
 {
     size_t i, n = 0;
     int rc;
 
+    for (i = 0; i < r->nprev; i++) {
+        const struct winner *w = winner_slot(r, r->prev[i].key);
+
+        if (w->key & NEW_WINNER)
+            r->prev[i].by = w->id;
+    }
+    if (r->nprev)
+        qsort(r->prev, r->nprev, sizeof *r->prev, by_earlier_id);
+    for (i = 0; i < r->nprev; i++) {
+        if (r->prev[i].by == 0)
+            continue;
+        if ((rc = intake_ledger_supersede(r->L, r->prev[i].id, r->prev[i].by,
+                                          r->load_id, e)))
+            return rc;
+        r->sum->superseded_earlier++;
+    }
     for (i = 0; i < r->wcap; i++)
         if (r->w[i].key & NEW_WINNER)
             r->w[n++] = r->w[i];
@@ -657,15 +699,6 @@ static int settle(struct run *r, struct ff_err *e)
             return rc;
         r->sum->accepted++;
         r->sum->superseded--;
-    }
-    qsort(r->w, n, sizeof *r->w, by_prev_id);
-    for (i = 0; i < n; i++) {
-        if (r->w[i].prev_id == 0)
-            continue;
-        if ((rc = intake_ledger_supersede(r->L, r->w[i].prev_id, r->w[i].id,
-                                          r->load_id, e)))
-            return rc;
-        r->sum->superseded_earlier++;
     }
     return FF_OK;
 }
@@ -764,6 +797,7 @@ out:
 out_free:
     ff_free(r.codes.v);
     ff_free(r.w);
+    ff_free(r.prev);
     ff_free(r.fptr);
     ff_buf_release(&r.raw);
     return rc;

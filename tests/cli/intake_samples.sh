@@ -54,4 +54,41 @@ sha=$(sha256sum "$S/kobo_2568-01.csv" | cut -d' ' -f1)
 test "$(sqlite3 "$L" "SELECT file FROM source WHERE sha256 = '$sha'")" \
     = kobo_2568-01.csv
 test "$(sqlite3 "$L" "PRAGMA journal_mode")" = wal
+
+# Corrections of many households' January in a later load: each earlier
+# accepted record is superseded by the same household's and month's new
+# one, the older ones stay, the new ones are accepted.
+python3 - "$S/kobo_2568-01.csv" "$FFWORK/fix-01.csv" <<'PY'
+import csv, sys
+src, dst = sys.argv[1], sys.argv[2]
+with open(src, newline='', encoding='utf-8', errors='surrogateescape') as f:
+    rows = list(csv.reader(f, delimiter=';'))
+head, out = rows[0], []
+t, u = head.index('_submission_time'), head.index('_uuid')
+for i, r in enumerate(rows[1:]):
+    if len(r) != len(head) or not r[t].startswith('2025-01'):
+        continue
+    r[t] = '2025-01-19T23:00:%02d' % (i % 60)     # later, still on time
+    r[u] = 'fix-%06d' % i
+    out.append(r)
+with open(dst, 'w', newline='', encoding='utf-8', errors='surrogateescape') as f:
+    w = csv.writer(f, delimiter=';', quoting=csv.QUOTE_ALL, lineterminator='\r\n')
+    w.writerow(head)
+    w.writerows(out)
+PY
+jan1() {    # January records of load 1 still accepted
+    sqlite3 "$L" "SELECT COUNT(*) FROM ledger WHERE current_outcome =
+        'accepted' AND month = '2025-01' AND load_id = 1"
+}
+before=$(jan1)
+ff load --ledger "$L" "$FFWORK/fix-01.csv" > "$FFWORK/fix.txt"
+n=$(sqlite3 "$L" "SELECT COUNT(*) FROM supersession")
+test "$n" -gt 20
+grep -q "corrections of earlier loads: $n" "$FFWORK/fix.txt"
+test "$(sqlite3 "$L" "SELECT COUNT(*) FROM supersession s
+    JOIN record a ON a.id = s.record_id JOIN record b ON b.id = s.by_record
+    WHERE a.hhid != b.hhid OR a.month != b.month OR b.load_id != 2
+       OR a.load_id != 1 OR b.outcome != 'accepted'
+       OR b.submitted < a.submitted")" = 0
+test "$(jan1)" = "$((before - n))"
 echo ok
