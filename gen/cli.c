@@ -224,8 +224,9 @@ static int write_pngs(struct gen_cli *c, const struct ff_payload_cfg *cfg,
 
     if (g == NULL)
         return e->code;
+    rc = gen_district_dirs(c->out, v, n, e);
     for (i = 0; i < n && rc == FF_OK; i++) {
-        char token[128], dir[1024], path[1100];
+        char token[128], path[1100];
         struct ff_qr *q = gen_household_qr(cfg, v[i]->code, token,
                                            sizeof token, e);
 
@@ -233,15 +234,9 @@ static int write_pngs(struct gen_cli *c, const struct ff_payload_cfg *cfg,
             rc = e->code;
             break;
         }
-        snprintf(dir, sizeof dir, "%s/%s", c->out, v[i]->district_code);
-        snprintf(path, sizeof path, "%s/%s.png", dir, v[i]->code);
-        if ((i == 0 ||
-             strcmp(v[i]->district_code, v[i - 1]->district_code)) &&
-            (rc = ff_mkdirs(dir, e)) == FF_OK)
-            ff_outfile_sweep(dir);      /* what an interrupted run left */
-        if (rc == FF_OK)
-            rc = ff_qr_write_png_to(q, path, c->dpi, GEN_PNG_MODULE_MM, g,
-                                    e);
+        snprintf(path, sizeof path, "%s/%s/%s.png", c->out,
+                 v[i]->district_code, v[i]->code);
+        rc = ff_qr_write_png_to(q, path, c->dpi, GEN_PNG_MODULE_MM, g, e);
         ff_qr_free(q);
         if (rc == FF_OK && !c->quiet)
             show_progress("QR codes", i + 1, n);

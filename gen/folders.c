@@ -113,6 +113,31 @@ struct ff_qr *gen_household_qr(const struct ff_payload_cfg *cfg,
                         ff_payload_max_version(cfg), e);
 }
 
+int gen_district_dirs(const char *out_dir,
+                      const struct ff_household *const *hh, size_t n,
+                      struct ff_err *e)
+{
+    size_t i;
+    int rc;
+
+    if ((rc = ff_mkdirs(out_dir, e)) != FF_OK)
+        return rc;
+    /* Once per district, not once per household (hh is mostly in code
+     * order; a district met again is made again, harmlessly). */
+    for (i = 0; i < n; i++) {
+        char dir[1024];
+
+        if (i > 0 &&
+            strcmp(hh[i]->district_code, hh[i - 1]->district_code) == 0)
+            continue;
+        snprintf(dir, sizeof dir, "%s/%s", out_dir, hh[i]->district_code);
+        if ((rc = ff_mkdirs(dir, e)) != FF_OK)
+            return rc;
+        ff_outfile_sweep(dir);
+    }
+    return FF_OK;
+}
+
 struct job {
     const struct gen_folders_opts *o;
     const struct ff_household *const *hh;
@@ -227,7 +252,6 @@ int gen_folders_run(const struct gen_folders_opts *o,
 {
     struct job j;
     struct gen_jobs pool;
-    size_t i;
     int rc;
 
     memset(&j, 0, sizeof j);
@@ -236,21 +260,8 @@ int gen_folders_run(const struct gen_folders_opts *o,
     ff_today_bangkok(&j.year, &j.month, &j.day);
     if (gen_docset_load(&j.docs, o->docs, e))
         return e->code;
-    if ((rc = ff_mkdirs(o->out_dir, e)) != FF_OK)
+    if ((rc = gen_district_dirs(o->out_dir, hh, n, e)) != FF_OK)
         goto out;
-    /* The district folders once, here, not once per household; clear of
-     * what an interrupted run left (up to GROUP_FILES per worker). */
-    for (i = 0; i < n; i++) {
-        char dir[1024];
-
-        if (i > 0 &&
-            strcmp(hh[i]->district_code, hh[i - 1]->district_code) == 0)
-            continue;
-        snprintf(dir, sizeof dir, "%s/%s", o->out_dir, hh[i]->district_code);
-        if ((rc = ff_mkdirs(dir, e)) != FF_OK)
-            goto out;
-        ff_outfile_sweep(dir);
-    }
     memset(&pool, 0, sizeof pool);
     /* Each household is its own file, made durable before it is renamed
      * into place, GROUP_FILES at a time; two workers per core keep the

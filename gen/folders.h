@@ -56,6 +56,15 @@ int gen_docset_household(const struct gen_docset *d, struct ff_pdf *pdf,
 
 /* gen_jobs hooks for workers that each own one ff_pdf (fonts loaded once
  * per worker): init makes it, fini frees it. */
+/*
+ * Make out_dir/<district code>/ for every district of hh[0..n), each
+ * cleared of the temporary files an interrupted run left there
+ * (ff_outfile_sweep): the layout of folders and QR PNGs.
+ */
+int gen_district_dirs(const char *out_dir,
+                      const struct ff_household *const *hh, size_t n,
+                      struct ff_err *e);
+
 void *gen_pdf_worker_new(void *shared, struct ff_err *e);
 void gen_pdf_worker_free(void *w);
 

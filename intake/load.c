@@ -164,6 +164,25 @@ static int winner_grow(struct run *r)
     return FF_OK;
 }
 
+/* Note that key's accepted record before this load was record id. */
+static int remember_earlier(struct run *r, uint64_t key, long long id,
+                            struct ff_err *e)
+{
+    if (r->nprev == r->cap_prev) {
+        size_t cap = r->cap_prev ? r->cap_prev * 2 : 256;
+        struct earlier *v = ff_realloc(r->prev, cap * sizeof *v);
+
+        if (v == NULL)
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        r->prev = v;
+        r->cap_prev = cap;
+    }
+    r->prev[r->nprev].key = key;
+    r->prev[r->nprev].id = id;
+    r->prev[r->nprev++].by = 0;
+    return FF_OK;
+}
+
 /*
  * A new valid record for (hhid, month): it wins when its submission time is
  * not earlier than the current winner's (ties go to the later record, and
@@ -186,20 +205,8 @@ static int compete(struct run *r, const char *hhid, const char *month,
         rc = intake_ledger_accepted_for(r->L, hhid, month, &pid, &psub, e);
         if (rc)
             return rc;
-        if (pid && r->nprev == r->cap_prev) {
-            size_t cap = r->cap_prev ? r->cap_prev * 2 : 256;
-            struct earlier *v = ff_realloc(r->prev, cap * sizeof *v);
-
-            if (v == NULL)
-                return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-            r->prev = v;
-            r->cap_prev = cap;
-        }
-        if (pid) {
-            r->prev[r->nprev].key = key;
-            r->prev[r->nprev].id = pid;
-            r->prev[r->nprev++].by = 0;
-        }
+        if (pid && (rc = remember_earlier(r, key, pid, e)))
+            return rc;
         r->wn++;
         if (pid == 0 || submitted >= psub) {
             w->key = key | NEW_WINNER;
