@@ -32,7 +32,39 @@ struct intake_ledger;
  */
 struct intake_ledger *intake_ledger_open(const char *path, int create,
                                          struct ff_err *e);
+/*
+ * Open an existing ledger for reading only (report, export, check): the
+ * file is never created, migrated or switched to WAL, no write lock is
+ * taken, and every read sees one commit (a read transaction held until
+ * intake_ledger_free).  In WAL mode a writer holding the ledger does not
+ * delay it.  A file that is not an ffkit ledger, or whose schema version
+ * this code does not know, is FF_EINPUT; a damaged one FF_ESYS.  Returns
+ * NULL with e filled on failure.  Caller frees with intake_ledger_free().
+ */
+struct intake_ledger *intake_ledger_open_ro(const char *path,
+                                            struct ff_err *e);
+/*
+ * Call after the last read of a read-only ledger and before the results
+ * are published: FF_ESYS with e filled if what was read may not be one
+ * commit (only possible for a ledger the user may not write, which is read
+ * without SQLite's shared memory: a writer changed the file meanwhile).
+ */
+int intake_ledger_read_done(struct intake_ledger *L, struct ff_err *e);
 void intake_ledger_free(struct intake_ledger *L);
+
+/*
+ * The whole-ledger check ('ffintake check'): SQLite's integrity_check, then
+ * the ledger's own invariants (every record has exactly one current
+ * outcome; at most one accepted record per household and month; every
+ * supersession points at real records; every source hash is unique and
+ * final; every snapshot and source holds as many rows as it says).  fn gets
+ * one line per problem (ids, codes and months only, never a name).
+ * *problems gets their number.  Returns FF_OK when the check ran, whatever
+ * it found; FF_E* with e filled when it could not run.
+ */
+int intake_ledger_check(struct intake_ledger *L,
+                        void (*fn)(void *ctx, const char *problem),
+                        void *ctx, long *problems, struct ff_err *e);
 
 /* One write transaction (BEGIN IMMEDIATE ... COMMIT / ROLLBACK). */
 int intake_ledger_begin(struct intake_ledger *L, struct ff_err *e);
@@ -81,7 +113,12 @@ int intake_ledger_snapshot_add(struct intake_ledger *L,
 int intake_ledger_household_add(struct intake_ledger *L, long snapshot,
                                 const struct intake_household *h,
                                 struct ff_err *e);
-/* Call fn for each household of the snapshot in code order. */
+/*
+ * Call fn for each household of the snapshot in code order.  Before and
+ * after, the ledger is checked for damage (SQLite's quick_check of the
+ * household table; the rows read against the snapshot's stored count):
+ * FF_ESYS with a message saying what to do when it is damaged.
+ */
 int intake_ledger_each_household(struct intake_ledger *L, long snapshot,
                                  int (*fn)(void *ctx,
                                            const struct intake_household *h),

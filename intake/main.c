@@ -34,6 +34,7 @@ static const char usage[] =
     "       ffintake report --ledger L.db --month YYYY-MM -o DIR\n"
     "                       [--threshold BAHT] [--no-pdf]\n"
     "       ffintake export --ledger L.db --month YYYY-MM -o FILE.csv [--redact]\n"
+    "       ffintake check --ledger L.db\n"
     "\n"
     "Monthly results of target poor households, reported through QR-coded\n"
     "web forms (KoboToolbox, Google Forms, ODK...), into one SQLite ledger.\n"
@@ -44,6 +45,8 @@ static const char usage[] =
     "            files in one transaction; a file loaded before is skipped\n"
     "  report    reconciliation.csv, .xlsx and .pdf of a month in DIR\n"
     "  export    the accepted records of a month, CSV in UTF-8 with BOM\n"
+    "  check     SQLite's integrity check and the ledger's own invariants;\n"
+    "            prints each problem, exit 1 if there is any\n"
     "\n"
     "options:\n"
     "  --ledger L.db       the ledger file (created by register, mode 0600)\n"
@@ -143,7 +146,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
     }
     o->cmd = argv[1];
     if (strcmp(o->cmd, "register") && strcmp(o->cmd, "load") &&
-        strcmp(o->cmd, "report") && strcmp(o->cmd, "export"))
+        strcmp(o->cmd, "report") && strcmp(o->cmd, "export") &&
+        strcmp(o->cmd, "check"))
         return usage_error("unknown command '%s'", o->cmd);
     optind = 1;
     opterr = 0;
@@ -191,6 +195,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         return usage_error("%s", "register takes one REGISTER.csv");
     if (strcmp(o->cmd, "load") == 0 && o->nfiles < 1)
         return usage_error("%s", "load needs at least one FILE.csv");
+    if (strcmp(o->cmd, "check") == 0 && o->nfiles)
+        return usage_error("unexpected argument '%s'", o->files[0]);
     if ((strcmp(o->cmd, "report") == 0 || strcmp(o->cmd, "export") == 0)) {
         if (o->nfiles)
             return usage_error("unexpected argument '%s'", o->files[0]);
@@ -332,7 +338,7 @@ out:
 
 static int cmd_report(const struct opts *o, struct ff_err *e)
 {
-    struct intake_ledger *L = intake_ledger_open(o->ledger, 0, e);
+    struct intake_ledger *L = intake_ledger_open_ro(o->ledger, e);
     struct intake_report_opts ro;
     struct intake_report_totals t;
     int rc;
@@ -357,7 +363,7 @@ static int cmd_report(const struct opts *o, struct ff_err *e)
 
 static int cmd_export(const struct opts *o, struct ff_err *e)
 {
-    struct intake_ledger *L = intake_ledger_open(o->ledger, 0, e);
+    struct intake_ledger *L = intake_ledger_open_ro(o->ledger, e);
     long rows = 0;
     int rc;
 
@@ -369,6 +375,36 @@ static int cmd_export(const struct opts *o, struct ff_err *e)
                rows, o->output, o->redact ? " (redacted)" : "");
     intake_ledger_free(L);
     return rc;
+}
+
+static void print_problem(void *ctx, const char *problem)
+{
+    printf("%s: %s\n", (const char *)ctx, problem);
+}
+
+/* Exit 1 when the check found anything: the ledger cannot be trusted. */
+static int cmd_check(const struct opts *o, struct ff_err *e)
+{
+    struct intake_ledger *L = intake_ledger_open_ro(o->ledger, e);
+    long problems = 0;
+    int rc;
+
+    if (L == NULL)
+        return e->code;
+    rc = intake_ledger_check(L, print_problem, (void *)o->ledger, &problems,
+                             e);
+    intake_ledger_free(L);
+    if (rc)
+        return rc;
+    if (problems == 0) {
+        printf("%s: ok (integrity_check and the ledger's invariants)\n",
+               o->ledger);
+        return FF_OK;
+    }
+    return ff_err_set(e, FF_EINPUT, o->ledger, 0, 0,
+                      "%ld problem%s found: restore the ledger from a "
+                      "backup, or ask for help before loading into it",
+                      problems, problems == 1 ? "" : "s");
 }
 
 int main(int argc, char **argv)
@@ -389,6 +425,8 @@ int main(int argc, char **argv)
         rc = cmd_load(&o, &e);
     else if (strcmp(o.cmd, "report") == 0)
         rc = cmd_report(&o, &e);
+    else if (strcmp(o.cmd, "check") == 0)
+        rc = cmd_check(&o, &e);
     else
         rc = cmd_export(&o, &e);
     if (rc != FF_OK) {

@@ -367,6 +367,8 @@ int intake_report_run(struct intake_ledger *L,
 
     memset(t, 0, sizeof *t);
     rc = build(L, o, &r, e);
+    if (rc == FF_OK)
+        rc = intake_ledger_read_done(L, e);
     if (rc || (rc = ff_mkdirs(o->dir, e)))
         goto out;
     snprintf(path, sizeof path, "%s/reconciliation.csv", o->dir);
@@ -469,6 +471,8 @@ int intake_export_run(struct intake_ledger *L, const char *month,
     if (rc == FF_ESYS && e->code == FF_OK)
         ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
     ff_buf_release(&x.scratch);
+    if (rc == FF_OK)
+        rc = intake_ledger_read_done(L, e);
     if (rc) {
         intake_csvout_abort(&x.o);
         return rc;
