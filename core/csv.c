@@ -18,6 +18,7 @@
 #include <iconv.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "buf.h"
@@ -31,6 +32,11 @@
 struct ff_csv {
     char *name;
     FILE *fp;
+    int fd;                         /* borrowed descriptor, or -1 */
+    int fd_eof;
+    void (*tap)(void *, const unsigned char *, size_t);
+    void *tap_ctx;
+    unsigned long long max_bytes, nread;
     const char *mem;                /* borrowed input when reading memory */
     size_t mem_len, mem_pos;
     int enc;
@@ -184,9 +190,33 @@ static char sniff_delim(const char *s, size_t n)
     return ',';
 }
 
+/* Fill the chunk from the descriptor: a pipe gives what it has, so read
+ * until the chunk is full or the input ends (sniffing wants 64 KiB). */
+static int read_fd(struct ff_csv *c, struct ff_err *e)
+{
+    c->chunk_len = 0;
+    while (!c->fd_eof && c->chunk_len < CHUNK_BYTES) {
+        ssize_t k = read(c->fd, c->chunk + c->chunk_len,
+                         CHUNK_BYTES - c->chunk_len);
+
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return ff_err_sys(e, c->name, "cannot read");
+        if (k == 0)
+            c->fd_eof = 1;
+        c->chunk_len += (size_t)k;
+    }
+    return FF_OK;
+}
+
 static int read_chunk(struct ff_csv *c, struct ff_err *e)
 {
-    if (c->fp) {
+    int rc = FF_OK;
+
+    if (c->fd >= 0) {
+        rc = read_fd(c, e);
+    } else if (c->fp) {
         c->chunk_len = fread(c->chunk, 1, CHUNK_BYTES, c->fp);
         if (c->chunk_len == 0 && ferror(c->fp))
             return ff_err_sys(e, c->name, "cannot read");
@@ -199,6 +229,16 @@ static int read_chunk(struct ff_csv *c, struct ff_err *e)
         c->mem_pos += n;
         c->chunk_len = n;
     }
+    if (rc != FF_OK)
+        return rc;
+    c->nread += c->chunk_len;
+    if (c->max_bytes && c->nread > c->max_bytes)
+        return ff_err_set(e, FF_EINPUT, c->name, c->line, 0,
+                          "input is larger than %llu MiB: not a form "
+                          "export (split it, e.g. by month)",
+                          c->max_bytes >> 20);
+    if (c->tap && c->chunk_len)
+        c->tap(c->tap_ctx, (const unsigned char *)c->chunk, c->chunk_len);
     return FF_OK;
 }
 
@@ -214,6 +254,11 @@ static struct ff_csv *open_common(struct ff_csv *c,
     ff_buf_init(&c->conv);
     ff_buf_init(&c->fields);
     c->line = 1;
+    if (opts) {
+        c->tap = opts->tap;
+        c->tap_ctx = opts->tap_ctx;
+        c->max_bytes = opts->max_bytes;
+    }
     c->chunk = ff_malloc(CHUNK_BYTES);
     if (c->chunk == NULL) {
         ff_err_set(e, FF_ESYS, c->name, 0, 0, "out of memory");
@@ -224,7 +269,9 @@ static struct ff_csv *open_common(struct ff_csv *c,
     c->first_pending = 1;
     data = c->chunk;
     len = c->chunk_len;
-    at_eof = c->fp ? feof(c->fp) != 0 : c->mem_pos == c->mem_len;
+    at_eof = c->fd >= 0 ? c->fd_eof
+             : c->fp   ? feof(c->fp) != 0
+                       : c->mem_pos == c->mem_len;
     c->enc = opts && opts->encoding ? opts->encoding
                                     : sniff_encoding(data, len, at_eof);
     if (c->enc == FF_CSV_ENC_UTF8_BOM && len >= 3 &&
@@ -265,6 +312,7 @@ struct ff_csv *ff_csv_open(const char *path, const struct ff_csv_opts *opts,
         return NULL;
     }
     c->cd = (iconv_t)-1;
+    c->fd = -1;
     c->name = ff_strdup(path);
     if (c->name == NULL) {
         ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
@@ -275,6 +323,27 @@ struct ff_csv *ff_csv_open(const char *path, const struct ff_csv_opts *opts,
     if (c->fp == NULL) {
         ff_err_sys(e, path, "cannot open");
         ff_free(c->name);
+        ff_free(c);
+        return NULL;
+    }
+    return open_common(c, opts, e);
+}
+
+struct ff_csv *ff_csv_open_fd(const char *name, int fd,
+                              const struct ff_csv_opts *opts,
+                              struct ff_err *e)
+{
+    struct ff_csv *c = ff_calloc(1, sizeof *c);
+
+    if (c == NULL) {
+        ff_err_set(e, FF_ESYS, name, 0, 0, "out of memory");
+        return NULL;
+    }
+    c->cd = (iconv_t)-1;
+    c->fd = fd;
+    c->name = ff_strdup(name);
+    if (c->name == NULL) {
+        ff_err_set(e, FF_ESYS, name, 0, 0, "out of memory");
         ff_free(c);
         return NULL;
     }
@@ -292,6 +361,7 @@ struct ff_csv *ff_csv_open_mem(const char *name, const char *data, size_t n,
         return NULL;
     }
     c->cd = (iconv_t)-1;
+    c->fd = -1;
     c->name = ff_strdup(name);
     if (c->name == NULL) {
         ff_err_set(e, FF_ESYS, name, 0, 0, "out of memory");

@@ -29,6 +29,14 @@ enum ff_csv_encoding {
 struct ff_csv_opts {
     char delim;             /* 0: detect from the header line */
     int encoding;           /* FF_CSV_ENC_DETECT or a forced encoding */
+    /* Called with every raw input byte, in order, exactly once, before
+     * any decoding (a BOM included), so that a caller can hash exactly
+     * the bytes that were parsed (NULL: none). */
+    void (*tap)(void *tap_ctx, const unsigned char *buf, size_t n);
+    void *tap_ctx;
+    /* Input larger than this is refused (FF_EINPUT) as soon as it is
+     * read, so that an endless stream ends (0: no limit). */
+    unsigned long long max_bytes;
 };
 
 struct ff_csv_record {
@@ -57,6 +65,15 @@ struct ff_csv;
  */
 struct ff_csv *ff_csv_open(const char *path, const struct ff_csv_opts *opts,
                            struct ff_err *e);
+
+/*
+ * Read from an open descriptor (a pipe, standard input, a file opened
+ * once so that nothing can replace it between reads); name is used in
+ * messages.  fd is borrowed: the caller closes it after ff_csv_free().
+ */
+struct ff_csv *ff_csv_open_fd(const char *name, int fd,
+                              const struct ff_csv_opts *opts,
+                              struct ff_err *e);
 
 /*
  * Read from memory instead of a file (tests, fuzzing).  `name` is used in

@@ -130,7 +130,8 @@ static const char *const sql[S_COUNT] = {
     [S_SRC_BY_SHA] = "SELECT id, load_id FROM source WHERE sha256 = ?1",
     [S_SRC_BY_HEAD] = "SELECT 1 FROM source WHERE bytes = ?1 AND "
                       "head_sha256 = ?2 LIMIT 1",
-    [S_SRC_SET_SHA] = "UPDATE source SET sha256 = ?2 WHERE id = ?1",
+    [S_SRC_SET_SHA] = "UPDATE source SET sha256 = ?2, head_sha256 = ?3, "
+                      "bytes = ?4 WHERE id = ?1",
     [S_LOAD_ADD] = "INSERT INTO load(snapshot, started_at) VALUES(?1, ?2)",
     [S_LOAD_FINISH] = "UPDATE load SET finished_at = ?2 WHERE id = ?1",
     [S_SRC_ADD] = "INSERT INTO source(load_id, file, sha256, bytes, "
@@ -1402,7 +1403,8 @@ int intake_ledger_source_by_head(struct intake_ledger *L,
 }
 
 int intake_ledger_source_set_sha(struct intake_ledger *L, long source_id,
-                                 const char *sha, struct ff_err *e)
+                                 const char *sha, const char *head_sha,
+                                 unsigned long long bytes, struct ff_err *e)
 {
     sqlite3_stmt *s = stmt(L, S_SRC_SET_SHA, e);
 
@@ -1410,7 +1412,31 @@ int intake_ledger_source_set_sha(struct intake_ledger *L, long source_id,
         return e->code;
     sqlite3_bind_int64(s, 1, source_id);
     sqlite3_bind_text(s, 2, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, head_sha, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)bytes);
     return step_done(L, s, e, "cannot store file hash");
+}
+
+int intake_ledger_savepoint(struct intake_ledger *L, struct ff_err *e)
+{
+    return exec(L, "SAVEPOINT file", e);
+}
+
+int intake_ledger_release(struct intake_ledger *L, struct ff_err *e)
+{
+    return exec(L, "RELEASE file", e);
+}
+
+int intake_ledger_rollback_to(struct intake_ledger *L, struct ff_err *e)
+{
+    int i;
+
+    for (i = 0; i < S_COUNT; i++)
+        if (L->st[i])
+            sqlite3_reset(L->st[i]);
+    if (exec(L, "ROLLBACK TO file", e))
+        return e->code;
+    return exec(L, "RELEASE file", e);
 }
 
 /*

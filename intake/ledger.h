@@ -71,6 +71,12 @@ int intake_ledger_begin(struct intake_ledger *L, struct ff_err *e);
 int intake_ledger_commit(struct intake_ledger *L, struct ff_err *e);
 void intake_ledger_rollback(struct intake_ledger *L);
 
+/* A savepoint inside the open transaction (one file of a load): release
+ * keeps what was written since, rollback_to undoes it; both end it. */
+int intake_ledger_savepoint(struct intake_ledger *L, struct ff_err *e);
+int intake_ledger_release(struct intake_ledger *L, struct ff_err *e);
+int intake_ledger_rollback_to(struct intake_ledger *L, struct ff_err *e);
+
 /* ---- register snapshots ---- */
 
 struct intake_snapshot {
@@ -140,8 +146,10 @@ int intake_ledger_source_add(struct intake_ledger *L, long load_id,
                              const char *file, const char *sha,
                              const char *head_sha, unsigned long long bytes,
                              long *source_id, struct ff_err *e);
+/* The file's final hash, the hash of its first 64 KiB and its size. */
 int intake_ledger_source_set_sha(struct intake_ledger *L, long source_id,
-                                 const char *sha, struct ff_err *e);
+                                 const char *sha, const char *head_sha,
+                                 unsigned long long bytes, struct ff_err *e);
 /* *found = 1 when a source of this size and first-64-KiB hash exists. */
 int intake_ledger_source_by_head(struct intake_ledger *L,
                                  unsigned long long bytes,

@@ -20,11 +20,14 @@
  */
 #include "load.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "outfile.h"
@@ -362,6 +365,7 @@ static int store_record(struct run *r, long record_no, long line,
  * fields, each NUL-terminated, padded to 8 bytes.
  */
 #define NBATCH 6
+#define HEAD_BYTES 65536ULL     /* the head fingerprint of a source file */
 #define BATCH_BYTES (512 * 1024)
 
 struct packed {
@@ -567,56 +571,111 @@ static const char *basename_of(const char *path)
     return s ? s + 1 : path;
 }
 
-/* The whole-file hash, computed on the second core while the first parses. */
-struct hash_job {
-    const char *path;
-    char hex[65];
-    struct ff_err e;
-    int rc;
+/*
+ * The input is read once, through one descriptor: the parser's raw bytes
+ * go through this tap into the file's hashes, so the SHA-256 stored is
+ * exactly that of the bytes whose records were stored (a file replaced
+ * between two opens can no longer pair one file's hash with another's
+ * records), and a pipe or standard input works like a file.
+ */
+struct tap {
+    struct intake_sha256 all, head;
+    unsigned long long bytes;
 };
 
-static void *hash_main(void *arg)
+static void tap_bytes(void *ctx, const unsigned char *buf, size_t n)
 {
-    struct hash_job *j = arg;
+    struct tap *t = ctx;
 
-    j->rc = intake_sha256_file(j->path, j->hex, NULL, &j->e);
-    return NULL;
+    if (t->bytes < HEAD_BYTES) {
+        size_t k = HEAD_BYTES - t->bytes < n ? (size_t)(HEAD_BYTES - t->bytes)
+                                             : n;
+
+        intake_sha256_update(&t->head, buf, k);
+    }
+    intake_sha256_update(&t->all, buf, n);
+    t->bytes += n;
+}
+
+/* What a file's records did to the load's memory, to undo them when the
+ * file turns out to be one loaded before (see load_file). */
+struct undo {
+    struct winner *w;
+    size_t wn, wcap, nprev;
+    struct intake_load_summary sum;
+};
+
+static int undo_save(struct run *r, struct undo *u, struct ff_err *e)
+{
+    u->wn = r->wn;
+    u->wcap = r->wcap;
+    u->nprev = r->nprev;
+    u->sum = *r->sum;
+    u->w = NULL;
+    if (r->wcap) {
+        u->w = ff_malloc(r->wcap * sizeof *u->w);
+        if (u->w == NULL)
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        memcpy(u->w, r->w, r->wcap * sizeof *u->w);
+    }
+    return FF_OK;
+}
+
+static void undo_apply(struct run *r, struct undo *u)
+{
+    ff_free(r->w);
+    r->w = u->w;
+    r->wn = u->wn;
+    r->wcap = u->wcap;
+    r->nprev = u->nprev;
+    *r->sum = u->sum;
+    u->w = NULL;
 }
 
 /*
- * Read one file into the open load.  When its SHA-256 is not known yet
- * (the cheap size + first-64-KiB check found no candidate in the ledger), a
- * thread hashes it meanwhile and the source row gets the hash at the end.
+ * Read one file, from the descriptor fd, into the open load.  Its hash is
+ * known only at the end (a pipe cannot be hashed first), so the file is
+ * stored under a savepoint and, when its bytes turn out to be those of a
+ * file loaded before (or earlier on this command line), rolled back:
+ * "already loaded", nothing of it kept.
  */
 static int load_file(struct run *r, struct intake_load_file *file,
-                     const char *head, struct ff_err *e)
+                     const char *name, int fd, int index, struct ff_err *e)
 {
-    struct hash_job job;
-    pthread_t th;
-    int threaded = 0, rc;
-    struct ff_csv *csv;
-    char provisional[80];
+    struct ff_csv_opts co;
+    struct ff_csv *csv = NULL;
+    struct tap t;
+    struct undo u;
+    char provisional[80], head[65];
+    long prior_source = 0, prior_load = 0;
+    int rc;
 
-    csv = ff_csv_open(file->path, NULL, e);
-    if (csv == NULL)
-        return e->code;
-    r->file = file;
-    if (file->sha256[0] == '\0') {
-        memset(&job, 0, sizeof job);
-        job.path = file->path;
-        if (pthread_create(&th, NULL, hash_main, &job) == 0)
-            threaded = 1;
-        else if ((rc = intake_sha256_file(file->path, file->sha256, NULL, e)))
-            goto out;
+    memset(&u, 0, sizeof u);
+    if ((rc = undo_save(r, &u, e)))
+        return rc;
+    if ((rc = intake_ledger_savepoint(r->L, e))) {
+        ff_free(u.w);
+        return rc;
     }
-    /* The source row first, so that records can refer to it; the hash,
-     * dialect and encoding are filled in once the file has been read.  The
-     * provisional hash is unique: a file of the same size and head would
-     * have been hashed in full before. */
-    snprintf(provisional, sizeof provisional, "pending:%s", head);
-    rc = intake_ledger_source_add(r->L, r->load_id, basename_of(file->path),
-                                  threaded ? provisional : file->sha256,
-                                  head, file->bytes, &file->source_id, e);
+    intake_sha256_init(&t.all);
+    intake_sha256_init(&t.head);
+    t.bytes = 0;
+    memset(&co, 0, sizeof co);
+    co.tap = tap_bytes;
+    co.tap_ctx = &t;
+    co.max_bytes = r->o->max_bytes ? r->o->max_bytes : INTAKE_MAX_INPUT_BYTES;
+    csv = ff_csv_open_fd(name, fd, &co, e);
+    if (csv == NULL) {
+        rc = e->code;
+        goto out;
+    }
+    r->file = file;
+    /* The source row first, so that records can refer to it; its hashes,
+     * size, dialect and encoding are filled in once the file is read. */
+    snprintf(provisional, sizeof provisional, "pending:%ld:%d", r->load_id,
+             index);
+    rc = intake_ledger_source_add(r->L, r->load_id, basename_of(name),
+                                  provisional, "", 0, &file->source_id, e);
     if (rc)
         goto out;
     memset(&r->lay, 0, sizeof r->lay);
@@ -624,31 +683,89 @@ static int load_file(struct run *r, struct intake_load_file *file,
     if (rc)
         goto out;
     if (r->lay.dialect == NULL) {
-        rc = ff_err_set(e, FF_EINPUT, file->path, 0, 0,
-                        "empty file: no header");
+        rc = ff_err_set(e, FF_EINPUT, name, 0, 0, "empty file: no header");
         goto out;
     }
     snprintf(file->dialect, sizeof file->dialect, "%s", r->lay.dialect->name);
     file->encoding = ff_csv_encoding_name(csv);
     file->delimiter = ff_csv_delimiter(csv);
-    rc = intake_ledger_source_finish(r->L, file->source_id, file->dialect,
-                                     file->encoding, file->delimiter,
-                                     file->records, e);
-out:
-    if (threaded) {
-        pthread_join(th, NULL);
-        if (rc == FF_OK && job.rc != FF_OK) {
-            *e = job.e;
-            rc = job.rc;
-        }
-        if (rc == FF_OK) {
-            memcpy(file->sha256, job.hex, 65);
-            rc = intake_ledger_source_set_sha(r->L, file->source_id,
-                                              file->sha256, e);
-        }
+    intake_sha256_hex(&t.all, file->sha256);
+    intake_sha256_hex(&t.head, head);
+    file->bytes = t.bytes;
+    if ((rc = intake_ledger_source_finish(r->L, file->source_id,
+                                          file->dialect, file->encoding,
+                                          file->delimiter, file->records,
+                                          e)) ||
+        (rc = intake_ledger_source_by_sha(r->L, file->sha256, &prior_source,
+                                          &prior_load, e)))
+        goto out;
+    if (prior_source) {
+        if ((rc = intake_ledger_rollback_to(r->L, e)))
+            goto out_done;
+        undo_apply(r, &u);
+        file->source_id = prior_source;
+        file->prior_load = prior_load == r->load_id ? -1 : prior_load;
+        file->records = 0;
+        goto out_done;
     }
+    rc = intake_ledger_source_set_sha(r->L, file->source_id, file->sha256,
+                                      head, file->bytes, e);
+out:
+    if (rc == FF_OK)
+        rc = intake_ledger_release(r->L, e);
+    /* On failure the whole load is rolled back by the caller. */
+out_done:
+    ff_free(u.w);
     ff_csv_free(csv);
     return rc;
+}
+
+/*
+ * Open one input once: "-" is standard input (named "stdin" in messages
+ * and in the ledger).  A regular file of the
+ * same size and first 64 KiB as a loaded one is hashed first, through the
+ * same descriptor, so that loading a file again costs a hash, not a parse;
+ * everything else is known only once it has been read.
+ */
+static int open_input(struct run *r, struct intake_load_file *f, int *fd,
+                      int *skip, struct ff_err *e)
+{
+    struct stat st;
+    char head[65];
+    int maybe = 0, rc;
+
+    *skip = 0;
+    if (strcmp(f->path, "-") == 0) {
+        *fd = -1;
+        if ((*fd = dup(0)) < 0)
+            return ff_err_sys(e, "stdin", "cannot read standard input");
+        return FF_OK;
+    }
+    *fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (*fd < 0)
+        return ff_err_sys(e, f->path, "cannot open");
+    if (fstat(*fd, &st) != 0)
+        return ff_err_sys(e, f->path, "cannot stat");
+    if (!S_ISREG(st.st_mode))
+        return FF_OK;
+    if ((rc = intake_sha256_fd(*fd, f->path, HEAD_BYTES, head, e)) ||
+        (rc = intake_ledger_source_by_head(r->L,
+                                           (unsigned long long)st.st_size,
+                                           head, &maybe, e)))
+        return rc;
+    if (!maybe)
+        return FF_OK;
+    if ((rc = intake_sha256_fd(*fd, f->path, 0, f->sha256, e)) ||
+        (rc = intake_ledger_source_by_sha(r->L, f->sha256, &f->source_id,
+                                          &f->prior_load, e)))
+        return rc;
+    if (f->prior_load && f->prior_load == r->load_id)
+        f->prior_load = -1;
+    f->bytes = (unsigned long long)st.st_size;
+    *skip = f->prior_load != 0;
+    if (!*skip)         /* the hash stored will be the parsed bytes' */
+        f->sha256[0] = '\0';
+    return FF_OK;
 }
 
 static int by_id(const void *a, const void *b)
@@ -749,37 +866,40 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
     qsort(r.codes.v, r.codes.n, sizeof r.codes.v[0], code_cmp);
     for (i = 0; i < n; i++) {
         struct intake_load_file *f = &files[i];
-
-        char head[65];
-        int maybe = 0;
+        int fd = -1, skip = 0;
 
         f->source_id = f->prior_load = f->records = 0;
         f->dialect[0] = f->sha256[0] = '\0';
         f->encoding = "";
-        if ((rc = intake_sha256_head(f->path, head, &f->bytes, e)) ||
-            (rc = intake_ledger_source_by_head(L, f->bytes, head, &maybe, e)))
-            goto out;
-        if (maybe) {
-            /* Same size and beginning as a file in the ledger (or earlier
-             * on this command line): compare the whole hash. */
-            if ((rc = intake_sha256_file(f->path, f->sha256, NULL, e)) ||
-                (rc = intake_ledger_source_by_sha(L, f->sha256, &f->source_id,
-                                                  &f->prior_load, e)))
+        if ((rc = open_input(&r, f, &fd, &skip, e)) || skip) {
+            if (fd >= 0)
+                close(fd);
+            if (rc)
                 goto out;
-            if (fresh && f->prior_load == r.load_id)
-                f->prior_load = -1;
-            if (f->prior_load)
-                continue;
+            continue;
         }
         if (!fresh) {
-            if ((rc = intake_ledger_load_add(L, snap.id, o->now, &r.load_id,
-                                             e)))
+            rc = intake_ledger_load_add(L, snap.id, o->now, &r.load_id, e);
+            if (rc) {
+                close(fd);
                 goto out;
+            }
             sum->load_id = r.load_id;
             fresh = 1;
         }
-        if ((rc = load_file(&r, f, head, e)))
+        rc = load_file(&r, f, strcmp(f->path, "-") == 0 ? "stdin" : f->path,
+                       fd, i, e);
+        close(fd);
+        if (rc)
             goto out;
+    }
+    /* Every file may have turned out to be loaded before. */
+    for (i = 0; fresh && i < n; i++)
+        if (files[i].prior_load == 0)
+            break;
+    if (fresh && i == n) {
+        fresh = 0;
+        sum->load_id = 0;
     }
     if (!fresh)
         goto out;       /* nothing new: roll back the empty transaction */

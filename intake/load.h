@@ -15,7 +15,7 @@
 #include "rules.h"
 
 struct intake_load_file {
-    const char *path;           /* borrowed */
+    const char *path;           /* borrowed; "-" is standard input */
     char sha256[65];
     unsigned long long bytes;
     long source_id;
@@ -41,7 +41,14 @@ struct intake_load_opts {
     /* --outcomes: written and made durable before the ledger commits, so
      * that a failure to write it leaves the ledger unchanged (NULL: none). */
     const char *outcomes;
+    /* Inputs larger than this are refused as they are read (0: the
+     * default, INTAKE_MAX_INPUT_BYTES). */
+    unsigned long long max_bytes;
 };
+
+/* 4 GiB: ten times a national month of kobo records (439 MB a million);
+ * an endless stream (/dev/zero, `yes`) ends with a message here. */
+#define INTAKE_MAX_INPUT_BYTES (4ULL << 30)
 
 /*
  * Load files[0..n) (their path fields set; the rest is filled) into L.

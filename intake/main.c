@@ -30,7 +30,7 @@ static const char usage[] =
     "                         [--threshold BAHT] [--columns MAP]\n"
     "       ffintake load --ledger L.db [--outcomes OUT.csv]\n"
     "                     [--dialects MAP] [--qr-config CONF] [--key KEY]\n"
-    "                     FILE.csv...\n"
+    "                     FILE.csv... ('-' reads standard input)\n"
     "       ffintake report --ledger L.db --month YYYY-MM -o DIR\n"
     "                       [--threshold BAHT] [--no-pdf]\n"
     "       ffintake export --ledger L.db --month YYYY-MM -o FILE.csv [--redact]\n"
@@ -74,7 +74,8 @@ static const char usage[] =
     "environment: FFKIT_TEMPLATE_DIR (templates); for tests: FFKIT_FAIL_ALLOC=N\n"
     "(the N-th allocation fails), FFKIT_FAIL_WRITE=N (the N-th output file\n"
     "fails as on a full disk), FFKIT_FAIL_SQLITE_WRITE=N (the ledger's N-th\n"
-    "write fails), FFKIT_ALLOC_STATS=1 (count allocations)\n";
+    "write fails), FFKIT_ALLOC_STATS=1 (count allocations),\n"
+    "FFKIT_MAX_INPUT_MIB=N (load: refuse inputs over N MiB; default 4096)\n";
 
 struct opts {
     const char *cmd;
@@ -296,6 +297,10 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
     lo.payload = payload;
     lo.now = now;
     lo.outcomes = o->outcomes;
+    /* Tests lower the input bound to prove that endless input ends. */
+    if (getenv("FFKIT_MAX_INPUT_MIB"))
+        lo.max_bytes = strtoull(getenv("FFKIT_MAX_INPUT_MIB"), NULL, 10)
+                       << 20;
     if ((rc = intake_load_run(L, files, o->nfiles, &lo, &s, e)))
         goto out;
     for (i = 0; i < o->nfiles; i++) {

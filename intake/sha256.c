@@ -18,9 +18,11 @@
 #include "sha256.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "alloc.h"
 
@@ -226,47 +228,63 @@ void intake_sha256_hex(struct intake_sha256 *s, char out[65])
     out[64] = '\0';
 }
 
+int intake_sha256_fd(int fd, const char *name, unsigned long long limit,
+                     char hex[65], struct ff_err *e)
+{
+    struct intake_sha256 s;
+    unsigned char *buf = ff_malloc(1 << 16);
+    unsigned long long off = 0;
+    ssize_t n;
+
+    if (buf == NULL)
+        return ff_err_set(e, FF_ESYS, name, 0, 0, "out of memory");
+    intake_sha256_init(&s);
+    for (;;) {
+        size_t want = 1 << 16;
+
+        if (limit && limit - off < want)
+            want = (size_t)(limit - off);
+        if (want == 0)
+            break;
+        /* pread: the descriptor's offset stays where the parser wants
+         * it, at the start. */
+        n = pread(fd, buf, want, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            ff_free(buf);
+            return ff_err_sys(e, name, "cannot read");
+        }
+        if (n == 0)
+            break;
+        intake_sha256_update(&s, buf, (size_t)n);
+        off += (unsigned long long)n;
+    }
+    ff_free(buf);
+    intake_sha256_hex(&s, hex);
+    return FF_OK;
+}
+
 /* Hash up to limit bytes (0: all) of the file at path. */
 static int hash_file(const char *path, unsigned long long limit,
                      char hex[65], unsigned long long *bytes,
                      struct ff_err *e)
 {
-    struct intake_sha256 s;
-    FILE *fp = fopen(path, "rb");
-    unsigned char *buf = NULL;
-    size_t n;
-    int rc = FF_OK;
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc;
 
-    if (fp == NULL)
+    if (fd < 0)
         return ff_err_sys(e, path, "cannot open");
-    buf = ff_malloc(1 << 16);
-    if (buf == NULL) {
-        rc = ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
-        goto out;
-    }
-    intake_sha256_init(&s);
-    while ((n = fread(buf, 1, 1 << 16, fp)) > 0) {
-        intake_sha256_update(&s, buf, n);
-        if (limit && s.bytes >= limit)
-            break;
-    }
-    if (ferror(fp)) {
-        rc = ff_err_sys(e, path, "cannot read");
-        goto out;
-    }
     if (bytes) {
-        struct stat st;
-
-        if (fstat(fileno(fp), &st) != 0) {
+        if (fstat(fd, &st) != 0) {
             rc = ff_err_sys(e, path, "cannot stat");
-            goto out;
+            close(fd);
+            return rc;
         }
         *bytes = (unsigned long long)st.st_size;
     }
-    intake_sha256_hex(&s, hex);
-out:
-    ff_free(buf);
-    fclose(fp);
+    rc = intake_sha256_fd(fd, path, limit, hex, e);
+    close(fd);
     return rc;
 }
 

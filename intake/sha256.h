@@ -38,6 +38,14 @@ int intake_sha256_file(const char *path, char hex[65],
                        unsigned long long *bytes, struct ff_err *e);
 
 /*
+ * Hash the first limit bytes (0: all) of the open file fd, read with
+ * pread from offset 0 (the descriptor's own offset does not move); name is
+ * for messages.  FF_ESYS with e filled on a read error.
+ */
+int intake_sha256_fd(int fd, const char *name, unsigned long long limit,
+                     char hex[65], struct ff_err *e);
+
+/*
  * Hash only the first 64 KiB of the file into hex and get its size: a
  * cheap fingerprint that tells most new files from loaded ones at once.
  */
