@@ -24,17 +24,61 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static atomic_ulong tmp_counter;
 static atomic_long commits;
 
+/*
+ * "<path>.tmp-<pid>-<16 hex digits>": the pid lets the sweep tell a dead
+ * run's file from a live one's; the random part makes the name impossible
+ * to guess, so nobody can plant a file or a symlink there beforehand (and
+ * O_EXCL | O_NOFOLLOW refuse one anyway).  The counter keeps two names of
+ * one process apart even if getrandom failed.
+ */
 static void tmpname(const char *path, char *out, size_t size)
 {
-    snprintf(out, size, "%s.tmp-%ld-%lu", path, (long)getpid(),
-             atomic_fetch_add(&tmp_counter, 1));
+    uint64_t r = 0;
+
+    if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+        r = (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL;
+    r ^= atomic_fetch_add(&tmp_counter, 1);
+    snprintf(out, size, "%s.tmp-%ld-%016llx", path, (long)getpid(),
+             (unsigned long long)r);
+}
+
+/* The process umask, read without changing it (umask(2) would, for a
+ * moment, for every thread). */
+static mode_t current_umask(void)
+{
+    FILE *fp = fopen("/proc/self/status", "r");
+    char line[128];
+    unsigned int m = 022;
+
+    while (fp && fgets(line, sizeof line, fp))
+        if (sscanf(line, "Umask: %o", &m) == 1)
+            break;
+    if (fp)
+        fclose(fp);
+    return (mode_t)m;
+}
+
+/*
+ * The final mode of a file asked for with mode: a mode that others may
+ * not read (0600, or 0640 with --group-read) marks personal data and is
+ * applied exactly, whatever the umask; a public mode (0644) is narrowed by
+ * the umask as open(2) would.
+ */
+static mode_t final_mode(int mode)
+{
+    if ((mode & 07) == 0)
+        return (mode_t)mode;
+    return (mode_t)mode & ~current_umask();
 }
 
 int ff_outfile_open(struct ff_outfile *o, const char *path, int mode,
@@ -48,7 +92,9 @@ int ff_outfile_open(struct ff_outfile *o, const char *path, int mode,
     snprintf(o->path, sizeof o->path, "%s", path);
     tmpname(path, o->tmp, sizeof o->tmp);
     o->mode = mode;
-    fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    /* 0600 from the first byte: the final mode is set at commit. */
+    fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+              0600);
     if (fd < 0) {
         o->tmp[0] = '\0';
         return ff_err_sys(e, path, "cannot create");
@@ -64,12 +110,29 @@ int ff_outfile_open(struct ff_outfile *o, const char *path, int mode,
     return FF_OK;
 }
 
+static atomic_long kill_events;
+
+/*
+ * FFKIT_KILL_AT_COMMIT=N (tests): the N-th commit point of the process
+ * (every file commit, a set's commit, and a set's first rename) kills the
+ * process with SIGKILL, as a power cut would, at a known place.
+ */
+static void kill_point(void)
+{
+    const char *s = getenv("FFKIT_KILL_AT_COMMIT");
+
+    if (s && *s && atomic_fetch_add(&kill_events, 1) + 1 ==
+                       strtol(s, NULL, 10))
+        raise(SIGKILL);
+}
+
 /* The injected failure, if this commit is the one (see the file header). */
 static int injected_failure(void)
 {
     const char *s = getenv("FFKIT_FAIL_WRITE");
     long at, n;
 
+    kill_point();
     if (s == NULL || *s == '\0')
         return 0;
     at = strtol(s, NULL, 10);
@@ -98,7 +161,9 @@ int ff_outfile_prepare(struct ff_outfile *o, struct ff_err *e)
         return o->tmp[0] ? FF_OK
                          : ff_err_set(e, FF_EINTERNAL, o->path, 0, 0,
                                       "not open");
-    if (fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0)
+    if (fflush(o->fp) != 0 || ferror(o->fp) ||
+        fchmod(fileno(o->fp), final_mode(o->mode)) != 0 ||
+        fsync(fileno(o->fp)) != 0)
         bad = 1;
     if (fclose(o->fp) != 0)
         bad = 1;
@@ -140,8 +205,9 @@ int ff_outfile_adopt(const char *tmp, const char *path, int mode,
     memset(&o, 0, sizeof o);
     snprintf(o.path, sizeof o.path, "%s", path);
     snprintf(o.tmp, sizeof o.tmp, "%s", tmp);
-    fd = open(tmp, O_RDWR | O_CLOEXEC);
-    if (fd < 0 || fchmod(fd, (mode_t)mode) != 0 ||
+    fd = open(tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    o.mode = mode;
+    if (fd < 0 || fchmod(fd, final_mode(mode)) != 0 ||
         (o.fp = fdopen(fd, "r+b")) == NULL) {
         ff_err_sys(e, path, "cannot write");
         if (fd >= 0)
@@ -239,6 +305,7 @@ int ff_outgroup_add(struct ff_outgroup *g, struct ff_outfile *o,
 {
     struct stat st;
     int bad = o->fp == NULL || fflush(o->fp) != 0 || ferror(o->fp) ||
+              fchmod(fileno(o->fp), final_mode(o->mode)) != 0 ||
               fstat(fileno(o->fp), &st) != 0;
 
     if (!bad && injected_failure()) {
@@ -337,10 +404,11 @@ void ff_outgroup_free(struct ff_outgroup *g)
 }
 
 /*
- * A temporary name of ours is "<name>.tmp-<pid>-<n>" (tmpname above).  One
- * whose process is gone was left by a run that was killed; a live pid may
- * be another run writing beside us (or, rarely, an unrelated process that
- * reused the pid): those stay.
+ * A temporary name of ours is "<name>.tmp-<pid>-<suffix>" (tmpname above,
+ * mkdtemp's for directories: letters and digits).  One whose process is
+ * gone was left by a run that was killed; a live pid may be another run
+ * writing beside us (or, rarely, an unrelated process that reused the
+ * pid): those stay.
  */
 static int stale_tmp(const char *name)
 {
@@ -351,12 +419,110 @@ static int stale_tmp(const char *name)
     if (t == NULL)
         return 0;
     pid = strtol(t + 5, &end, 10);
-    if (end == t + 5 || *end != '-' || pid <= 0 || pid == (long)getpid())
+    if (end == t + 5 || *end != '-' || pid <= 0 || pid == (long)getpid() ||
+        end[1] == '\0')
         return 0;
     for (end++; *end; end++)
-        if (*end < '0' || *end > '9')
+        if (!((*end >= '0' && *end <= '9') || (*end >= 'a' && *end <= 'z') ||
+              (*end >= 'A' && *end <= 'Z')))
             return 0;
     return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/*
+ * Sets.  The files of a set are written into a staging directory inside
+ * the target directory (mkdtemp: 0700, a name nobody can guess, so another
+ * user can neither read them nor plant a symlink).  The commit makes each
+ * file durable and gives it its mode, then writes the set's plan, the file
+ * "commit" ("+name": move in, "-name": remove), makes it durable, and
+ * carries it out.  A run killed before the plan was durable leaves a
+ * staging directory without a plan: the next sweep removes it, and the old
+ * set is untouched.  Killed while carrying it out, it leaves the plan: the
+ * next sweep finishes it (every new file is whole and on disk), so the
+ * folder holds one set or the other, never a mix, once anything runs in
+ * it again.
+ */
+#define PLAN "commit"
+#define STAGE_PREFIX ".ffkit.tmp-"
+
+struct ff_outset {
+    char dir[1024];         /* the target directory */
+    char stage[1100];       /* the staging directory inside it */
+    int stagefd;
+};
+
+/* A name a plan may hold: one component, not hidden, not the plan. */
+static int plain_name(const char *n)
+{
+    return n[0] != '\0' && n[0] != '.' && strchr(n, '/') == NULL &&
+           strchr(n, '\n') == NULL && strcmp(n, PLAN) != 0;
+}
+
+/* Carry out the plan of stage (in dirfd); *moved counts the moves. */
+static int apply_plan(int dirfd, int stagefd, int *moved, int kill_first)
+{
+    char line[300];
+    FILE *fp;
+    int fd = openat(stagefd, PLAN, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = 0;
+
+    if (fd < 0)
+        return errno == ENOENT ? 1 : -1;    /* 1: no plan */
+    fp = fdopen(fd, "r");
+    if (fp == NULL) {
+        close(fd);
+        return -1;
+    }
+    while (fgets(line, sizeof line, fp)) {
+        size_t n = strlen(line);
+
+        if (n == 0 || line[n - 1] != '\n')
+            continue;               /* a torn last line: not durable yet */
+        line[n - 1] = '\0';
+        if (!plain_name(line + 1))
+            continue;
+        if (line[0] == '+') {
+            if (renameat(stagefd, line + 1, dirfd, line + 1) == 0) {
+                if (++*moved == 1 && kill_first)
+                    kill_point();
+            } else if (errno != ENOENT) {
+                rc = -1;
+            }
+        } else if (line[0] == '-') {
+            if (unlinkat(dirfd, line + 1, 0) != 0 && errno != ENOENT)
+                rc = -1;
+        }
+    }
+    fclose(fp);
+    (void)fsync(dirfd);
+    return rc;
+}
+
+/* Remove the staging directory name in dirfd and everything in it. */
+static void remove_stage(int dirfd, const char *name)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                                     O_CLOEXEC);
+    DIR *d;
+    struct dirent *de;
+
+    if (fd < 0)
+        return;
+    d = fdopendir(fd);
+    if (d == NULL) {
+        close(fd);
+        return;
+    }
+    /* Files, and staging directories of ours only: a sweep must never
+     * recurse into something that is not ours. */
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (unlinkat(fd, de->d_name, 0) != 0 && errno == EISDIR &&
+            strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) == 0)
+            remove_stage(fd, de->d_name);   /* a set staged inside */
+    }
+    closedir(d);
+    (void)unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
 int ff_outfile_sweep(const char *dir)
@@ -367,9 +533,172 @@ int ff_outfile_sweep(const char *dir)
 
     if (d == NULL)
         return 0;
-    while ((de = readdir(d)) != NULL)
-        if (stale_tmp(de->d_name) && unlinkat(dirfd(d), de->d_name, 0) == 0)
+    while ((de = readdir(d)) != NULL) {
+        struct stat st;
+
+        if (!stale_tmp(de->d_name) ||
+            fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)))
+                continue;       /* only our staging directories */
+            int sfd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY |
+                                                       O_NOFOLLOW |
+                                                       O_CLOEXEC);
+            int moved = 0;
+
+            if (sfd < 0)
+                continue;
+            /* A set killed while it was being moved in: finish it. */
+            (void)apply_plan(dirfd(d), sfd, &moved, 0);
+            close(sfd);
+            remove_stage(dirfd(d), de->d_name);
             n++;
+        } else if (unlinkat(dirfd(d), de->d_name, 0) == 0) {
+            n++;
+        }
+    }
     closedir(d);
     return n;
+}
+
+struct ff_outset *ff_outset_new(const char *dir, struct ff_err *e)
+{
+    struct ff_outset *s = ff_calloc(1, sizeof *s);
+
+    if (s == NULL) {
+        ff_err_set(e, FF_ESYS, dir, 0, 0, "out of memory");
+        return NULL;
+    }
+    s->stagefd = -1;
+    ff_outfile_sweep(dir);
+    snprintf(s->dir, sizeof s->dir, "%s", dir);
+    snprintf(s->stage, sizeof s->stage, "%s/" STAGE_PREFIX "%ld-XXXXXX", dir,
+             (long)getpid());
+    if (strlen(dir) >= sizeof s->dir - 1 || mkdtemp(s->stage) == NULL) {
+        ff_err_sys(e, dir, "cannot create a temporary folder");
+        ff_free(s);
+        return NULL;
+    }
+    s->stagefd = open(s->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                                    O_CLOEXEC);
+    if (s->stagefd < 0) {
+        ff_err_sys(e, dir, "cannot open a temporary folder");
+        rmdir(s->stage);
+        ff_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+int ff_outset_path(const struct ff_outset *s, const char *name, char *out,
+                   size_t size)
+{
+    int n = snprintf(out, size, "%s/%s", s->stage, name);
+
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+void ff_outset_err(const struct ff_outset *s, struct ff_err *e)
+{
+    size_t n = strlen(s->stage);
+    char final[sizeof e->file];
+
+    if (n && strncmp(e->file, s->stage, n) == 0 && e->file[n] == '/') {
+        snprintf(final, sizeof final, "%.120s/%.120s", s->dir,
+                 e->file + n + 1);
+        snprintf(e->file, sizeof e->file, "%s", final);
+    }
+}
+
+const char *ff_outset_stage(const struct ff_outset *s)
+{
+    return s->stage;
+}
+
+int ff_outset_commit(struct ff_outset *s, const char *const *names,
+                     size_t n, const char *const *gone, size_t ngone,
+                     int mode, struct ff_err *e)
+{
+    char target[1200], first[1300];
+    FILE *plan = NULL;
+    size_t i;
+    int fd, dfd = -1, moved = 0, rc;
+
+    /* Errors name the set by its first file (a report: its CSV). */
+    snprintf(first, sizeof first, "%.1023s/%.200s", s->dir,
+             n ? names[0] : "");
+    if (injected_failure()) {
+        errno = ENOSPC;
+        return ff_err_sys(e, first, "cannot write");
+    }
+    /* Every file whole, on disk and of its final mode before any name. */
+    for (i = 0; i < n; i++) {
+        struct stat st;
+
+        snprintf(target, sizeof target, "%s/%s", s->dir, names[i]);
+        if (!plain_name(names[i]))
+            return ff_err_set(e, FF_EINTERNAL, target, 0, 0, "bad name");
+        fd = openat(s->stagefd, names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+            fchmod(fd, final_mode(mode)) != 0 || fsync(fd) != 0) {
+            rc = ff_err_sys(e, target, "cannot write");
+            if (fd >= 0)
+                close(fd);
+            return rc;
+        }
+        close(fd);
+    }
+    fd = openat(s->stagefd, PLAN, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                                      O_CLOEXEC, 0600);
+    if (fd < 0 || (plan = fdopen(fd, "w")) == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return ff_err_sys(e, first, "cannot write");
+    }
+    for (i = 0; i < n; i++)
+        fprintf(plan, "+%s\n", names[i]);
+    for (i = 0; i < ngone; i++)
+        if (plain_name(gone[i]))
+            fprintf(plan, "-%s\n", gone[i]);
+    if (fflush(plan) != 0 || ferror(plan) || fsync(fileno(plan)) != 0 ||
+        fclose(plan) != 0 || fsync(s->stagefd) != 0) {
+        rc = ff_err_sys(e, first, "cannot write");
+        unlinkat(s->stagefd, PLAN, 0);
+        return rc;
+    }
+    kill_point();
+    dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || apply_plan(dfd, s->stagefd, &moved, 1) != 0) {
+        /* The plan stays: the next run in this folder finishes it. */
+        rc = ff_err_sys(e, first, "cannot rename into place (the next "
+                                  "run in this folder completes it)");
+        if (dfd >= 0)
+            close(dfd);
+        close(s->stagefd);
+        s->stagefd = -1;
+        s->stage[0] = '\0';
+        return rc;
+    }
+    close(dfd);
+    return FF_OK;
+}
+
+void ff_outset_free(struct ff_outset *s)
+{
+    char *slash;
+
+    if (s == NULL)
+        return;
+    if (s->stagefd >= 0)
+        close(s->stagefd);
+    if (s->stage[0] && (slash = strrchr(s->stage, '/')) != NULL) {
+        int dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (dfd >= 0) {
+            remove_stage(dfd, slash + 1);
+            close(dfd);
+        }
+    }
+    ff_free(s);
 }

@@ -3,6 +3,7 @@
  */
 #include "csvout.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "csvw.h"
@@ -10,7 +11,24 @@
 int intake_csvout_open(struct intake_csvout *o, const char *path, int bom,
                        struct ff_err *e)
 {
-    int rc = ff_outfile_open(&o->f, path, 0600, e);
+    return intake_csvout_open_mode(o, path, bom, 0600, e);
+}
+
+int intake_csvout_open_mode(struct intake_csvout *o, const char *path,
+                            int bom, int mode, struct ff_err *e)
+{
+    char dir[1024];
+    const char *slash = strrchr(path, '/');
+    int rc;
+
+    /* What a killed export or load left beside the target goes first. */
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s",
+                 slash == path ? 1 : (int)(slash - path), path);
+    ff_outfile_sweep(dir);
+    rc = ff_outfile_open(&o->f, path, mode, e);
 
     o->first = 1;
     if (rc == FF_OK && bom)

@@ -24,6 +24,10 @@ struct intake_csvout {
  * write the UTF-8 BOM when bom is set. */
 int intake_csvout_open(struct intake_csvout *o, const char *path, int bom,
                        struct ff_err *e);
+/* The same with the final mode (0600, or 0640 for --group-read); also
+ * sweeps the target's directory of what killed runs left there. */
+int intake_csvout_open_mode(struct intake_csvout *o, const char *path,
+                            int bom, int mode, struct ff_err *e);
 /* A text cell (neutralised); s may be NULL for an empty cell. */
 void intake_csvout_text(struct intake_csvout *o, const char *s, size_t n);
 void intake_csvout_str(struct intake_csvout *o, const char *s);

@@ -197,6 +197,7 @@ struct intake_ledger {
     int in_tx;
     int immutable;          /* read-only, as an immutable file (open_ro) */
     struct stat opened;     /* the file when it was opened immutable */
+    char warning[300];      /* for the user, or "" (intake_ledger_warning) */
 };
 
 /* What to do about a damaged ledger, in every message that finds one. */
@@ -611,6 +612,47 @@ static struct intake_ledger *ledger_alloc(const char *path, struct ff_err *e)
     return L;
 }
 
+/*
+ * A ledger others may read (made by an older ffkit, copied with cp, or
+ * chmod'ed) holds heads' names for anyone on the machine.  A writer takes
+ * the permissions of others away, and from its -wal and -shm, and says so:
+ * quietly keeping it open would break the promise of mode 0600, and
+ * refusing would stop the office's work for a problem we can fix.  Group
+ * bits are kept: an office may share the ledger with its group on purpose.
+ * A reader (often another user, who may not chmod) only warns.
+ */
+static void tighten(struct intake_ledger *L, int writer)
+{
+    static const char *const sfx[] = {"", "-wal", "-shm"};
+    struct stat st;
+    char p[300];
+    size_t i;
+
+    if (stat(L->path, &st) != 0 || (st.st_mode & 07) == 0)
+        return;
+    if (!writer || getuid() != st.st_uid) {
+        snprintf(L->warning, sizeof L->warning,
+                 "%.200s: others may read this ledger (mode %04o), which "
+                 "holds heads' names: chmod o-rwx it", L->path,
+                 (unsigned)(st.st_mode & 07777));
+        return;
+    }
+    for (i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", L->path, sfx[i]);
+        if (stat(p, &st) == 0 && (st.st_mode & 07))
+            (void)chmod(p, st.st_mode & 07770);
+    }
+    snprintf(L->warning, sizeof L->warning,
+             "%.200s: others could read this ledger, which holds heads' "
+             "names; it is now mode %04o", L->path,
+             (unsigned)((st.st_mode & 07770) & 07777));
+}
+
+const char *intake_ledger_warning(const struct intake_ledger *L)
+{
+    return L->warning[0] ? L->warning : NULL;
+}
+
 struct intake_ledger *intake_ledger_open(const char *path, int create,
                                          struct ff_err *e)
 {
@@ -650,6 +692,7 @@ struct intake_ledger *intake_ledger_open(const char *path, int create,
      * of a schema we do not know, is refused untouched. */
     if ((state = schema_state(L, e)) < 0)
         goto fail;
+    tighten(L, 1);
     /* WAL: a reader (report) never blocks a load, and a killed load leaves
      * only an uncommitted tail that the next open ignores.  synchronous =
      * FULL: one commit per load, so the extra fsync is free and a power cut
@@ -772,6 +815,7 @@ struct intake_ledger *intake_ledger_open_ro(const char *path,
     if (exec(L, "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
              e))
         goto fail;
+    tighten(L, 0);
     /* One read transaction: every query of the report sees the same
      * commit, even if a load commits meanwhile. */
     if (exec(L, "BEGIN", e))

@@ -53,6 +53,12 @@ int intake_ledger_read_done(struct intake_ledger *L, struct ff_err *e);
 void intake_ledger_free(struct intake_ledger *L);
 
 /*
+ * A warning for the user after opening, or NULL: a ledger others could read
+ * (a writer has just taken their permissions away; a reader cannot).
+ */
+const char *intake_ledger_warning(const struct intake_ledger *L);
+
+/*
  * The whole-ledger check ('ffintake check'): SQLite's integrity_check, then
  * the ledger's own invariants (every record has exactly one current
  * outcome; at most one accepted record per household and month; every

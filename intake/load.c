@@ -829,8 +829,8 @@ static int settle(struct run *r, struct ff_err *e)
 
 static int outcomes_prepare(struct intake_ledger *L,
                             const struct intake_load_file *files, int n,
-                            const char *path, struct intake_csvout *o,
-                            struct ff_err *e);
+                            const char *path, int mode,
+                            struct intake_csvout *o, struct ff_err *e);
 
 int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
                     int n, const struct intake_load_opts *o,
@@ -907,7 +907,9 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
         (rc = intake_ledger_load_finish(L, r.load_id, o->now, e)))
         goto out;
     if (o->outcomes &&
-        (rc = outcomes_prepare(L, files, n, o->outcomes, &oc, e)))
+        (rc = outcomes_prepare(L, files, n, o->outcomes,
+                               o->outcomes_mode ? o->outcomes_mode : 0600,
+                               &oc, e)))
         goto out;
     rc = intake_ledger_commit(L, e);
     if (o->outcomes) {
@@ -952,12 +954,12 @@ static int write_outcome(void *ctx, const struct intake_outcome_row *r)
 /* Write the outcomes CSV to a prepared (fsynced, not yet renamed) file. */
 static int outcomes_prepare(struct intake_ledger *L,
                             const struct intake_load_file *files, int n,
-                            const char *path, struct intake_csvout *o,
-                            struct ff_err *e)
+                            const char *path, int mode,
+                            struct intake_csvout *o, struct ff_err *e)
 {
     int i, rc;
 
-    if ((rc = intake_csvout_open(o, path, 0, e)))
+    if ((rc = intake_csvout_open_mode(o, path, 0, mode, e)))
         return rc;
     fputs("file,record,line,outcome,reason,late,hhid,month\r\n", o->f.fp);
     for (i = 0; i < n; i++) {
@@ -976,10 +978,10 @@ static int outcomes_prepare(struct intake_ledger *L,
 
 int intake_load_write_outcomes(struct intake_ledger *L,
                                const struct intake_load_file *files, int n,
-                               const char *path, struct ff_err *e)
+                               const char *path, int mode, struct ff_err *e)
 {
     struct intake_csvout o;
-    int rc = outcomes_prepare(L, files, n, path, &o, e);
+    int rc = outcomes_prepare(L, files, n, path, mode, &o, e);
 
     return rc ? rc : intake_csvout_close(&o, e);
 }

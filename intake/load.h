@@ -41,6 +41,7 @@ struct intake_load_opts {
     /* --outcomes: written and made durable before the ledger commits, so
      * that a failure to write it leaves the ledger unchanged (NULL: none). */
     const char *outcomes;
+    int outcomes_mode;          /* 0600 (0: that), or 0640 */
     /* Inputs larger than this are refused as they are read (0: the
      * default, INTAKE_MAX_INPUT_BYTES). */
     unsigned long long max_bytes;
@@ -62,7 +63,7 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
 /* Write the outcomes of the given files (after a load) as CSV to path. */
 int intake_load_write_outcomes(struct intake_ledger *L,
                                const struct intake_load_file *files, int n,
-                               const char *path, struct ff_err *e);
+                               const char *path, int mode, struct ff_err *e);
 
 #endif
 

@@ -32,7 +32,7 @@ static const char usage[] =
     "                     [--dialects MAP] [--qr-config CONF] [--key KEY]\n"
     "                     FILE.csv... ('-' reads standard input)\n"
     "       ffintake report --ledger L.db --month YYYY-MM -o DIR\n"
-    "                       [--threshold BAHT] [--no-pdf]\n"
+    "                       [--threshold BAHT] [--no-pdf] [--group-read]\n"
     "       ffintake export --ledger L.db --month YYYY-MM -o FILE.csv [--redact]\n"
     "       ffintake check --ledger L.db\n"
     "\n"
@@ -64,7 +64,10 @@ static const char usage[] =
     "  --survey-year Y     register: BMN survey year, BE (default 2567)\n"
     "  --threshold BAHT    income threshold, baht/person/year (default 38000\n"
     "                      at register; report uses the snapshot's)\n"
-    "  --no-pdf            report: skip reconciliation.pdf\n"
+    "  --no-pdf            report: no reconciliation.pdf (an earlier one in\n"
+    "                      DIR is removed: the files are one report)\n"
+    "  --group-read        report, export, --outcomes: files readable by the\n"
+    "                      group (0640) for a shared office folder; else 0600\n"
     "  -h, --help          this text\n"
     "\n"
     "exit status: 0 ok (rejected records are normal and counted), 1 input\n"
@@ -85,6 +88,7 @@ struct opts {
     double threshold;
     int no_pdf;
     int redact;
+    int group_read;
     char **files;
     int nfiles;
     char month_ce[8];
@@ -132,6 +136,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"threshold", required_argument, NULL, 't'},
         {"no-pdf", no_argument, NULL, 'P'},
         {"redact", no_argument, NULL, 'R'},
+        {"group-read", no_argument, NULL, 'G'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     double v;
@@ -165,6 +170,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         case 'k': o->key = optarg; break;
         case 'P': o->no_pdf = 1; break;
         case 'R': o->redact = 1; break;
+        case 'G': o->group_read = 1; break;
         case 'y':
             if (parse_number(optarg, 2400, 2700, &v))
                 return usage_error("bad --survey-year '%s' (a BE year)",
@@ -207,6 +213,18 @@ static int parse_args(int argc, char **argv, struct opts *o)
     return -1;
 }
 
+/* Open the ledger and pass on what opening it had to say. */
+static struct intake_ledger *open_ledger(const char *path, int how,
+                                         struct ff_err *e)
+{
+    struct intake_ledger *L = how < 0 ? intake_ledger_open_ro(path, e)
+                                      : intake_ledger_open(path, how, e);
+
+    if (L && intake_ledger_warning(L))
+        fprintf(stderr, "ffintake: warning: %s\n", intake_ledger_warning(L));
+    return L;
+}
+
 static void now_iso(char out[32])
 {
     time_t t = time(NULL);
@@ -218,7 +236,7 @@ static void now_iso(char out[32])
 
 static int cmd_register(const struct opts *o, struct ff_err *e)
 {
-    struct intake_ledger *L = intake_ledger_open(o->ledger, 1, e);
+    struct intake_ledger *L = open_ledger(o->ledger, 1, e);
     struct ff_register *reg = NULL;
     struct intake_register_result res;
     char now[32], buf[1200];
@@ -279,7 +297,7 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
         rc = e->code;
         goto out;
     }
-    L = intake_ledger_open(o->ledger, 0, e);
+    L = open_ledger(o->ledger, 0, e);
     if (L == NULL) {
         rc = e->code;
         goto out;
@@ -297,6 +315,7 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
     lo.payload = payload;
     lo.now = now;
     lo.outcomes = o->outcomes;
+    lo.outcomes_mode = o->group_read ? 0640 : 0600;
     /* Tests lower the input bound to prove that endless input ends. */
     if (getenv("FFKIT_MAX_INPUT_MIB"))
         lo.max_bytes = strtoull(getenv("FFKIT_MAX_INPUT_MIB"), NULL, 10)
@@ -332,7 +351,8 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
     /* With a load, the outcomes were written with it; with nothing new,
      * write them now (only the header: every file was loaded before). */
     if (o->outcomes && s.load_id == 0)
-        rc = intake_load_write_outcomes(L, files, o->nfiles, o->outcomes, e);
+        rc = intake_load_write_outcomes(L, files, o->nfiles, o->outcomes,
+                                        lo.outcomes_mode, e);
 out:
     ff_free(files);
     intake_ledger_free(L);
@@ -343,7 +363,7 @@ out:
 
 static int cmd_report(const struct opts *o, struct ff_err *e)
 {
-    struct intake_ledger *L = intake_ledger_open_ro(o->ledger, e);
+    struct intake_ledger *L = open_ledger(o->ledger, -1, e);
     struct intake_report_opts ro;
     struct intake_report_totals t;
     int rc;
@@ -355,6 +375,7 @@ static int cmd_report(const struct opts *o, struct ff_err *e)
     ro.dir = o->output;
     ro.threshold = o->threshold;
     ro.no_pdf = o->no_pdf;
+    ro.group_read = o->group_read;
     rc = intake_report_run(L, &ro, &t, e);
     if (rc == FF_OK)
         printf("%s: %ld districts; expected %ld, on time %ld, late %ld, "
@@ -368,13 +389,14 @@ static int cmd_report(const struct opts *o, struct ff_err *e)
 
 static int cmd_export(const struct opts *o, struct ff_err *e)
 {
-    struct intake_ledger *L = intake_ledger_open_ro(o->ledger, e);
+    struct intake_ledger *L = open_ledger(o->ledger, -1, e);
     long rows = 0;
     int rc;
 
     if (L == NULL)
         return e->code;
-    rc = intake_export_run(L, o->month_ce, o->output, o->redact, &rows, e);
+    rc = intake_export_run(L, o->month_ce, o->output, o->redact,
+                           o->group_read ? 0640 : 0600, &rows, e);
     if (rc == FF_OK)
         printf("%s: %ld accepted records written to %s%s\n", o->month_ce,
                rows, o->output, o->redact ? " (redacted)" : "");
@@ -390,7 +412,7 @@ static void print_problem(void *ctx, const char *problem)
 /* Exit 1 when the check found anything: the ledger cannot be trusted. */
 static int cmd_check(const struct opts *o, struct ff_err *e)
 {
-    struct intake_ledger *L = intake_ledger_open_ro(o->ledger, e);
+    struct intake_ledger *L = open_ledger(o->ledger, -1, e);
     long problems = 0;
     int rc;
 

@@ -361,9 +361,13 @@ int intake_report_run(struct intake_ledger *L,
                       const struct intake_report_opts *o,
                       struct intake_report_totals *t, struct ff_err *e)
 {
+    static const char *const names[] = {"reconciliation.csv",
+                                        "reconciliation.xlsx",
+                                        "reconciliation.pdf"};
+    struct ff_outset *set = NULL;
     struct intake_rep r;
-    char path[1024];
-    int rc;
+    char path[1300];
+    int rc, i;
 
     memset(t, 0, sizeof *t);
     rc = build(L, o, &r, e);
@@ -371,17 +375,31 @@ int intake_report_run(struct intake_ledger *L,
         rc = intake_ledger_read_done(L, e);
     if (rc || (rc = ff_mkdirs(o->dir, e)))
         goto out;
-    snprintf(path, sizeof path, "%s/reconciliation.csv", o->dir);
-    if ((rc = write_csv(&r, path, e)))
+    /* The three files are one report: staged together and moved in
+     * together, so a failure or a kill never leaves this month's CSV
+     * beside last month's PDF (core/outfile.h, sets).  Without a PDF, an
+     * earlier report's PDF goes. */
+    if ((set = ff_outset_new(o->dir, e)) == NULL) {
+        rc = e->code;
         goto out;
-    snprintf(path, sizeof path, "%s/reconciliation.xlsx", o->dir);
-    if ((rc = write_xlsx(&r, path, e)))
-        goto out;
-    if (!o->no_pdf) {
-        snprintf(path, sizeof path, "%s/reconciliation.pdf", o->dir);
-        if ((rc = intake_report_pdf(&r, path, e)))
-            goto out;
     }
+    for (i = 0; i < (o->no_pdf ? 2 : 3); i++) {
+        if (ff_outset_path(set, names[i], path, sizeof path)) {
+            rc = ff_err_set(e, FF_EUSAGE, o->dir, 0, 0, "path is too long");
+            goto out;
+        }
+        rc = i == 0   ? write_csv(&r, path, e)
+             : i == 1 ? write_xlsx(&r, path, e)
+                      : intake_report_pdf(&r, path, e);
+        if (rc) {
+            ff_outset_err(set, e);
+            goto out;
+        }
+    }
+    if ((rc = ff_outset_commit(set, names, o->no_pdf ? 2 : 3, names + 2,
+                               o->no_pdf ? 1 : 0,
+                               o->group_read ? 0640 : 0600, e)))
+        goto out;
     t->districts = (long)r.nd;
     t->expected = r.total.expected;
     t->on_time = r.total.on_time;
@@ -392,6 +410,7 @@ int intake_report_run(struct intake_ledger *L,
     t->below = r.total.below;
     t->threshold = r.threshold;
 out:
+    ff_outset_free(set);
     rep_free(&r);
     return rc;
 }
@@ -453,7 +472,7 @@ static int export_row(void *ctx, const struct intake_export_row *r)
 }
 
 int intake_export_run(struct intake_ledger *L, const char *month,
-                      const char *path, int redact, long *rows,
+                      const char *path, int redact, int mode, long *rows,
                       struct ff_err *e)
 {
     struct export_ctx x;
@@ -462,7 +481,7 @@ int intake_export_run(struct intake_ledger *L, const char *month,
     memset(&x, 0, sizeof x);
     x.redact = redact;
     ff_buf_init(&x.scratch);
-    if ((rc = intake_csvout_open(&x.o, path, 1, e)))
+    if ((rc = intake_csvout_open_mode(&x.o, path, 1, mode, e)))
         return rc;
     fputs("hhid,month,submitted_bangkok,late,activity,category,result,"
           "income_after,status_after,reporter,submitted_as_given,"

@@ -18,7 +18,9 @@ struct intake_report_opts {
     const char *month;          /* "YYYY-MM" CE */
     const char *dir;            /* output directory (must exist) */
     double threshold;           /* <= 0: the snapshot's */
-    int no_pdf;                 /* skip reconciliation.pdf */
+    int no_pdf;                 /* skip reconciliation.pdf (and remove
+                                   an earlier report's) */
+    int group_read;             /* files 0640 instead of 0600 */
 };
 
 /* Totals for the caller's summary line. */
@@ -36,7 +38,7 @@ int intake_report_run(struct intake_ledger *L,
  * (may be NULL) gets their number.  With redact, phone numbers and citizen
  * IDs typed into free text are masked (redact.h). */
 int intake_export_run(struct intake_ledger *L, const char *month,
-                      const char *path, int redact, long *rows,
+                      const char *path, int redact, int mode, long *rows,
                       struct ff_err *e);
 
 #endif

@@ -24,24 +24,57 @@ struct intake_xlsx {
     lxw_worksheet *ws;
     lxw_format *bold, *num0, *num1, *num2;
     char path[512];
-    char tmp[560];
+    const char *name;       /* the file name part of path */
+    char tmp[1200];
+    struct ff_outset *set;  /* the private folder the workbook is made in */
     lxw_error first_error;
 };
 
+/*
+ * libxlsxwriter opens its output by name with fopen (following symlinks,
+ * no O_EXCL, mode 0666 less the umask), and Debian 12's 1.1.4 cannot write
+ * to memory.  So the workbook is made inside a fresh private folder
+ * (core/outfile.h's sets: mkdtemp, 0700, beside the target), where nobody
+ * can plant a link or read it, and moved into place with mode 0600; its
+ * own temporary files go to that folder too.  A killed run's folder is
+ * swept by the next run.
+ */
 struct intake_xlsx *intake_xlsx_new(const char *path, struct ff_err *e)
 {
     struct intake_xlsx *x = ff_calloc(1, sizeof *x);
+    lxw_workbook_options opt;
+    char dir[512];
+    const char *slash;
 
     if (x == NULL) {
         ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
         return NULL;
     }
     snprintf(x->path, sizeof x->path, "%s", path);
-    snprintf(x->tmp, sizeof x->tmp, "%s.tmp.%ld", path, (long)getpid());
-    x->wb = workbook_new(x->tmp);
+    slash = strrchr(x->path, '/');
+    x->name = slash ? slash + 1 : x->path;
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == x->path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - x->path), x->path);
+    x->set = ff_outset_new(dir, e);
+    if (x->set == NULL) {
+        ff_free(x);
+        return NULL;
+    }
+    if (ff_outset_path(x->set, x->name, x->tmp, sizeof x->tmp)) {
+        ff_err_set(e, FF_EUSAGE, path, 0, 0, "path is too long");
+        intake_xlsx_free(x);
+        return NULL;
+    }
+    memset(&opt, 0, sizeof opt);
+    opt.tmpdir = (char *)ff_outset_stage(x->set);
+    x->wb = workbook_new_opt(x->tmp, &opt);
     if (x->wb == NULL) {
         ff_err_set(e, FF_ESYS, path, 0, 0, "cannot start workbook");
-        ff_free(x);
+        intake_xlsx_free(x);
         return NULL;
     }
     x->bold = workbook_add_format(x->wb);
@@ -133,9 +166,8 @@ int intake_xlsx_close(struct intake_xlsx *x, struct ff_err *e)
         rc = ff_err_set(e, FF_ESYS, x->path, 0, 0,
                         "cannot write workbook: %s", lxw_strerror(err));
     else
-        rc = ff_outfile_adopt(x->tmp, x->path, 0600, e);
-    if (rc)
-        unlink(x->tmp);     /* adopt removed it already on its failures */
+        rc = ff_outset_commit(x->set, &x->name, 1, NULL, 0, 0600, e);
+    ff_outset_free(x->set);     /* with the workbook, on a failure */
     ff_free(x);
     return rc;
 }
@@ -144,11 +176,10 @@ void intake_xlsx_free(struct intake_xlsx *x)
 {
     if (x == NULL)
         return;
-    if (x->wb) {
-        /* libxlsxwriter has no "discard": close writes the file, which we
-         * then remove. */
+    /* libxlsxwriter has no "discard": close writes the file, which goes
+     * with the private folder. */
+    if (x->wb)
         workbook_close(x->wb);
-        unlink(x->tmp);
-    }
+    ff_outset_free(x->set);
     ff_free(x);
 }
