@@ -329,30 +329,8 @@ struct ff_csv *ff_csv_open(const char *path, const struct ff_csv_opts *opts,
     return open_common(c, opts, e);
 }
 
-struct ff_csv *ff_csv_open_fd(const char *name, int fd,
-                              const struct ff_csv_opts *opts,
-                              struct ff_err *e)
-{
-    struct ff_csv *c = ff_calloc(1, sizeof *c);
-
-    if (c == NULL) {
-        ff_err_set(e, FF_ESYS, name, 0, 0, "out of memory");
-        return NULL;
-    }
-    c->cd = (iconv_t)-1;
-    c->fd = fd;
-    c->name = ff_strdup(name);
-    if (c->name == NULL) {
-        ff_err_set(e, FF_ESYS, name, 0, 0, "out of memory");
-        ff_free(c);
-        return NULL;
-    }
-    return open_common(c, opts, e);
-}
-
-struct ff_csv *ff_csv_open_mem(const char *name, const char *data, size_t n,
-                               const struct ff_csv_opts *opts,
-                               struct ff_err *e)
+/* A reader named name with no source yet, or NULL (e filled). */
+static struct ff_csv *reader_new(const char *name, struct ff_err *e)
 {
     struct ff_csv *c = ff_calloc(1, sizeof *c);
 
@@ -368,6 +346,29 @@ struct ff_csv *ff_csv_open_mem(const char *name, const char *data, size_t n,
         ff_free(c);
         return NULL;
     }
+    return c;
+}
+
+struct ff_csv *ff_csv_open_fd(const char *name, int fd,
+                              const struct ff_csv_opts *opts,
+                              struct ff_err *e)
+{
+    struct ff_csv *c = reader_new(name, e);
+
+    if (c == NULL)
+        return NULL;
+    c->fd = fd;
+    return open_common(c, opts, e);
+}
+
+struct ff_csv *ff_csv_open_mem(const char *name, const char *data, size_t n,
+                               const struct ff_csv_opts *opts,
+                               struct ff_err *e)
+{
+    struct ff_csv *c = reader_new(name, e);
+
+    if (c == NULL)
+        return NULL;
     c->mem = data;
     c->mem_len = n;
     return open_common(c, opts, e);

@@ -52,20 +52,28 @@ static void tmpname(const char *path, char *out, size_t size)
              (unsigned long long)r);
 }
 
+static atomic_int umask_seen = -1;
+
 /* The process umask, read without changing it (umask(2) would, for a
- * moment, for every thread). */
+ * moment, for every thread), once: ffkit never changes it, and a folders
+ * run commits a file per household. */
 static mode_t current_umask(void)
 {
-    FILE *fp = fopen("/proc/self/status", "r");
+    FILE *fp;
     char line[128];
     unsigned int m = 022;
+    int seen = atomic_load(&umask_seen);
 
+    if (seen >= 0)
+        return (mode_t)seen;
+    fp = fopen("/proc/self/status", "r");
     while (fp && fgets(line, sizeof line, fp))
         if (sscanf(line, "Umask: %o", &m) == 1)
             break;
     if (fp)
         fclose(fp);
-    return (mode_t)m;
+    atomic_store(&umask_seen, (int)(m & 0777));
+    return (mode_t)(m & 0777);
 }
 
 /*

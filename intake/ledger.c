@@ -600,6 +600,16 @@ static int open_db(struct intake_ledger *L, int flags, struct ff_err *e)
     return FF_OK;
 }
 
+/* stat(path) failed: say why (errno). */
+static void no_ledger(const char *path, struct ff_err *e)
+{
+    if (errno == ENOENT)
+        ff_err_set(e, FF_EINPUT, path, 0, 0,
+                   "no ledger here (run 'ffintake register' first)");
+    else
+        ff_err_sys(e, path, "cannot open ledger");
+}
+
 static struct intake_ledger *ledger_alloc(const char *path, struct ff_err *e)
 {
     struct intake_ledger *L = ff_calloc(1, sizeof *L);
@@ -662,11 +672,7 @@ struct intake_ledger *intake_ledger_open(const char *path, int create,
 
     if (stat(path, &st) != 0) {
         if (errno != ENOENT || !create) {
-            if (errno == ENOENT)
-                ff_err_set(e, FF_EINPUT, path, 0, 0,
-                           "no ledger here (run 'ffintake register' first)");
-            else
-                ff_err_sys(e, path, "cannot open ledger");
+            no_ledger(path, e);
             return NULL;
         }
         /* Create it ourselves so that it is 0600 from the first byte;
@@ -763,11 +769,7 @@ struct intake_ledger *intake_ledger_open_ro(const char *path,
     char uri[1024];
 
     if (stat(path, &st) != 0) {
-        if (errno == ENOENT)
-            ff_err_set(e, FF_EINPUT, path, 0, 0,
-                       "no ledger here (run 'ffintake register' first)");
-        else
-            ff_err_sys(e, path, "cannot open ledger");
+        no_ledger(path, e);
         return NULL;
     }
     if (!S_ISREG(st.st_mode)) {

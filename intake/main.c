@@ -78,7 +78,8 @@ static const char usage[] =
     "(the N-th allocation fails), FFKIT_FAIL_WRITE=N (the N-th output file\n"
     "fails as on a full disk), FFKIT_FAIL_SQLITE_WRITE=N (the ledger's N-th\n"
     "write fails), FFKIT_ALLOC_STATS=1 (count allocations),\n"
-    "FFKIT_MAX_INPUT_MIB=N (load: refuse inputs over N MiB; default 4096)\n";
+    "FFKIT_MAX_INPUT_MIB=N (load: refuse inputs over N MiB; default 4096),\n"
+    "FFKIT_KILL_AT_COMMIT=N (SIGKILL at the N-th output commit point)\n";
 
 struct opts {
     const char *cmd;

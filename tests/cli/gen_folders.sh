@@ -126,7 +126,14 @@ awk -F, -v OFS=, 'NR == 1 { print; next }
     "$reg" > "$big"
 "$FFBIN/ffgen" folders "$big" -o "$FFWORK/kill" -q > /dev/null 2>&1 &
 pid=$!
-sleep 0.6
+# Kill once the first PDFs are there (a fixed sleep was too short on a
+# loaded machine: nothing had been finished yet).
+for i in $(seq 600); do
+    [ -n "$(find "$FFWORK/kill" -name '*.pdf' 2>/dev/null | head -1)" ] && break
+    kill -0 $pid 2> /dev/null || break
+    sleep 0.05
+done
+sleep 0.2
 kill -9 $pid 2> /dev/null
 wait $pid 2> /dev/null
 whole=0
