@@ -295,6 +295,11 @@ static struct ff_csv *open_common(struct ff_csv *c,
     c->parser_ok = 1;
     csv_set_delim(&c->parser, (unsigned char)c->delim);
     csv_set_realloc_func(&c->parser, ff_realloc);
+    /* libcsv grows a field's buffer by blk_size (128 bytes by default) at
+     * each realloc: a long field costs quadratic copying (a runaway quote
+     * took over 100 s to reach MAX_RECORD_BYTES under ASan).  1 MiB steps
+     * keep that to 64 reallocs at the limit. */
+    csv_set_blk_size(&c->parser, 1 << 20);
     csv_set_free_func(&c->parser, ff_free);
     return c;
 fail:

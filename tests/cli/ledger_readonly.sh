@@ -51,13 +51,20 @@ check "register into schema version 9: exit 1 (got $rc)" [ $rc = 1 ]
 
 # A ledger the user may not write: root's, mode 0644, in a directory of
 # root's that others may read; user nobody reports and exports from it.
+# (Not run as root, the tests' own user gets a 0444 ledger in a 0555
+# directory instead: the same "may not write".)
 ro=$(mktemp -d /tmp/ffkit-ro.XXXXXX)
 chmod 755 "$ro"
 cp "$L" "$ro/l.db"
 chmod 644 "$ro/l.db"
 mkdir "$ro/out"; chmod 777 "$ro/out"
+if [ "$(id -u)" = 0 ]; then
+    as_nobody() { (cd / && setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"); }
+else
+    chmod 444 "$ro/l.db"; chmod 555 "$ro"
+    as_nobody() { (cd / && "$@"); }
+fi
 sum=$(sha256sum < "$ro/l.db")
-as_nobody() { (cd / && setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"); }
 as_nobody "$FFBIN/ffintake" report --ledger "$ro/l.db" --month 2568-01 -o "$ro/out" > "$FFWORK/out" 2> "$FFWORK/err"; rc=$?
 check "report as nobody on root's ledger: exit 0 (got $rc: $(cat "$FFWORK/err"))" [ $rc = 0 ]
 check "report as nobody: reconciliation.csv written" [ -s "$ro/out/reconciliation.csv" ]
@@ -68,6 +75,7 @@ as_nobody "$FFBIN/ffintake" check --ledger "$ro/l.db" > "$FFWORK/out" 2> "$FFWOR
 check "check as nobody: exit 0 (got $rc: $(cat "$FFWORK/err"))" [ $rc = 0 ]
 check "root's ledger unchanged" [ "$(sha256sum < "$ro/l.db")" = "$sum" ]
 check "no -wal/-shm beside root's ledger" [ ! -e "$ro/l.db-wal" ] && [ ! -e "$ro/l.db-shm" ]
+chmod 755 "$ro"
 rm -rf "$ro"
 
 # A writer holds the ledger (BEGIN IMMEDIATE and an uncommitted insert)
