@@ -283,13 +283,13 @@ const struct ff_geo_place *ff_geo_find_name(const struct ff_geo *g,
                                             const char *parent_code,
                                             const char *s, size_t n)
 {
-    char stackbuf[256], *key = stackbuf;
+    /* No name in the table is near this long: a longer one is simply not
+     * found, and no allocation can fail and pass for "not found". */
+    char key[1024];
     const struct ff_geo_place *found = NULL;
     size_t from, to, i, kn;
 
-    if (level < 0 || level > 2 || n == 0)
-        return NULL;
-    if (n >= sizeof stackbuf && (key = ff_malloc(n + 1)) == NULL)
+    if (level < 0 || level > 2 || n == 0 || n >= sizeof key)
         return NULL;
     kn = normalise(level, s, n, key);
     children(g, level, parent_code, &from, &to);
@@ -310,8 +310,6 @@ const struct ff_geo_place *ff_geo_find_name(const struct ff_geo *g,
                 found = &g->lv[level].v[i].p;
         }
     }
-    if (key != stackbuf)
-        ff_free(key);
     return found;
 }
 

@@ -116,6 +116,15 @@ for spec in "3x8 3,8,70,37,0,0.5,0,0" "2x7 2,7,99.1,38.1,4.65,15.15,2.5,0"; do
         bad "labels $1: a cell is empty or out of order"
     pdfcheck words "$FFWORK/l$1.pdf" "$2" > /dev/null || bad "labels $1: text crosses a cell border"
 done
+# The printed token follows the code's own grouping 4-6-1, then the Damm
+# check character (computed here in awk, independently of the C code).
+pdftotext -raw "$FFWORK/l3x8.pdf" - 2>/dev/null |
+    grep -oE '[0-9]{4}-[0-9]{6}-[0-9]-[0-9]' | sort > "$FFWORK/printed"
+while read -r code; do
+    echo "${code:0:4}-${code:4:6}-${code:10:1}-$(damm "$code")"
+done < "$FFWORK/want" | sort > "$FFWORK/wantprinted"
+check "labels print every token grouped as 2401-010596-3-D" \
+    cmp -s "$FFWORK/printed" "$FFWORK/wantprinted"
 ffgen labels "$reg" --layout 9x9 -o "$FFWORK/l.pdf" 2> "$FFWORK/err"
 check "unknown layout exits 2" [ $? = 2 ]
 
