@@ -163,7 +163,12 @@ awk -F, -v OFS=, 'NR == 1 { print; next }
     "$reg" > "$big"
 "$FFBIN/ffgen" folders "$big" -o "$FFWORK/kill" -q > /dev/null 2>&1 &
 pid=$!
-sleep 0.6
+# Kill it once the first PDFs are committed (a fixed sleep was too short on
+# a loaded machine: nothing had been finished yet), at most after 60 s.
+for _ in $(seq 600); do
+    [ -n "$(find "$FFWORK/kill" -name '*.pdf' 2> /dev/null | head -1)" ] && break
+    sleep 0.1
+done
 kill -9 $pid 2> /dev/null
 wait $pid 2> /dev/null
 whole=0
