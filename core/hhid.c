@@ -650,6 +650,26 @@ static void explain_malformed(struct ff_hhid_parsed *r, const char *head,
             quote_len(head, n), head);
 }
 
+/*
+ * The printed token groups the code as it is written (2401-010596-3-7, see
+ * housecode.h); a form may receive it that way, or with spaces for the
+ * dashes inside the code.  Rewrite such a head to the plain 11 digits in
+ * place so the rest of the parser sees one form; returns the new length.
+ */
+static size_t ungroup(char *buf, size_t len)
+{
+    char sep = len > 4 ? buf[4] : 0;
+
+    if (len < 13 || (sep != '-' && sep != ' ') ||
+        strspn(buf, "0123456789") != 4 ||
+        strspn(buf + 5, "0123456789") != 6 || buf[11] != sep ||
+        buf[12] < '0' || buf[12] > '9' || (len > 13 && buf[13] != '-'))
+        return len;
+    memmove(buf + 4, buf + 5, 6);
+    memmove(buf + 10, buf + 12, len - 12 + 1);
+    return len - 2;
+}
+
 static int b32_char(char ch)
 {
     return (ch >= 'A' && ch <= 'Z') || (ch >= '2' && ch <= '7');
@@ -676,6 +696,7 @@ int ff_payload_parse_ex(const struct ff_payload_cfg *c, const char *s,
     /* Thai digits ๐-๙ become ASCII; the result is never longer. */
     len = n ? ff_utf8_thai_digits_to_ascii(s, n, buf) : 0;
     buf[len] = '\0';
+    len = ungroup(buf, len);
     dash = memchr(buf, '-', len);
     head = dash ? (size_t)(dash - buf) : len;
     if (!ff_hhid_is_code(buf, head)) {

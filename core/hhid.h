@@ -122,6 +122,9 @@ int ff_payload_parse(const struct ff_payload_cfg *c, const char *s, size_t n,
  * defaults, no key):
  *   - leading/trailing whitespace (also NBSP, U+200B) is trimmed; Thai
  *     digits U+0E50..U+0E59 count as 0..9;
+ *   - the code may come grouped as it is printed, 4-6-1 with '-' (or
+ *     spaces) inside it: "2401-010596-3", "2401-010596-3-7"; it is then
+ *     read as the plain 11 digits;
  *   - the text up to the first '-' (or all of it) must be exactly 11 digits,
  *     else FF_HHID_MALFORMED: '2.4010203E+10' (Excel), 10 digits (a lost
  *     digit or leading zero), inner spaces, letters;

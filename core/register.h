@@ -9,9 +9,24 @@
  * in `bad` (one ff_err naming file, line and column) and skipped, never
  * sinking the good rows.
  *
- * Hierarchy: the 11-digit household code is SSSSSS MM NNN, so code[0:4] is
- * the district code and code[0:6] the subdistrict code; the village is the
- * subdistrict code plus the village number.
+ * Geography comes from the register's columns, never from the household
+ * code (a civil-registration office code: municipal offices 2499, 2498, ...
+ * register houses in any district).  District, subdistrict and village are
+ * the DOPA codes of the names in the province/district/subdistrict columns
+ * (looked up in templates/geo/th-admin.csv, geo.h), or of the village code
+ * column (tambon 6 + หมู่ 2 [+ 2]) when the layout has one; when both are
+ * there they must agree.
+ *
+ * The header row is the first row (among the first FF_REGISTER_HEADER_SCAN)
+ * that holds the required columns of one of the layouts: every
+ * templates/register-*.map file (register-columns.map first), or only the
+ * map given.  Title rows above it are skipped; an empty header cell takes
+ * the name above it (a two-row header with a merged group heading).
+ *
+ * A bad value in a field that ffkit neither prints nor counts (citizen ID,
+ * phone, failed indicators) never drops the household: the field is left
+ * empty and flagged (struct ff_register_flag, once per column).  Messages
+ * never quote names, citizen IDs, phone numbers or other personal cells.
  */
 #ifndef FF_REGISTER_H
 #define FF_REGISTER_H
@@ -32,9 +47,13 @@ enum ff_status {
 
 struct ff_household {
     char code[FF_HHID_LEN + 1];     /* 11 ASCII digits */
-    char district_code[5];          /* code[0:4] */
-    char subdistrict_code[7];       /* code[0:6] */
-    const char *province;
+    char province_code[3];          /* DOPA, from the columns */
+    char district_code[5];          /* DOPA amphoe, from the columns */
+    char subdistrict_code[7];       /* DOPA tambon, from the columns */
+    char village_code[11];          /* tambon + หมู่ (2 digits; 3 when the
+                                       หมู่ is over 99), or the 10-digit
+                                       code of the register */
+    const char *province;           /* names as in the DOPA table */
     const char *district;
     const char *subdistrict;
     int village_no;                 /* หมู่ที่ */
@@ -44,13 +63,41 @@ struct ff_household {
     const char *first_name;
     const char *last_name;
     const char *citizen_id;         /* 13 digits or "" (personal data) */
-    int members;                    /* > 0 */
+    int members;                    /* 1..FF_MEMBERS_MAX */
     double income;                  /* baht per person per year */
     const char *indicators;         /* BMN indicators not passed, "6;24" */
     int status;                     /* enum ff_status */
     const char *phone;              /* may be "" (personal data) */
     long line;                      /* physical line in the register file */
 };
+
+#define FF_MEMBERS_MAX 99
+#define FF_INCOME_MAX 10000000.0        /* baht per person per year */
+#define FF_REGISTER_HEADER_SCAN 20      /* rows searched for the header */
+/* More rejected rows than this share (percent) refuses the register. */
+#define FF_REGISTER_MAX_REJECT_PCT 10
+
+/* Why rows were rejected, counted for the summary line. */
+enum ff_reject {
+    FF_REJECT_CODE,         /* household code missing or malformed */
+    FF_REJECT_EXCEL_CODE,   /* code turned into 2.40101E+10 by Excel */
+    FF_REJECT_DUPLICATE,
+    FF_REJECT_PLACE,        /* unknown place, or columns that disagree */
+    FF_REJECT_VALUE,        /* status, members, income, village number */
+    FF_REJECT_EMPTY,        /* a required field is empty */
+    FF_REJECT_LONG,         /* a field longer than its bound */
+    FF_REJECT_ROW,          /* ragged row, invalid UTF-8 */
+    FF_REJECT_COUNT
+};
+
+/* A column whose bad values were left empty (one per column). */
+struct ff_register_flag {
+    const char *field;      /* "citizen_id", "phone", "indicators" */
+    size_t count;
+    struct ff_err first;    /* file:line:col and reason of the first */
+};
+
+#define FF_REGISTER_MAX_FLAGS 8
 
 struct ff_register {
     char *path;
@@ -61,6 +108,15 @@ struct ff_register {
     size_t nbad;                    /* rows rejected */
     struct ff_err *bad;             /* one per rejected row, in file order */
     long records;                   /* data records read (good + bad) */
+    long header_line;               /* physical line of the header row */
+    char layout[64];                /* column map file that matched */
+    size_t rejected_by[FF_REJECT_COUNT];
+    size_t nflags;
+    struct ff_register_flag flags[FF_REGISTER_MAX_FLAGS];
+    size_t dopa_fail;               /* DOPA codes failing the check digit */
+    long dopa_first_line;
+    size_t survey_codes;            /* codes starting with 0: not DOPA */
+    long blank_rows;                /* empty rows skipped */
     struct ff_register_pool *pool;  /* string storage (private) */
     struct ff_register_index *index;/* code lookup (private) */
 };
@@ -82,6 +138,32 @@ struct ff_register *ff_register_parse(const char *name, const char *data,
 
 void ff_register_free(struct ff_register *r);
 
+/*
+ * FF_OK when the register may be used: it has households and no more than
+ * FF_REGISTER_MAX_REJECT_PCT percent of its rows were rejected.  Otherwise
+ * FF_EINPUT with e naming the file and saying why; when Excel turned the
+ * codes into numbers, what Excel did and how to export again.  Callers
+ * print the row errors first, then this.
+ */
+int ff_register_check_usable(const struct ff_register *r, struct ff_err *e);
+
+/*
+ * What was read, for the one summary line both programs print: "300
+ * households read (UTF-8, ',', layout register-columns.map, header row 1),
+ * 2 rows rejected (1 code, 1 duplicate), 1 field flagged (citizen_id 1)".
+ * Returns out.
+ */
+const char *ff_register_describe(const struct ff_register *r, char *out,
+                                 size_t size);
+
+/*
+ * Warnings that do not reject anything, one per call for i = 0, 1, ...:
+ * flagged columns, the DOPA check digit.  Returns 0 when there is no i-th
+ * warning, else fills e (code FF_OK is never used: FF_EINPUT) and 1.
+ */
+int ff_register_warning(const struct ff_register *r, size_t i,
+                        struct ff_err *e);
+
 /* The household with this 11-digit code, or NULL. */
 const struct ff_household *ff_register_find(const struct ff_register *r,
                                             const char *code);
@@ -99,8 +181,9 @@ int ff_citizen_id_valid(const char *id, size_t n);
 int ff_house_no_cmp(const char *a, const char *b);
 
 /*
- * Sort household pointers in walking order: district code, subdistrict code,
- * village number, house number (natural order), household code.
+ * Sort household pointers in walking order: subdistrict code (which starts
+ * with the district code; both from the register's columns), village
+ * number, village code, house number (natural order), household code.
  */
 void ff_register_sort_walking(const struct ff_household **v, size_t n);
 

@@ -181,15 +181,24 @@ static struct ff_register *load_register(struct gen_cli *c, const char *path,
     char msg[700];
     size_t i;
 
+    struct ff_err w;
+
     if (r == NULL)
         return NULL;
     for (i = 0; i < r->nbad; i++)
         fprintf(stderr, "ffgen: %s\n",
                 ff_err_str(&r->bad[i], msg, sizeof msg));
+    for (i = 0; ff_register_warning(r, i, &w); i++)
+        fprintf(stderr, "ffgen: warning: %s\n",
+                ff_err_str(&w, msg, sizeof msg));
     c->rejected += r->nbad;
-    fprintf(stderr, "ffgen: %s: %zu households read (%s, '%c'), %zu rows "
-            "rejected\n", path, r->n, r->encoding,
-            r->delimiter == '\t' ? 'T' : r->delimiter, r->nbad);
+    fprintf(stderr, "ffgen: %s: %s\n", path,
+            ff_register_describe(r, msg, sizeof msg));
+    /* A mostly-rejected register is refused, never half-used. */
+    if (ff_register_check_usable(r, e) != FF_OK) {
+        ff_register_free(r);
+        return NULL;
+    }
     return r;
 }
 

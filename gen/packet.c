@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "alloc.h"
 #include "outfile.h"
@@ -68,8 +69,24 @@ static void group_key(const struct ff_household *h, int by, char *out,
     else if (by == GEN_BY_SUBDISTRICT)
         snprintf(out, size, "%s", h->subdistrict_code);
     else
-        snprintf(out, size, "%s%02d", h->subdistrict_code,
-                 h->village_no % 100);
+        snprintf(out, size, "%s", h->village_code);   /* exact: no % 100 */
+}
+
+/*
+ * 1 when an earlier group of this run has the file name f (compared
+ * ignoring ASCII case: NTFS and FAT, where offices share folders, do).
+ * Keys are exact and distinct, so this only guards the run against ever
+ * overwriting a file it wrote itself.
+ */
+static int name_taken(const struct gen_group_span *g, size_t k,
+                      const char *f)
+{
+    size_t i;
+
+    for (i = 0; i < k; i++)
+        if (strcasecmp(g[i].file, f) == 0)
+            return 1;
+    return 0;
 }
 
 int gen_packet_groups(const struct ff_household *const *hh, size_t n, int by,
@@ -82,6 +99,7 @@ int gen_packet_groups(const struct ff_household *const *hh, size_t n, int by,
     for (i = 0; i < n; i++) {
         const struct ff_household *h = hh[i];
         char key[12], label[400], safe[300];
+        int dup;
 
         group_key(h, by, key, sizeof key);
         if (k > 0 && strcmp(g[k - 1].code, key) == 0) {
@@ -121,6 +139,9 @@ int gen_packet_groups(const struct ff_household *const *hh, size_t n, int by,
         }
         gen_safe_name(label, safe, 120);
         snprintf(g[k].file, sizeof g[k].file, "%s-%s.pdf", key, safe);
+        for (dup = 2; name_taken(g, k, g[k].file); dup++)
+            snprintf(g[k].file, sizeof g[k].file, "%s-%s-%d.pdf", key, safe,
+                     dup);
         k++;
     }
     *groups = g;

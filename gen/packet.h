@@ -31,7 +31,8 @@ struct gen_packet_opts {
 /* A group of households, consecutive in walking order. */
 struct gen_group_span {
     size_t first, n;
-    char code[12];                  /* 4, 6 or 8 digits */
+    char code[12];                  /* district 4, subdistrict 6, village
+                                       8-10 digits (ff_household) */
     char file[512];                 /* "<code>-<safe name>.pdf" */
     char name[512];                 /* the packet name printed in footers */
 };

@@ -66,9 +66,11 @@ int gen_vars_known(const char *name, size_t n)
 
 const char *gen_vars_spaced(const char *token, char *out, size_t size)
 {
+    /* The code's own grouping 4-6-1 (office, running number, check
+     * digit: housecode.h), then the token's check character. */
     if (strlen(token) >= 11)
-        snprintf(out, size, "%.6s %.2s %.3s%s", token, token + 6, token + 8,
-                 token + 11);
+        snprintf(out, size, "%.4s-%.6s-%.1s%s", token, token + 4,
+                 token + 10, token + 11);
     else
         snprintf(out, size, "%s", token);
     return out;

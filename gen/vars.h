@@ -43,7 +43,8 @@ int gen_vars_known(const char *name, size_t n);
 int gen_vars_expand(const struct gen_vars *v, const char *s, size_t n,
                     struct ff_buf *out, struct ff_err *e);
 
-/* "240506 12 765-7": the token grouped as the code's structure. */
+/* "2401-010596-3-7": the token grouped as the code is written (4-6-1,
+ * housecode.h), then its check character. */
 const char *gen_vars_spaced(const char *token, char *out, size_t size);
 
 #endif

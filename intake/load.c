@@ -1009,15 +1009,28 @@ int intake_register_import(struct intake_ledger *L, const char *path,
     *regp = reg;
     res->households = (long)reg->n;
     res->bad_rows = (long)reg->nbad;
+    /* An empty or mostly-rejected file never becomes the current snapshot:
+     * every later load would be rejected as unknown_hhid. */
+    if ((rc = ff_register_check_usable(reg, e)))
+        return rc;
     if ((rc = intake_ledger_begin(L, e)))
         return rc;
     if ((rc = intake_ledger_snapshot_by_sha(L, sha, &snap, e)))
         goto out;
     if (snap.id) {
+        struct intake_snapshot cur;
+
+        if ((rc = intake_ledger_snapshot_latest(L, &cur, e)))
+            goto out;
         res->snapshot = snap.id;
-        res->already = 1;
-        intake_ledger_rollback(L);
-        return FF_OK;
+        if (cur.id == snap.id) {
+            res->already = 1;
+            intake_ledger_rollback(L);
+            return FF_OK;
+        }
+        /* Stored before, but another file is current: registering it
+         * again makes it current, as a new snapshot of the same bytes. */
+        res->restored = snap.id;
     }
     memset(&snap, 0, sizeof snap);
     snprintf(snap.file, sizeof snap.file, "%s", basename_of(path));

@@ -71,15 +71,19 @@ int intake_load_write_outcomes(struct intake_ledger *L,
 
 struct intake_register_result {
     long snapshot;              /* the snapshot id */
-    int already;                /* 1: this file was loaded before */
+    int already;                /* 1: this file is the current snapshot */
+    long restored;              /* stored before as this snapshot, made
+                                   current again as a new one */
     long households, bad_rows;
 };
 
 /*
  * Validate the register at path (core/register.c, column map map_path or
  * NULL) and store it as a new snapshot with the survey year (BE) and income
- * threshold, unless a snapshot of the same bytes exists.  Bad rows are not
- * stored; the caller can report them from *reg (which it frees with
+ * threshold, unless it is the current snapshot already (a file stored
+ * before but no longer current is stored again, and is current).  A
+ * register ff_register_check_usable refuses is not stored (FF_EINPUT, *reg
+ * still set for its row errors).  Bad rows are not stored; the caller can report them from *reg (which it frees with
  * ff_register_free; may be NULL).
  */
 struct ff_register;

@@ -240,6 +240,7 @@ static int cmd_register(const struct opts *o, struct ff_err *e)
     struct intake_ledger *L = open_ledger(o->ledger, 1, e);
     struct ff_register *reg = NULL;
     struct intake_register_result res;
+    struct ff_err w;
     char now[32], buf[1200];
     size_t i;
     int rc;
@@ -250,14 +251,25 @@ static int cmd_register(const struct opts *o, struct ff_err *e)
     rc = intake_register_import(L, o->files[0], o->columns, o->survey_year,
                                 o->threshold > 0 ? o->threshold : 38000,
                                 now, &reg, &res, e);
+    /* Row errors name file, line and column; never the row's data. */
+    for (i = 0; reg && i < reg->nbad; i++)
+        fprintf(stderr, "ffintake: warning: %s\n",
+                ff_err_str(&reg->bad[i], buf, sizeof buf));
+    for (i = 0; reg && ff_register_warning(reg, i, &w); i++)
+        fprintf(stderr, "ffintake: warning: %s\n",
+                ff_err_str(&w, buf, sizeof buf));
+    if (reg)
+        printf("%s: %s\n", o->files[0],
+               ff_register_describe(reg, buf, sizeof buf));
     if (rc == FF_OK) {
-        /* Row errors name file, line and column; never the row's data. */
-        for (i = 0; reg && i < reg->nbad; i++)
-            fprintf(stderr, "ffintake: warning: %s\n",
-                    ff_err_str(&reg->bad[i], buf, sizeof buf));
         if (res.already)
             printf("%s: already in the ledger as register snapshot %ld; "
                    "nothing changed\n", o->files[0], res.snapshot);
+        else if (res.restored)
+            printf("%s: stored before as snapshot %ld; current again as "
+                   "register snapshot %ld: %ld households stored, %ld rows "
+                   "rejected\n", o->files[0], res.restored, res.snapshot,
+                   res.households, res.bad_rows);
         else
             printf("%s: register snapshot %ld: %ld households stored, %ld "
                    "rows rejected\n", o->files[0], res.snapshot,

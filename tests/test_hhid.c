@@ -57,14 +57,15 @@ static int load_households(struct household *h, int max)
             *p++ = '\0';
             field[nf++] = p;
         }
-        if (nf < 16 || strlen(field[0]) != 11)
+        /* The columns of tests/data/households.csv (samples/README.md). */
+        if (nf < 17 || strlen(field[0]) != 11)
             continue;
         memset(&h[n], 0, sizeof h[n]);
         snprintf(h[n].code, sizeof h[n].code, "%s", field[0]);
-        snprintf(h[n].first, sizeof h[n].first, "%s", field[8]);
-        snprintf(h[n].last, sizeof h[n].last, "%s", field[9]);
-        snprintf(h[n].cid, sizeof h[n].cid, "%s", field[10]);
-        snprintf(h[n].phone, sizeof h[n].phone, "%s", field[15]);
+        snprintf(h[n].first, sizeof h[n].first, "%s", field[9]);
+        snprintf(h[n].last, sizeof h[n].last, "%s", field[10]);
+        snprintf(h[n].cid, sizeof h[n].cid, "%s", field[11]);
+        snprintf(h[n].phone, sizeof h[n].phone, "%s", field[16]);
         n++;
     }
     fclose(f);
@@ -258,6 +259,17 @@ static void test_parse_outcomes(void)
         {"   ", FF_HHID_MALFORMED, ""},
         {"รหัสบ้าน", FF_HHID_MALFORMED, ""},
         {"๒๔๐๕๐๖๑๒๗๖", FF_HHID_MALFORMED, ""},
+        /* The printed form follows the code's own grouping 4-6-1. */
+        {"2405-061276-5", FF_HHID_OK, "24050612765"},
+        {"2405-061276-5-1", FF_HHID_OK, "24050612765"},
+        {" 2405 061276 5-1 ", FF_HHID_OK, "24050612765"},
+        {"๒๔๐๕-๐๖๑๒๗๖-๕-๑", FF_HHID_OK, "24050612765"},
+        {"2405-061276-5-2", FF_HHID_BAD_CHECK, "24050612765"},
+        {"2405-061276-5-1-ABCDEF", FF_HHID_BAD_CHECK, "24050612765"},
+        {"2405-061276 5", FF_HHID_MALFORMED, ""},
+        {"2405-06127-65", FF_HHID_MALFORMED, ""},
+        {"240-5061276-5", FF_HHID_MALFORMED, ""},
+        {"2405-061276-55", FF_HHID_MALFORMED, ""},
     };
     struct ff_hhid_parsed r;
     char code[12];

@@ -51,13 +51,44 @@ pdfcheck outline "$pkt" | awk -F'\t' '$1 == 1 && $2 % 2 == 0 { exit 1 }' ||
 # Grouping: by subdistrict and district over the sample register.
 reg=$FFTOP/tests/data/households.csv
 ffgen packet "$reg" --by district -o "$FFWORK/d" -q > /dev/null 2>&1
-check "11 district packets" [ "$(ls "$FFWORK/d" | wc -l)" = 11 ]
+ndist=$(awk -F, 'NR > 1 && $16 == "1" { print substr($6, 1, 4) }' "$reg" | sort -u | wc -l)
+check "one packet per district with a developable household ($ndist)" \
+    [ "$(ls "$FFWORK/d" | wc -l)" = "$ndist" ]
+check "district packets named by the village's district, never 249x" \
+    [ -z "$(ls "$FFWORK/d" | grep '^249')" ]
 total=0
 for f in "$FFWORK"/d/*.pdf; do
     n=$(pdfcheck outline "$f" | awk -F'\t' '$1 == 1' | wc -l); total=$((total + n))
 done
 check "district packets hold every developable household ($total)" \
     [ "$total" = "$(developable_codes "$reg" | wc -l)" ]
+# Village packets group on the village code of the register's columns:
+# every developable household is in the packet of its own village, the
+# municipal-office ones (2499..., 2498...) included.
+ffgen packet "$reg" --by village -o "$FFWORK/v" -q > /dev/null 2>&1
+check "village packets exit 0" [ $? = 0 ]
+check "one packet per village with a developable household" \
+    [ "$(ls "$FFWORK/v" | wc -l)" = "$(awk -F, 'NR > 1 && $16 == "1" { print $6 }' "$reg" | sort -u | wc -l)" ]
+for code in 24985798606 $(awk -F, 'NR > 1 && $16 == "1" && substr($1, 1, 4) != substr($6, 1, 4) { print $1 }' "$reg"); do
+    v=$(awk -F, -v c="$code" '$1 == c { print $6 }' "$reg")
+    set -- "$FFWORK"/v/"$v"-*.pdf
+    [ -f "$1" ] || { bad "no packet for village $v of $code"; continue; }
+    case "$(pdftotext -f 1 -l 2 -layout "$1" - 2>/dev/null)" in
+        *"$code"*) ;; *) bad "$code is not in the packet of its village $v";;
+    esac
+done
+# Villages 6 and 206 of one subdistrict are two packets (the key was
+# subdistrict + village % 100), and no packet overwrites another.
+awk -F, -v OFS=, 'NR == 1 { print; next }
+    NR <= 4 { $5 = 6; $6 = "บ้านหก"; print; next }
+    { $5 = 206; $6 = "บ้านสองร้อยหก"; print }' "$village" > "$FFWORK/v206.csv"
+ffgen packet "$FFWORK/v206.csv" --by village --status 0,1,2,3,4 -o "$FFWORK/p206" \
+    -q > "$FFWORK/out" 2>&1
+check "villages 6 and 206 packets exit 0" [ $? = 0 ]
+got=$(cd "$FFWORK/p206" && ls | LC_ALL=C sort | tr '\n' ' ')
+check "villages 6 and 206 are two packets ($got)" \
+    [ "$got" = "24010106-บ้านหก.pdf 240101206-บ้านสองร้อยหก.pdf " ]
+grep -q "wrote 2 packets" "$FFWORK/out" || bad "wrote 2 packets: $(cat "$FFWORK/out")"
 ffgen packet "$reg" --by town -o "$FFWORK/x" 2> /dev/null
 check "bad --by exits 2" [ $? = 2 ]
 
@@ -68,7 +99,7 @@ for spec in "3x8 3,8,70,37,0,0.5,0,0" "2x7 2,7,99.1,38.1,4.65,15.15,2.5,0"; do
         -o "$FFWORK/l$1.pdf" -q > /dev/null 2>&1
     check "labels $1 exits 0" [ $? = 0 ]
     qpdf --check "$FFWORK/l$1.pdf" > /dev/null 2>&1 || bad "qpdf labels $1"
-    awk -F, 'NR > 1 && $15 == "1" && ($1 ~ /^2401/ || $1 ~ /^2411/) { print $1 }' "$reg" > "$FFWORK/want"
+    awk -F, 'NR > 1 && $16 == "1" && ($6 ~ /^2401/ || $6 ~ /^2411/) { print $1 }' "$reg" > "$FFWORK/want"
     # Walking order is the order of the codes here (sorted by code within
     # a village is what the sample gives; compare as sets and counts).
     pdfcheck labels "$FFWORK/l$1.pdf" 300 "$2" > "$FFWORK/got"
@@ -85,6 +116,15 @@ for spec in "3x8 3,8,70,37,0,0.5,0,0" "2x7 2,7,99.1,38.1,4.65,15.15,2.5,0"; do
         bad "labels $1: a cell is empty or out of order"
     pdfcheck words "$FFWORK/l$1.pdf" "$2" > /dev/null || bad "labels $1: text crosses a cell border"
 done
+# The printed token follows the code's own grouping 4-6-1, then the Damm
+# check character (computed here in awk, independently of the C code).
+pdftotext -raw "$FFWORK/l3x8.pdf" - 2>/dev/null |
+    grep -oE '[0-9]{4}-[0-9]{6}-[0-9]-[0-9]' | sort > "$FFWORK/printed"
+while read -r code; do
+    echo "${code:0:4}-${code:4:6}-${code:10:1}-$(damm "$code")"
+done < "$FFWORK/want" | sort > "$FFWORK/wantprinted"
+check "labels print every token grouped as 2401-010596-3-D" \
+    cmp -s "$FFWORK/printed" "$FFWORK/wantprinted"
 ffgen labels "$reg" --layout 9x9 -o "$FFWORK/l.pdf" 2> "$FFWORK/err"
 check "unknown layout exits 2" [ $? = 2 ]
 

@@ -11,8 +11,11 @@ csv=$FFWORK/s/summary.csv
 check "summary.csv starts with a UTF-8 BOM" [ "$(head -c 3 "$csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
 # Expected counts straight from the register: level,code -> s1..s4,none,total
 awk -F, 'NR > 1 {
-        s = $15 == "" ? 0 : $15
-        d = substr($1, 1, 4); t = substr($1, 1, 6)
+        # District and subdistrict from the village code (column 6), never
+        # from the house code: 28 households were registered at a
+        # municipal office (2499, 2498, ...).
+        s = $16 == "" ? 0 : $16
+        d = substr($6, 1, 4); t = substr($6, 1, 6)
         c["district," d "," s]++; c["district," d ",t"]++
         c["subdistrict," t "," s]++; c["subdistrict," t ",t"]++
         c["province,," s]++; c["province,,t"]++
@@ -24,6 +27,9 @@ tr -d '\r' < "$csv" | awk -F, 'NR > 1 { print $1 "," $2 "," $6 "," $7 "," $8 ","
     sort > "$FFWORK/got"
 diff "$FFWORK/want" "$FFWORK/got" > "$FFWORK/diff" || bad "summary counts differ: $(head -5 "$FFWORK/diff")"
 check "province total is 300" [ "$(grep '^province' "$FFWORK/got" | cut -d, -f8)" = 300 ]
+check "no summary row for a registration office" [ -z "$(grep '^district,249' "$FFWORK/got")" ]
+check "บางคล้า (2402) counts its 26 households, municipal ones included" \
+    [ "$(grep '^district,2402,' "$FFWORK/got" | cut -d, -f8)" = 26 ]
 pdf=$FFWORK/s/summary.pdf
 qpdf --check "$pdf" > /dev/null 2>&1 || bad "qpdf --check summary.pdf"
 text=$(pdftotext "$pdf" - 2> "$FFWORK/err")
@@ -36,6 +42,6 @@ case "$text" in *"จังหวัดฉะเชิงเทรา"*) ;; *) b
 # The same register saved by Excel on a Thai PC (Windows-874, CRLF).
 iconv -f UTF-8 -t CP874 "$reg" | sed 's/$/\r/' > "$FFWORK/cp874.csv"
 ffgen summary "$FFWORK/cp874.csv" -o "$FFWORK/s2" > /dev/null 2> "$FFWORK/err2"
-grep -q "300 households read (Windows-874, ',')" "$FFWORK/err2" || bad "encoding not reported"
+grep -q "300 households read (Windows-874, ',', layout register-columns.map, header row 1)" "$FFWORK/err2" || bad "encoding not reported"
 cmp -s "$csv" "$FFWORK/s2/summary.csv" || bad "Windows-874 register gives other counts"
 finish

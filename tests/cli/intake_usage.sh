@@ -56,7 +56,7 @@ ff load --ledger "$FFWORK/s.db" "$S"/*.csv --outcomes "$FFWORK/o.csv" \
 mkdir "$FFWORK/r"
 ff report --ledger "$FFWORK/s.db" --month 2568-02 -o "$FFWORK/r" --no-pdf \
     >> "$FFWORK/all" 2>&1
-cut -d, -f9,10,11,16 "$FFTOP/tests/data/households.csv" | tail -n +2 |
+cut -d, -f10,11,12,17 "$FFTOP/tests/data/households.csv" | tail -n +2 |
     tr ',' '\n' | grep -v '^$' | sort -u > "$FFWORK/personal"
 if grep -qFf "$FFWORK/personal" "$FFWORK/all" "$FFWORK/o.csv"; then
     fail "personal data printed"

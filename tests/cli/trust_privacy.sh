@@ -35,16 +35,16 @@ grep -q "$secret" "$FFWORK/keyout" && bad "the key was printed"
 ffgen key -o "$FFWORK/k.key" > /dev/null 2>&1
 check "an existing key is never overwritten" [ $? != 0 ]
 cp "$FFWORK/k.key" "$FFWORK/open.key"; chmod 644 "$FFWORK/open.key"
-ffgen folders "$reg" --only 24010105963 --key "$FFWORK/open.key" -o "$FFWORK/o" 2> "$FFWORK/err"
+ffgen folders "$reg" --only 24011700363 --key "$FFWORK/open.key" -o "$FFWORK/o" 2> "$FFWORK/err"
 check "a key readable by others is refused" [ $? != 0 ]
 grep -q "chmod 600" "$FFWORK/err" || bad "the refusal says how to fix it"
 
 # Signed QR codes: ffgen adds the tag, ffintake with the key accepts it and
 # rejects a forged tag as bad_check.
-ffgen folders "$reg" --only 24010105963 --key "$FFWORK/k.key" -o "$FFWORK/s" -q >> "$FFWORK/log" 2>&1
-pdftoppm -r 150 -f 1 -l 1 -y 0 -H 300 -W 1800 -png "$FFWORK/s/2401/24010105963.pdf" "$FFWORK/q"
+ffgen folders "$reg" --only 24011700363 --key "$FFWORK/k.key" -o "$FFWORK/s" -q >> "$FFWORK/log" 2>&1
+pdftoppm -r 150 -f 1 -l 1 -y 0 -H 300 -W 1800 -png "$FFWORK/s/2401/24011700363.pdf" "$FFWORK/q"
 tok=$(zbarimg -q --raw "$FFWORK"/q*.png 2>/dev/null)
-case "$tok" in 24010105963-5-[A-Z2-7][A-Z2-7][A-Z2-7][A-Z2-7][A-Z2-7][A-Z2-7]) ;;
+case "$tok" in 24011700363-$(damm 24011700363)-[A-Z2-7][A-Z2-7][A-Z2-7][A-Z2-7][A-Z2-7][A-Z2-7]) ;;
 *) bad "signed token '$tok'";; esac
 forged=${tok%??????}AAAAAA
 [ "$forged" = "$tok" ] && forged=${tok%??????}BBBBBB
@@ -66,10 +66,10 @@ ffgen folders "$reg" -o "$FFWORK/f" -q >> "$FFWORK/log" 2>&1
 ffgen packet "$reg" -o "$FFWORK/p" -q >> "$FFWORK/log" 2>&1
 ffgen labels "$reg" -o "$FFWORK/lab.pdf" -q >> "$FFWORK/log" 2>&1
 ffgen folders "$FFTOP/tests/data/register/bad_rows.csv" -o "$FFWORK/b" -q >> "$FFWORK/log" 2>&1
-pdfinfo "$FFWORK/f/2401/24010105963.pdf" > "$FFWORK/info" 2>&1
+pdfinfo "$FFWORK/f/2401/24011700363.pdf" > "$FFWORK/info" 2>&1
 pdfinfo "$(ls "$FFWORK"/p/*.pdf | head -1)" >> "$FFWORK/info" 2>&1
 find "$FFWORK/f" "$FFWORK/p" -type f > "$FFWORK/names"
-awk -F, 'NR > 1 { print $9; print $10; print $11; if ($16 != "") print $16 }' "$reg" |
+awk -F, 'NR > 1 { print $10; print $11; print $12; if ($17 != "") print $17 }' "$reg" |
     sort -u > "$FFWORK/personal"
 leaks=$(grep -F -f "$FFWORK/personal" "$FFWORK/log" "$FFWORK/info" "$FFWORK/names" | head -3)
 check "no names, citizen IDs or phones in logs, metadata or file names: $leaks" [ -z "$leaks" ]

@@ -25,7 +25,14 @@ damm() {
 }
 
 # Household codes with status 1 in a register CSV (code is column 1,
-# status column 15 in the sample layout).
+# status column 16 in the sample layout).
 developable_codes() {
-    awk -F, 'NR > 1 && $15 == "1" { print $1 }' "$1"
+    awk -F, 'NR > 1 && $16 == "1" { print $1 }' "$1"
+}
+
+# The district code of a household in the sample layout: the first four
+# digits of its village code (column 6, รหัสหมู่บ้าน), never of its house
+# code (municipal offices number down from 2499).
+district_of() {   # district_of REGISTER CODE
+    awk -F, -v c="$2" '$1 == c { print substr($6, 1, 4) }' "$1"
 }
