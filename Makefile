@@ -7,7 +7,8 @@
 #   make asan      build under ASan+UBSan into build/asan and run the tests
 #   make valgrind  build -O0 into build/vg and run the tests under valgrind
 #   make bench     run the benchmarks in bench/ (not part of check)
-#   make deps      only the install step
+#   make deps      only the install step (every build target first checks
+#                  the build packages and names the missing ones)
 #
 # Sources are picked up by wildcard: core/*.c make build/.../libffcore.a,
 # gen/*.c link into ffgen, intake/*.c into ffintake, each tests/test_*.c is
@@ -30,6 +31,15 @@ DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         libxlsxwriter-dev libsodium-dev libdeflate-dev fonts-tlwg-laksaman-ttf \
         zbar-tools poppler-utils qpdf sqlite3 unzip libxml2-utils valgrind \
         python3 time clang libclang-rt-14-dev
+
+# The part of DEBS that compiling and linking need.  `make`, `make all` and
+# every build target check these first (one dpkg-query, a few
+# milliseconds) and stop with the names and the command that installs them,
+# instead of "csv.h: No such file or directory" half-way through.  Skipped
+# where dpkg-query does not exist (not Debian) or with FF_SKIP_DEPS_CHECK=1.
+BUILD_DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev \
+        libpng-dev libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
+        libxlsxwriter-dev libsodium-dev libdeflate-dev
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
 PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium libdeflate
@@ -73,7 +83,7 @@ GEN_LIBOBJ := $(filter-out $(BUILD)/gen/main.o,$(GEN_OBJ))
 INTAKE_LIBOBJ := $(filter-out $(BUILD)/intake/main.o,$(INTAKE_OBJ))
 
 .PHONY: all gen intake tests benchbins fuzz fuzzers check check-plain asan valgrind demo deps \
-        bench clean dev
+        bench clean dev builddeps
 # ffintake is linked once intake/ has sources.
 all: gen $(if $(INTAKE_SRC),intake)
 gen: $(BIN)/ffgen
@@ -85,7 +95,9 @@ benchbins: $(BENCH_BIN)
 # Unit tests reach into gen/ and intake/; those two never include each other.
 $(BUILD)/tests/%.o: ALL_CFLAGS += -iquote gen -iquote intake
 
-$(BUILD)/%.o: %.c
+# Every compile waits for the package check (order-only: it never makes a
+# file out of date).
+$(BUILD)/%.o: %.c | builddeps
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -138,6 +150,21 @@ deps:
 	    echo "missing Debian packages; as root run:" >&2; \
 	    echo "  apt-get install -y $$missing" >&2; exit 1; \
 	fi
+
+builddeps:
+	@[ -n "$(FF_SKIP_DEPS_CHECK)" ] && exit 0; \
+	command -v dpkg-query > /dev/null 2>&1 || exit 0; \
+	have=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' \
+	    $(BUILD_DEBS) 2>/dev/null | awk '$$1 == "ii" { print $$2 }'); \
+	missing=$$(for p in $(BUILD_DEBS); do \
+	    case " "$$(echo $$have)" " in *" $$p "*) ;; *) echo $$p;; esac; \
+	    done); \
+	[ -z "$$missing" ] && exit 0; \
+	missing=$$(echo $$missing); \
+	echo "ffkit: cannot build: missing Debian packages: $$missing" >&2; \
+	echo "  install them with 'make deps' as root (or: sudo apt-get install $$missing);" >&2; \
+	echo "  'make demo' and 'make check' install them too" >&2; \
+	exit 1
 
 # A sub-make after deps, so pkg-config sees freshly installed packages.
 check: deps

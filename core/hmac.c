@@ -193,7 +193,18 @@ int ff_key_load(const char *path, struct ff_key *k, struct ff_err *e)
     sodium_memzero(k, sizeof *k);
     if ((rc = start(e)) != FF_OK)
         return rc;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /*
+     * O_NONBLOCK: a FIFO (or a device) at the key's path must be refused
+     * below, not wait for a writer for ever; on a regular file the flag
+     * changes nothing.  O_NOFOLLOW: a key is a file of its own, mode 0600,
+     * and a symbolic link would let whoever can replace the link choose
+     * the key; the check on the mode would then be on the wrong file.
+     */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+    if (fd < 0 && errno == ELOOP)
+        return ff_err_set(e, FF_EINPUT, path, 0, 0,
+                          "key file is a symbolic link; give the path of "
+                          "the file itself");
     if (fd < 0)
         return ff_err_sys(e, path, "cannot open key file");
     /* fstat on the open descriptor: what we check is what we read. */
@@ -203,7 +214,12 @@ int ff_key_load(const char *path, struct ff_key *k, struct ff_err *e)
     }
     if (!S_ISREG(st.st_mode)) {
         rc = ff_err_set(e, FF_EINPUT, path, 0, 0,
-                        "key file is not a regular file");
+                        "key file is not a regular file (%s)",
+                        S_ISFIFO(st.st_mode)  ? "a named pipe"
+                        : S_ISDIR(st.st_mode) ? "a directory"
+                        : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)
+                            ? "a device"
+                            : "a socket or other special file");
         goto out;
     }
     /*

@@ -160,6 +160,16 @@ int gen_cli_parse(struct gen_cli *c, int argc, char **argv, struct ff_err *e)
     return gen_select_check(&c->sel, e);
 }
 
+/*
+ * A path from the command line made safe to print (err.h): a file name
+ * from a shell glob may hold escape sequences.  Returns buf.
+ */
+static const char *shown(char *buf, size_t size, const char *path)
+{
+    ff_err_escape(buf, size, path, strlen(path));
+    return buf;
+}
+
 static void show_progress(const char *what, size_t done, size_t total)
 {
     if (done == total || done % 16 == 0)
@@ -178,7 +188,7 @@ static struct ff_register *load_register(struct gen_cli *c, const char *path,
                                          struct ff_err *e)
 {
     struct ff_register *r = ff_register_load(path, c->columns, e);
-    char msg[700];
+    char msg[700], p[1100];
     size_t i;
 
     struct ff_err w;
@@ -192,7 +202,7 @@ static struct ff_register *load_register(struct gen_cli *c, const char *path,
         fprintf(stderr, "ffgen: warning: %s\n",
                 ff_err_str(&w, msg, sizeof msg));
     c->rejected += r->nbad;
-    fprintf(stderr, "ffgen: %s: %s\n", path,
+    fprintf(stderr, "ffgen: %s: %s\n", shown(p, sizeof p, path),
             ff_register_describe(r, msg, sizeof msg));
     /* A mostly-rejected register is refused, never half-used. */
     if (ff_register_check_usable(r, e) != FF_OK) {
@@ -206,6 +216,7 @@ static int run_summary(struct gen_cli *c, struct ff_err *e)
 {
     struct ff_register *r = load_register(c, c->reg_path, e);
     struct gen_summary s;
+    char where[1100];
     int rc;
 
     if (r == NULL)
@@ -215,8 +226,9 @@ static int run_summary(struct gen_cli *c, struct ff_err *e)
         rc = gen_summary_write(&s, c->out, NULL, e);
         gen_summary_release(&s);
     }
+    shown(where, sizeof where, c->out);
     if (rc == FF_OK)
-        printf("wrote %s/summary.csv and %s/summary.pdf\n", c->out, c->out);
+        printf("wrote %s/summary.csv and %s/summary.pdf\n", where, where);
     ff_register_free(r);
     return rc;
 }
@@ -268,7 +280,7 @@ static int run_selected(struct gen_cli *c, struct ff_err *e)
     struct ff_register *r = NULL, *old = NULL;
     struct ff_payload_cfg *cfg = NULL;
     const struct ff_household **v = NULL;
-    char conf[1024];
+    char conf[1024], where[1100];
     size_t n = 0;
     int rc = FF_OK;
 
@@ -300,7 +312,8 @@ static int run_selected(struct gen_cli *c, struct ff_err *e)
         }
         rc = write_pngs(c, cfg, v, n, e);
         if (rc == FF_OK)
-            printf("wrote %zu QR codes under %s/\n", n, c->out);
+            printf("wrote %zu QR codes under %s/\n", n,
+                   shown(where, sizeof where, c->out));
     } else if (strcmp(c->command, "packet") == 0) {
         struct gen_packet_opts o;
         size_t written = 0;
@@ -323,7 +336,7 @@ static int run_selected(struct gen_cli *c, struct ff_err *e)
         rc = gen_packet_run(&o, v, n, &written, e);
         if (rc == FF_OK)
             printf("wrote %zu packets (%zu households) under %s/\n", written,
-                   n, c->out);
+                   n, shown(where, sizeof where, c->out));
     } else if (strcmp(c->command, "labels") == 0) {
         struct gen_labels_opts o;
 
@@ -334,7 +347,8 @@ static int run_selected(struct gen_cli *c, struct ff_err *e)
         o.payload = cfg;
         rc = gen_labels_run(&o, v, n, e);
         if (rc == FF_OK)
-            printf("wrote %zu labels to %s\n", n, c->out);
+            printf("wrote %zu labels to %s\n", n,
+                   shown(where, sizeof where, c->out));
     } else {
         struct gen_folders_opts o;
 
@@ -349,7 +363,7 @@ static int run_selected(struct gen_cli *c, struct ff_err *e)
         rc = gen_folders_run(&o, v, n, e);
         if (rc == FF_OK)
             printf("wrote %zu PDFs, one per household, under %s/<district>/\n", n,
-                   c->out);
+                   shown(where, sizeof where, c->out));
     }
 out:
     ff_free(v);
@@ -367,10 +381,13 @@ int gen_cli_run(struct gen_cli *c, struct ff_err *e)
         strcmp(c->command, "packet") == 0 || strcmp(c->command, "labels") == 0)
         return run_selected(c, e);
     if (strcmp(c->command, "key") == 0) {
+        char where[1100];
+
         if (ff_key_create(c->out, e))
             return e->code;
         printf("created key file %s (mode 0600); keep it secret and give "
-               "the same file to ffintake --key\n", c->out);
+               "the same file to ffintake --key\n",
+               shown(where, sizeof where, c->out));
         return FF_OK;
     }
     return ff_err_set(e, FF_EUSAGE, NULL, 0, 0, "unknown command '%s'",

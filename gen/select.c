@@ -45,10 +45,13 @@ static int check_list(const char *list, size_t digits, const char *what,
                       struct ff_err *e)
 {
     const char *p = list;
+    size_t item = 1;
 
     if (list == NULL)
         return FF_OK;
-    for (;;) {
+    /* The value is never echoed: a citizen ID or a phone number typed in
+     * place of a code would land in a terminal's scrollback and logs. */
+    for (;; item++) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         size_t i;
@@ -56,10 +59,15 @@ static int check_list(const char *list, size_t digits, const char *what,
         for (i = 0; i < len; i++)
             if (p[i] < '0' || p[i] > '9')
                 break;
-        if (len != digits || i != len)
+        if (i != len)
             return ff_err_set(e, FF_EUSAGE, NULL, 0, 0,
-                              "%s '%.*s' is not %zu digits", what, (int)len,
-                              p, digits);
+                              "%s: item %zu is not %zu digits (character "
+                              "%zu is not a digit)", what, item, digits,
+                              i + 1);
+        if (len != digits)
+            return ff_err_set(e, FF_EUSAGE, NULL, 0, 0,
+                              "%s: item %zu has %zu digits, want %zu", what,
+                              item, len, digits);
         if (comma == NULL)
             return FF_OK;
         p = comma + 1;
@@ -68,8 +76,8 @@ static int check_list(const char *list, size_t digits, const char *what,
 
 int gen_select_check(const struct gen_select *s, struct ff_err *e)
 {
-    if (check_list(s->districts, 4, "district code", e) ||
-        check_list(s->only, 11, "household code", e))
+    if (check_list(s->districts, 4, "--district", e) ||
+        check_list(s->only, 11, "--only", e))
         return e->code;
     return FF_OK;
 }

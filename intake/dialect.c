@@ -180,11 +180,15 @@ static int parse_setting(struct intake_dialect *d, const char *line,
     for (f = 0; f < INTAKE_NFIELDS; f++)
         if (strlen(field_names[f]) == kn && memcmp(field_names[f], k, kn) == 0)
             break;
-    if (f == INTAKE_NFIELDS)
+    if (f == INTAKE_NFIELDS) {
+        char q[FF_ERR_QUOTE_MAX];
+
+        ff_err_quote(q, sizeof q, k, kn);
         return ff_err_set(e, FF_EINPUT, name, lineno, (long)(k - line) + 1,
-                          "unknown field '%.*s' (known: hhid month activity "
+                          "unknown field '%s' (known: hhid month activity "
                           "category result status submitted id income "
-                          "reporter zone)", (int)(kn > 40 ? 40 : kn), k);
+                          "reporter zone)", q);
+    }
     if (d->header[f])
         return ff_err_set(e, FF_EINPUT, name, lineno, (long)(k - line) + 1,
                           "field '%s' mapped twice in dialect '%s'",

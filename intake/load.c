@@ -932,11 +932,45 @@ out_free:
     return rc;
 }
 
+/*
+ * The household column of --outcomes.  The ledger keeps a rejected record's
+ * household field as it was typed, and that may be anything: a citizen ID
+ * (13 digits) or a phone number typed into the wrong box, a name, or
+ * Excel's "3.24063638161E+12" (a citizen ID with one digit lost).  Only a
+ * well-formed code is shown: 11 ASCII digits, alone or as a token whose
+ * check digit or tag failed (CODE-C, CODE-C-TAG: a dash, then at most 16
+ * letters, digits and dashes); anything else stays empty (the file and
+ * line say where to look).
+ */
+static const char *outcome_hhid(const char *h)
+{
+    size_t i;
+
+    if (h == NULL)
+        return NULL;
+    for (i = 0; i < 11; i++)
+        if (h[i] < '0' || h[i] > '9')
+            return NULL;
+    if (h[11] == '\0')
+        return h;
+    if (h[11] != '-')
+        return NULL;
+    for (i = 12; h[i] && i <= 12 + 16; i++)
+        if (!(h[i] >= '0' && h[i] <= '9') && !(h[i] >= 'A' && h[i] <= 'Z') &&
+            !(h[i] >= 'a' && h[i] <= 'z') && h[i] != '-')
+            return NULL;
+    return h[i] == '\0' && i > 12 ? h : NULL;
+}
+
 static int write_outcome(void *ctx, const struct intake_outcome_row *r)
 {
     struct intake_csvout *o = ctx;
+    char file[1024];
 
-    intake_csvout_str(o, r->file);
+    /* The file name as the terminal would show it (err.h): the CSV is
+     * also read with cat and less. */
+    ff_err_escape(file, sizeof file, r->file, strlen(r->file));
+    intake_csvout_str(o, file);
     intake_csvout_long(o, r->record_no);
     intake_csvout_long(o, r->line);
     intake_csvout_str(o, r->outcome);
@@ -945,7 +979,7 @@ static int write_outcome(void *ctx, const struct intake_outcome_row *r)
         intake_csvout_long(o, r->late);
     else
         intake_csvout_str(o, NULL);
-    intake_csvout_str(o, r->hhid);
+    intake_csvout_str(o, outcome_hhid(r->hhid));
     intake_csvout_str(o, r->month);
     intake_csvout_end_row(o);
     return FF_OK;

@@ -98,16 +98,25 @@ struct opts {
 static int usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* Arguments are quoted in the message, so it is escaped (err.h). */
 static int usage_error(const char *fmt, ...)
 {
+    char msg[512], shown[2048];
     va_list ap;
 
-    fprintf(stderr, "ffintake: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n(see 'ffintake --help')\n");
+    ff_err_escape(shown, sizeof shown, msg, strlen(msg));
+    fprintf(stderr, "ffintake: %s\n(see 'ffintake --help')\n", shown);
     return 2;
+}
+
+/* A path from the command line made safe to print; returns buf. */
+static const char *shown(char *buf, size_t size, const char *path)
+{
+    ff_err_escape(buf, size, path, strlen(path));
+    return buf;
 }
 
 static int parse_number(const char *s, double lo, double hi, double *out)
@@ -241,7 +250,7 @@ static int cmd_register(const struct opts *o, struct ff_err *e)
     struct ff_register *reg = NULL;
     struct intake_register_result res;
     struct ff_err w;
-    char now[32], buf[1200];
+    char now[32], buf[1200], p[1100];
     size_t i;
     int rc;
 
@@ -259,20 +268,22 @@ static int cmd_register(const struct opts *o, struct ff_err *e)
         fprintf(stderr, "ffintake: warning: %s\n",
                 ff_err_str(&w, buf, sizeof buf));
     if (reg)
-        printf("%s: %s\n", o->files[0],
+        printf("%s: %s\n", shown(p, sizeof p, o->files[0]),
                ff_register_describe(reg, buf, sizeof buf));
     if (rc == FF_OK) {
         if (res.already)
             printf("%s: already in the ledger as register snapshot %ld; "
-                   "nothing changed\n", o->files[0], res.snapshot);
+                   "nothing changed\n", shown(p, sizeof p, o->files[0]),
+                   res.snapshot);
         else if (res.restored)
             printf("%s: stored before as snapshot %ld; current again as "
                    "register snapshot %ld: %ld households stored, %ld rows "
-                   "rejected\n", o->files[0], res.restored, res.snapshot,
-                   res.households, res.bad_rows);
+                   "rejected\n", shown(p, sizeof p, o->files[0]), res.restored,
+                   res.snapshot, res.households, res.bad_rows);
         else
             printf("%s: register snapshot %ld: %ld households stored, %ld "
-                   "rows rejected\n", o->files[0], res.snapshot,
+                   "rows rejected\n", shown(p, sizeof p, o->files[0]),
+                   res.snapshot,
                    res.households, res.bad_rows);
     }
     ff_register_free(reg);
@@ -337,15 +348,16 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
         goto out;
     for (i = 0; i < o->nfiles; i++) {
         const struct intake_load_file *f = &files[i];
+        char p[1100];
 
+        shown(p, sizeof p, f->path);
         if (f->prior_load > 0)
-            printf("%s: already loaded (load %ld); nothing changed\n",
-                   f->path, f->prior_load);
+            printf("%s: already loaded (load %ld); nothing changed\n", p,
+                   f->prior_load);
         else if (f->prior_load < 0)
-            printf("%s: same bytes as an earlier file here; skipped\n",
-                   f->path);
+            printf("%s: same bytes as an earlier file here; skipped\n", p);
         else
-            printf("%s: %s, %s, '%c': %ld records\n", f->path, f->dialect,
+            printf("%s: %s, %s, '%c': %ld records\n", p, f->dialect,
                    f->encoding, f->delimiter, f->records);
     }
     if (s.load_id == 0) {
@@ -404,6 +416,7 @@ static int cmd_export(const struct opts *o, struct ff_err *e)
 {
     struct intake_ledger *L = open_ledger(o->ledger, -1, e);
     long rows = 0;
+    char p[1100];
     int rc;
 
     if (L == NULL)
@@ -412,7 +425,8 @@ static int cmd_export(const struct opts *o, struct ff_err *e)
                            o->group_read ? 0640 : 0600, &rows, e);
     if (rc == FF_OK)
         printf("%s: %ld accepted records written to %s%s\n", o->month_ce,
-               rows, o->output, o->redact ? " (redacted)" : "");
+               rows, shown(p, sizeof p, o->output),
+               o->redact ? " (redacted)" : "");
     intake_ledger_free(L);
     return rc;
 }

@@ -15,15 +15,21 @@ if [ "${FF_VALGRIND:-}" = 1 ]; then
 else
     export FFRUN=""
 fi
+# Each test's output goes to a file of unpredictable name, created 0600 by
+# mktemp: a fixed name in /tmp (it was /tmp/ffkit-test.<pid>) lets anyone
+# on the machine plant a symbolic link there and have the run overwrite the
+# link's target.
+log=$(mktemp "${TMPDIR:-/tmp}/ffkit-test.XXXXXXXX") || exit 3
+trap 'rm -f "$log"' EXIT
 fail=0; n=0
 for t in "$testdir"/test_*; do
     [ -x "$t" ] || continue
     case "$t" in *.o|*.d) continue;; esac
     n=$((n+1))
-    if (cd "$top" && $FFRUN "$t") > /tmp/ffkit-test.$$ 2>&1; then
+    if (cd "$top" && $FFRUN "$t") > "$log" 2>&1; then
         echo "ok   $(basename "$t")"
     else
-        echo "FAIL $(basename "$t")"; sed 's/^/     /' /tmp/ffkit-test.$$ | tail -40
+        echo "FAIL $(basename "$t")"; sed 's/^/     /' "$log" | tail -40
         fail=$((fail+1))
     fi
 done
@@ -31,10 +37,10 @@ for t in "$testdir"/fuzz_*; do
     [ -x "$t" ] || continue
     n=$((n+1))
     name=${t##*/fuzz_}
-    if (cd "$top" && $FFRUN "$t" "tests/fuzz/$name") > /tmp/ffkit-test.$$ 2>&1; then
-        echo "ok   fuzz replay $name ($(tail -1 /tmp/ffkit-test.$$ | awk '{print $2}') inputs)"
+    if (cd "$top" && $FFRUN "$t" "tests/fuzz/$name") > "$log" 2>&1; then
+        echo "ok   fuzz replay $name ($(tail -1 "$log" | awk '{print $2}') inputs)"
     else
-        echo "FAIL fuzz replay $name"; sed 's/^/     /' /tmp/ffkit-test.$$ | tail -40
+        echo "FAIL fuzz replay $name"; sed 's/^/     /' "$log" | tail -40
         fail=$((fail+1))
     fi
 done
@@ -42,14 +48,13 @@ for t in "$top"/tests/cli/*.sh; do
     [ -f "$t" ] || continue
     n=$((n+1))
     work=$(mktemp -d)
-    if (cd "$top" && FFWORK=$work bash "$t") > /tmp/ffkit-test.$$ 2>&1; then
+    if (cd "$top" && FFWORK=$work bash "$t") > "$log" 2>&1; then
         echo "ok   cli/$(basename "$t")"
     else
-        echo "FAIL cli/$(basename "$t")"; sed 's/^/     /' /tmp/ffkit-test.$$ | tail -40
+        echo "FAIL cli/$(basename "$t")"; sed 's/^/     /' "$log" | tail -40
         fail=$((fail+1))
     fi
     rm -rf "$work"
 done
-rm -f /tmp/ffkit-test.$$
 echo "$n tests, $fail failed"
 [ "$fail" = 0 ]

@@ -27,12 +27,13 @@ test "$(sqlite3 "$L" "SELECT COUNT(*) FROM ledger
     WHERE current_outcome = 'accepted' AND month = '2025-01'")" = 6
 grep -q '^24021120915,2025-01,2025-01-22 10:00:00,1,' "$FFWORK/jan.csv"
 
-# Outcomes neutralise a household field that looks like a formula.
+# Outcomes neutralise a file name that looks like a formula; a household
+# field that is no code (here a formula) is not shown at all.
 printf '%s\r\n' '"start";"end";"hhid";"month";"activity";"t_category";"result";"income_after";"status_after";"reporter";"_id";"_uuid";"_submission_time"' \
     '"";"";"=1+2";"2025-01";"a";"skills";"r";"";"1";"x";"1";"u-x";"2025-01-02T03:04:05"' \
-    > "$FFWORK/f.csv"
-ff load --ledger "$L" "$FFWORK/f.csv" --outcomes "$FFWORK/f.out" >/dev/null
-tr -d "\r" < "$FFWORK/f.out" | grep -qx "f.csv,2,2,rejected,hhid_malformed,,\"'=1+2\",2025-01"
+    > "$FFWORK/=1+2.csv"
+ff load --ledger "$L" "$FFWORK/=1+2.csv" --outcomes "$FFWORK/f.out" >/dev/null
+tr -d "\r" < "$FFWORK/f.out" | grep -qx "\"'=1+2.csv\",2,2,rejected,hhid_malformed,,,2025-01"
 
 # The spreadsheet of the report carries no formula cell either.
 mkdir "$FFWORK/r"
