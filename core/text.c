@@ -15,7 +15,7 @@
  * cmap (GSUB alternates sit at U+F700..U+F71F in TLWG fonts).  A cluster with
  * a glyph no code point reaches (ligatures, .uline forms) is drawn unshaped.
  *
- * Extraction: pdf.c's ToUnicode maps the U+F7xx forms back to Thai, and each
+ * Extraction: pdf_font.c's ToUnicode maps the U+F7xx forms back to Thai, and each
  * whitespace-delimited word whose glyph run does not read back as its text
  * (reordered or decomposed marks, offsets, kerned advances) is wrapped in
  * `/Span <</ActualText ...>> BDC ... EMC`.  Per word, not per cluster:
