@@ -451,13 +451,12 @@ int ff_flow_measure(struct ff_flow *f, ff_flow_draw_fn draw, void *ctx,
     return rc;
 }
 
-int ff_flow_run(struct ff_flow *f, ff_flow_draw_fn draw, void *ctx,
-                struct ff_err *e)
+int ff_flow_draw(struct ff_flow *f, ff_flow_draw_fn draw, void *ctx,
+                 int pages, struct ff_err *e)
 {
-    int pages, rc;
+    int rc;
 
-    if ((rc = ff_flow_measure(f, draw, ctx, &pages, e)))
-        return rc;
+    f->dry = 0;
     f->pages = pages;
     if ((rc = pass(f, draw, ctx, e)))
         return rc;
@@ -466,6 +465,16 @@ int ff_flow_run(struct ff_flow *f, ff_flow_draw_fn draw, void *ctx,
                           "layout gave %d pages, drawing %d", pages,
                           f->page);
     return FF_OK;
+}
+
+int ff_flow_run(struct ff_flow *f, ff_flow_draw_fn draw, void *ctx,
+                struct ff_err *e)
+{
+    int pages, rc;
+
+    if ((rc = ff_flow_measure(f, draw, ctx, &pages, e)))
+        return rc;
+    return ff_flow_draw(f, draw, ctx, pages, e);
 }
 
 /* One centred line of a signature block; wraps and grows if long. */

@@ -101,6 +101,10 @@ int ff_flow_measure(struct ff_flow *f, ff_flow_draw_fn draw, void *ctx,
  * title with " (ต่อ)" and its heading. */
 int ff_flow_page(struct ff_flow *f, struct ff_err *e);
 
+/* Only the drawing pass, with f->pages = pages (from ff_flow_measure). */
+int ff_flow_draw(struct ff_flow *f, ff_flow_draw_fn draw, void *ctx,
+                 int pages, struct ff_err *e);
+
 /* Begin a new page unless h more points fit on this one. */
 int ff_flow_need(struct ff_flow *f, double h, struct ff_err *e);
 
