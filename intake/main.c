@@ -23,6 +23,7 @@
 #include "paths.h"
 #include "register.h"
 #include "report.h"
+#include "report_pdf.h"
 #include "rules.h"
 
 static const char usage[] =
@@ -391,6 +392,7 @@ static int cmd_report(const struct opts *o, struct ff_err *e)
     struct intake_ledger *L = open_ledger(o->ledger, -1, e);
     struct intake_report_opts ro;
     struct intake_report_totals t;
+    char be[8];
     int rc;
 
     if (L == NULL)
@@ -405,7 +407,8 @@ static int cmd_report(const struct opts *o, struct ff_err *e)
     if (rc == FF_OK)
         printf("%s: %ld districts; expected %ld, on time %ld, late %ld, "
                "missing %ld, rejected records %ld; developed %ld, below "
-               "%.0f baht %ld\n", o->month_ce, t.districts, t.expected,
+               "%.0f baht %ld\n", intake_month_be(o->month_ce, be),
+               t.districts, t.expected,
                t.on_time, t.late, t.missing, t.rejected, t.developed,
                t.threshold, t.below);
     intake_ledger_free(L);
@@ -416,7 +419,7 @@ static int cmd_export(const struct opts *o, struct ff_err *e)
 {
     struct intake_ledger *L = open_ledger(o->ledger, -1, e);
     long rows = 0;
-    char p[1100];
+    char p[1100], be[8];
     int rc;
 
     if (L == NULL)
@@ -424,8 +427,9 @@ static int cmd_export(const struct opts *o, struct ff_err *e)
     rc = intake_export_run(L, o->month_ce, o->output, o->redact,
                            o->group_read ? 0640 : 0600, &rows, e);
     if (rc == FF_OK)
-        printf("%s: %ld accepted records written to %s%s\n", o->month_ce,
-               rows, shown(p, sizeof p, o->output),
+        printf("%s: %ld accepted records written to %s%s\n",
+               intake_month_be(o->month_ce, be), rows,
+               shown(p, sizeof p, o->output),
                o->redact ? " (redacted)" : "");
     intake_ledger_free(L);
     return rc;

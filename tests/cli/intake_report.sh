@@ -13,7 +13,8 @@ ff register "$FFTOP/tests/data/households.csv" --ledger "$L" >/dev/null
 ff load --ledger "$L" "$S"/*.csv >/dev/null
 mkdir "$R"
 ff report --ledger "$L" --month 2568-01 -o "$R" > "$FFWORK/out.txt"
-grep -q "^2025-01: 11 districts; expected 178" "$FFWORK/out.txt"
+# The month as the user typed it (BE), in the console and the CSV.
+grep -q "^2568-01: 11 districts; expected 178" "$FFWORK/out.txt"
 # Each district expects exactly its developable households, the district
 # taken from the register's village code (column 6), never from the house
 # code: the 13 registered at a municipal office (2499, 2498, ...)
@@ -24,12 +25,12 @@ awk -F, 'NR > 1 && $16 == "1" { n[substr($6, 1, 4)]++ }
 tr -d '\r' < "$R/reconciliation.csv" | awk -F, 'NR > 1 && length($2) == 4 && $4 > 0 { print $2 "," $4 }' |
     sort > "$FFWORK/got-expected"
 cmp "$FFWORK/want-expected" "$FFWORK/got-expected"
-! grep -q '^2025-01,249' "$R/reconciliation.csv"
+! grep -q '^2568-01,249' "$R/reconciliation.csv"
 
 head -1 "$R/reconciliation.csv" | tr -d '\r' | grep -q \
- 'month,district_code,district,expected,on_time,late,missing,rejected,developed,developed_pct,below_threshold,below_threshold_pct$'
+ 'month,district_code,district,expected,on_time,late,missing,rejected,developed,developed_pct,below_threshold,below_threshold_pct,month_ce$'
 test "$(wc -l < "$R/reconciliation.csv")" = 13
-tail -1 "$R/reconciliation.csv" | grep -q '^2025-01,24,รวมจังหวัดฉะเชิงเทรา,178,'
+tail -1 "$R/reconciliation.csv" | grep -q '^2568-01,24,รวมจังหวัดฉะเชิงเทรา,178,'
 # The district rows add up to the province row (rejected records whose code
 # names no district count for the province only).
 awk -F, 'NR > 1 && NR < 13 { for (i = 4; i <= 11; i++) s[i] += $i }
