@@ -65,6 +65,8 @@ struct hbface {
     unsigned nglyphs;
     uint16_t *rev;      /* glyph -> BMP code point that reaches it, 0: none */
     int16_t *w;         /* glyph -> libharu width, 1/1000 em */
+    int16_t *ink;       /* glyph -> 4 values: x0, x1, bottom, top (units,
+                           y up from the baseline) of its outline */
     hb_codepoint_t space;   /* nominal glyph of U+0020, 0: none */
 };
 
@@ -75,6 +77,7 @@ struct glyph {
     int32_t xoff, yoff, xadv;   /* font units */
     int w;              /* libharu width of code, 1/1000 em */
     int plain;          /* drawn unshaped: no code reaches HarfBuzz's glyph */
+    uint32_t gid;       /* the glyph drawn (for its ink box) */
 };
 
 struct tctx {
@@ -88,7 +91,10 @@ struct tctx {
     uint32_t *off;      /* byte offset of each of them, then the end */
     int *pos;           /* libthai's break positions in wc */
     unsigned char *brk_ok;  /* a line may start at byte i of the paragraph */
+    unsigned char *brk_sure;    /* ... and justification may open a gap */
     size_t capw;
+    long *prof_a, *prof_b, *prof_tmp;   /* ink profiles, see line_ink */
+    size_t capprof;
     struct ff_buf out;  /* content operators of the line being drawn */
     struct chunk *cache;    /* see shape_chunk */
     size_t ncache;
@@ -111,6 +117,7 @@ static void hbface_release(struct hbface *f)
     hb_blob_destroy(f->blob);
     ff_free(f->rev);
     ff_free(f->w);
+    ff_free(f->ink);
 }
 
 static void tctx_free(void *v)
@@ -129,6 +136,10 @@ static void tctx_free(void *v)
     ff_free(t->wc);
     ff_free(t->off);
     ff_free(t->brk_ok);
+    ff_free(t->brk_sure);
+    ff_free(t->prof_a);
+    ff_free(t->prof_b);
+    ff_free(t->prof_tmp);
     ff_free(t->pos);
     cache_clear(t);
     ff_free(t->cache);
@@ -164,8 +175,10 @@ static int hbface_init(struct hbface *f, struct ff_pdf *p, int face,
     hb_font_set_scale(f->font, (int)f->upem, (int)f->upem);
     f->rev = ff_calloc(f->nglyphs, sizeof *f->rev);
     f->w = ff_calloc(f->nglyphs, sizeof *f->w);
+    f->ink = ff_calloc((size_t)f->nglyphs * 4, sizeof *f->ink);
     set = hb_set_create();
-    if (f->rev == NULL || f->w == NULL || !hb_set_allocation_successful(set)) {
+    if (f->rev == NULL || f->w == NULL || f->ink == NULL ||
+        !hb_set_allocation_successful(set)) {
         hb_set_destroy(set);
         return ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
     }
@@ -189,7 +202,17 @@ static int hbface_init(struct hbface *f, struct ff_pdf *p, int face,
         f->space = 0;
     for (i = 0; i < f->nglyphs; i++) {
         long adv = hb_font_get_glyph_h_advance(f->font, i);
+        hb_glyph_extents_t x;
+
         f->w[i] = (int16_t)(adv * 1000 / (long)f->upem);
+        /* The ink box of each glyph, for line spacing (see line_gap):
+         * Laksaman's stacks reach 1.25 em up and ฎุ 0.63 em down. */
+        if (hb_font_get_glyph_extents(f->font, i, &x) && x.height != 0) {
+            f->ink[4 * i] = (int16_t)x.x_bearing;
+            f->ink[4 * i + 1] = (int16_t)(x.x_bearing + x.width);
+            f->ink[4 * i + 2] = (int16_t)(x.y_bearing + x.height);
+            f->ink[4 * i + 3] = (int16_t)x.y_bearing;
+        }
     }
     return FF_OK;
 }
@@ -264,6 +287,7 @@ static void add_plain(struct hbface *f, struct tctx *t, uint32_t cluster,
     o->xadv = hb_font_get_glyph_h_advance(f->font, gid);
     o->w = f->w[gid];
     o->plain = 1;
+    o->gid = gid;
 }
 
 /*
@@ -333,6 +357,7 @@ static int shape_run(struct tctx *t, int face, const char *s, size_t n,
             o->xadv = pos[k].x_advance;
             o->w = f->w[gid];
             o->plain = 0;
+            o->gid = gid;
         }
         if (ok) {
             t->ng += j - i;
@@ -444,6 +469,7 @@ static int shape_chunk(struct tctx *t, int face, const char *s, size_t n,
             o->xadv = hb_font_get_glyph_h_advance(f->font, f->space);
             o->w = f->w[f->space];
             o->plain = 0;
+            o->gid = f->space;
         }
         return FF_OK;
     }
@@ -892,6 +918,9 @@ static int grow_words(struct tctx *t, size_t ncp, struct ff_err *e)
     c = b ? ff_realloc(t->brk_ok, cap) : NULL;
     if (c)
         t->brk_ok = c;
+    c = c ? ff_realloc(t->brk_sure, cap) : NULL;
+    if (c)
+        t->brk_sure = c;
     d = c ? ff_realloc(t->pos, cap * sizeof *t->pos) : NULL;
     if (d == NULL)
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
@@ -955,6 +984,72 @@ static int chunk_breaks(struct tctx *t, const char *s, size_t n,
     return FF_OK;
 }
 
+static int is_digit_cp(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 0x0E50 && c <= 0x0E59);
+}
+
+/* Code points of s[a, b). */
+static size_t cps_between(const char *s, size_t a, size_t b)
+{
+    return b > a ? ff_utf8_count_cps(s + a, b - a) : 0;
+}
+
+/*
+ * Where justification may open a gap inside a run of Thai (t->brk_sure):
+ * only at the dictionary's word breaks it is sure of.  libthai breaks
+ * compounds into their parts (ครัว|เรือน) and splits what it does not know
+ * (มหาจักรพร|รดิ์, หลัก ๔|ท), and a gap there reads as two words.  So a gap
+ * goes only where both neighbouring segments are at least SURE_CPS code
+ * points long and neither side of the break is a digit; everywhere else the
+ * run stays tight (it may still break there at a line end).
+ */
+#define SURE_CPS 4
+
+static uint32_t cp_before(const char *s, size_t at)
+{
+    size_t k = at - 1;
+    uint32_t c = 0;
+
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    ff_utf8_decode(s + k, at - k, &c);
+    return c;
+}
+
+static void sure_breaks(struct tctx *t, const char *s, size_t n)
+{
+    size_t i = 0, j, k, p, q;
+
+    memset(t->brk_sure, 0, n + 1);
+    while (i < n) {
+        j = i + chunk_len(s + i, n - i);
+        if (is_space_byte(s[i])) {
+            i = j;
+            continue;
+        }
+        /* Segments of the chunk [i, j): p..q is the one before break q. */
+        p = i;
+        q = 0;
+        for (k = i + 1; k <= j; k++) {
+            if (k < j && !t->brk_ok[k])
+                continue;
+            if (q && cps_between(s, p, q) >= SURE_CPS &&
+                cps_between(s, q, k) >= SURE_CPS) {
+                uint32_t a = cp_before(s, q), b = 0;
+
+                ff_utf8_decode(s + q, n - q, &b);
+                if (!is_digit_cp(a) && !is_digit_cp(b))
+                    t->brk_sure[q] = 1;
+            }
+            if (q)
+                p = q;
+            q = k;
+        }
+        i = j;
+    }
+}
+
 /*
  * Break opportunities of the paragraph s[0..n) into t->brk_ok, by byte: a
  * line may start after a run of spaces (which then hang at the line end),
@@ -993,6 +1088,7 @@ static int find_breaks(struct tctx *t, int face, const char *s, size_t n,
         }
         i = j;
     }
+    sure_breaks(t, s, n);
     return FF_OK;
 }
 
@@ -1169,13 +1265,38 @@ static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
     return 0;
 }
 
+/*
+ * Line spacing from the ink.  Lines stand st->leading apart (1.2 x size by
+ * default), but Laksaman's stacks reach further than that: the ู of อยู่
+ * (0.37 em below the baseline) touches the ิ of เชิง on the next line
+ * (0.91 em above), a tone over an upper vowel reaches 1.25 em and ฎุ / ฏุ
+ * 0.63 em down.  So each line's ink is profiled in columns of PROF_FU font
+ * units (lowest bottom, highest top per column), and when a line's tops
+ * would come within INK_GAP_FU of the bottoms of the line above in any
+ * column (or a neighbour, for rounding and justification), the line moves
+ * down just enough.  Ordinary lines keep the even pitch; only a line pair
+ * whose marks really meet gets more room.
+ */
+#define PROF_FU 250
+#define JUSTIFY_MAX_FU(f) (0.3 * (f)->upem)
+#define MMGAP(st) (0.04 * (st)->size)
+#define INK_GAP_FU 60
+
 struct box {
     const struct ff_text_style *st;
     double x, y, w, h, leading;
     int nlines;
     int counting;
+    int full;               /* a line did not fit in h */
     struct ff_text_span *spans;
     int max_spans;
+    double *bases;          /* baselines of the first max_spans lines */
+    double base;            /* baseline of the last line, points */
+    double bottom;          /* its lowest ink below the baseline, points */
+    long *prof;             /* bottoms of the last line per column, units */
+    long *cur;              /* tops of this line */
+    long *spare;            /* bottoms of this line, then swapped to prof */
+    size_t ncols;
 };
 
 /* Whitespace clusters among glyphs [g0, g1) of a trimmed line. */
@@ -1193,6 +1314,71 @@ static size_t count_spaces(const struct tctx *t, const char *ps,
     return n;
 }
 
+/*
+ * Profile the ink of glyphs [g0, g1) starting x0 units from the box's left:
+ * tops into bx->cur, bottoms into bot (per column; LONG_MIN / LONG_MAX where
+ * there is none); returns the lowest bottom (units, negative below).
+ */
+static long line_ink(const struct tctx *t, const struct hbface *f,
+                     struct box *bx, long x0, size_t g0, size_t g1,
+                     long *bot)
+{
+    long pen = x0, low = 0;
+    size_t i, c;
+
+    for (c = 0; c < bx->ncols; c++) {
+        bx->cur[c] = -100000;
+        bot[c] = 100000;
+    }
+    for (i = g0; i < g1; i++) {
+        const struct glyph *g = &t->g[i];
+        const int16_t *k = g->gid < f->nglyphs ? &f->ink[4 * g->gid] : NULL;
+
+        if (k && k[2] != k[3]) {
+            long a = pen + g->xoff + k[0], b = pen + g->xoff + k[1];
+            long lo = k[2] + g->yoff, hi = k[3] + g->yoff;
+            long ca = a < 0 ? 0 : a / PROF_FU, cb = b < 0 ? 0 : b / PROF_FU;
+
+            for (c = (size_t)ca; c <= (size_t)cb && c < bx->ncols; c++) {
+                if (hi > bx->cur[c])
+                    bx->cur[c] = hi;
+                if (lo < bot[c])
+                    bot[c] = lo;
+            }
+            if (lo < low)
+                low = lo;
+        }
+        pen += g->xadv;
+    }
+    return low;
+}
+
+/* Where line n's baseline goes, given its ink (bx->cur) and the line above
+ * (bx->prof); points. */
+static double place_line(struct box *bx, double scale)
+{
+    const struct ff_text_style *st = bx->st;
+    long need = 0;
+    size_t c;
+
+    if (bx->nlines == 0)
+        return bx->y + st->size;
+    if (bx->st->leading <= 0) {
+        for (c = 0; c < bx->ncols; c++) {
+            long top = bx->cur[c], d;
+
+            if (top < -50000)
+                continue;
+            for (size_t k = c ? c - 1 : 0; k <= c + 1 && k < bx->ncols; k++)
+                if (bx->prof[k] < 50000 &&
+                    (d = top - bx->prof[k] + INK_GAP_FU) > need)
+                    need = d;
+        }
+    }
+    return bx->base + (need * scale > bx->leading ? need * scale
+                                                   : bx->leading);
+}
+
 static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
                     const char *ps, size_t base, const struct line *ln,
                     struct ff_err *e)
@@ -1200,23 +1386,14 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
     struct box *bx = arg;
     const struct ff_text_style *st = bx->st;
     int face = st->font == FF_FONT_BOLD;
-    double scale = st->size / t->f[face].upem;
+    const struct hbface *f = &t->f[face];
+    double scale = st->size / f->upem;
     double lw = (double)ln->width * scale;
-    double x = bx->x, extra = 0, top = bx->nlines * bx->leading;
+    double x = bx->x, extra = 0, bl, low;
+    long *tmp;
     size_t nsp, nbrk = 0, i;
     int rc;
 
-    if (bx->counting) {
-        if (bx->spans && bx->nlines < bx->max_spans) {
-            bx->spans[bx->nlines].off = base + ln->b0;
-            bx->spans[bx->nlines].len = ln->b1 - ln->b0;
-        }
-        bx->nlines++;
-        return 0;
-    }
-    if (bx->h > 0 && top + (bx->leading > st->size ? bx->leading : st->size)
-                         > bx->h + 1e-6)
-        return 1;
     switch (st->align) {
     case FF_ALIGN_CENTER:
         x += (bx->w - lw) / 2;
@@ -1237,19 +1414,44 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
             uint32_t c = t->g[i].cluster;
 
             if (c != t->g[i - 1].cluster && t->brk_ok[c] &&
-                !is_space_byte(ps[c - 1]))
+                !is_space_byte(ps[c - 1]) && t->brk_sure[c])
                 nbrk++;
         }
         if (nsp + nbrk > 0)
             extra = (bx->w - lw) / scale / (double)(nsp + nbrk);
+        /* With few places to spread it, the slack would open holes that
+         * read as column gaps: a line then stays short of the edge. */
+        if (extra > JUSTIFY_MAX_FU(f))
+            extra = JUSTIFY_MAX_FU(f);
         break;
     default:
         break;
     }
-    rc = draw_line(p, t, st, x, bx->y + top + st->size, ps, ln->b1, ln->g0,
-                   ln->g1, extra, nbrk ? t->brk_ok : NULL, extra, e);
-    if (rc != FF_OK)
-        return -1;
+    low = (double)line_ink(t, f, bx, (long)((x - bx->x) / scale), ln->g0,
+                           ln->g1, bx->spare);
+    bl = place_line(bx, scale);
+    if (bx->h > 0 && bl - bx->y + (bx->leading - st->size) > bx->h + 1e-6) {
+        bx->full = 1;
+        return 1;
+    }
+    if (bx->counting) {
+        if (bx->spans && bx->nlines < bx->max_spans) {
+            bx->spans[bx->nlines].off = base + ln->b0;
+            bx->spans[bx->nlines].len = ln->b1 - ln->b0;
+        }
+        if (bx->bases && bx->nlines < bx->max_spans)
+            bx->bases[bx->nlines] = bl;
+    } else {
+        rc = draw_line(p, t, st, x, bl, ps, ln->b1, ln->g0, ln->g1, extra,
+                       nbrk ? t->brk_sure : NULL, extra, e);
+        if (rc != FF_OK)
+            return -1;
+    }
+    tmp = bx->prof;
+    bx->prof = bx->spare;
+    bx->spare = tmp;
+    bx->base = bl;
+    bx->bottom = -low * scale;
     bx->nlines++;
     return 0;
 }
@@ -1259,6 +1461,69 @@ static double leading_of(const struct ff_text_style *st)
     return st->leading > 0 ? st->leading : 1.2 * st->size;
 }
 
+double ff_text_leading(const struct ff_text_style *st)
+{
+    return leading_of(st);
+}
+
+/* Set up bx for a box of width w; profiles live in t (scratch). */
+static int box_init(struct box *bx, struct ff_pdf *p,
+                    const struct ff_text_style *st, double x, double y,
+                    double w, double h, struct ff_err *e)
+{
+    struct tctx *t = ctx_of(p, e);
+    int face = st->font == FF_FONT_BOLD;
+    size_t cols;
+
+    memset(bx, 0, sizeof *bx);
+    if (t == NULL)
+        return -1;
+    bx->st = st;
+    bx->x = x;
+    bx->y = y;
+    bx->w = w;
+    bx->h = h;
+    bx->leading = leading_of(st);
+    if (st->size <= 0 || !(w >= 0) || w > 1e6)
+        cols = 4;
+    else
+        cols = (size_t)(w * t->f[face].upem / st->size) / PROF_FU + 8;
+    if (cols > t->capprof) {
+        long *a = ff_realloc(t->prof_a, cols * sizeof *a);
+        long *b = a ? ff_realloc(t->prof_b, cols * sizeof *b) : NULL;
+        long *c = b ? ff_realloc(t->prof_tmp, cols * sizeof *c) : NULL;
+
+        if (a)
+            t->prof_a = a;
+        if (b)
+            t->prof_b = b;
+        if (c == NULL) {
+            ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            return -1;
+        }
+        t->prof_tmp = c;
+        t->capprof = cols;
+    }
+    bx->prof = t->prof_a;
+    bx->cur = t->prof_b;
+    bx->spare = t->prof_tmp;
+    bx->ncols = cols;
+    return 0;
+}
+
+/* The height of what bx drew: to the last baseline, plus the line's own
+ * bottom (the leading's room below it, or its ink if that goes deeper). */
+static double box_used(const struct box *bx)
+{
+    double below = bx->leading - bx->st->size;
+
+    if (bx->nlines == 0)
+        return 0;
+    if (bx->bottom + MMGAP(bx->st) > below)
+        below = bx->bottom + MMGAP(bx->st);
+    return bx->base - bx->y + below;
+}
+
 int ff_text_box(struct ff_pdf *p, const struct ff_text_style *st, double x,
                 double y, double w, double h, const char *s, size_t n,
                 double *used_h, struct ff_err *e)
@@ -1266,16 +1531,11 @@ int ff_text_box(struct ff_pdf *p, const struct ff_text_style *st, double x,
     struct box bx;
     int rc;
 
-    memset(&bx, 0, sizeof bx);
-    bx.st = st;
-    bx.x = x;
-    bx.y = y;
-    bx.w = w;
-    bx.h = h;
-    bx.leading = leading_of(st);
+    if (box_init(&bx, p, st, x, y, w, h, e))
+        return -1;
     rc = wrap(p, st, w, s, n, box_line, &bx, e);
     if (used_h)
-        *used_h = bx.nlines * bx.leading;
+        *used_h = box_used(&bx);
     return rc < 0 ? -1 : bx.nlines;
 }
 
@@ -1292,11 +1552,166 @@ int ff_text_wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
     struct box bx;
     int rc;
 
-    memset(&bx, 0, sizeof bx);
-    bx.st = st;
+    if (box_init(&bx, p, st, 0, 0, w, 0, e))
+        return -1;
     bx.counting = 1;
     bx.spans = lines;
     bx.max_spans = max_lines;
+    rc = wrap(p, st, w, s, n, box_line, &bx, e);
+    return rc < 0 ? -1 : bx.nlines;
+}
+
+int ff_text_measure(struct ff_pdf *p, const struct ff_text_style *st,
+                    double w, double h, const char *s, size_t n,
+                    double *used_h, int *fits, struct ff_err *e)
+{
+    struct box bx;
+    int rc;
+
+    if (box_init(&bx, p, st, 0, 0, w, h, e))
+        return -1;
+    bx.counting = 1;
+    rc = wrap(p, st, w, s, n, box_line, &bx, e);
+    if (used_h)
+        *used_h = box_used(&bx);
+    if (fits)
+        *fits = !bx.full;
+    return rc < 0 ? -1 : bx.nlines;
+}
+
+/* Bytes of the last whole grapheme before s[n] (a base and its marks). */
+static size_t back_grapheme(const char *s, size_t n)
+{
+    size_t i = n;
+
+    while (i > 0) {
+        uint32_t cp;
+        size_t j = i - 1;
+
+        while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80)
+            j--;
+        if (ff_utf8_decode(s + j, i - j, &cp) == 0)
+            return n - j;
+        i = j;
+        /* Thai above/below vowels and tone marks belong to the character
+         * before them; SARA AM too (นำ must not become น…). */
+        if (!(cp == 0x0E31 || cp == 0x0E33 ||
+              (cp >= 0x0E34 && cp <= 0x0E3A) ||
+              (cp >= 0x0E47 && cp <= 0x0E4E)))
+            break;
+    }
+    return n - i;
+}
+
+int ff_text_box_fit(struct ff_pdf *p, const struct ff_text_style *st,
+                    double x, double y, double w, double h, const char *s,
+                    size_t n, struct ff_text_fit *f, struct ff_err *e)
+{
+    struct ff_text_style cur = *st;
+    double min = f->min_size > 0 && f->min_size < st->size ? f->min_size
+                                                            : st->size;
+    struct ff_buf b;
+    struct ff_text_span *spans = NULL;
+    int fits = 0, lines, rc = FF_OK;
+
+    f->size = st->size;
+    f->shrunk = f->cut = 0;
+    f->lines = 0;
+    f->used_h = 0;
+    if (h <= 0) {
+        lines = ff_text_box(p, st, x, y, w, 0, s, n, &f->used_h, e);
+        f->lines = lines;
+        return lines < 0 ? e->code : FF_OK;
+    }
+    /* Shrink in half points down to min_size. */
+    for (;;) {
+        if (ff_text_measure(p, &cur, w, h, s, n, NULL, &fits, e) < 0)
+            return e->code;
+        if (fits || cur.size - 0.5 < min - 1e-9)
+            break;
+        cur.size -= 0.5;
+        if (st->leading > 0)
+            cur.leading = st->leading * cur.size / st->size;
+    }
+    f->size = cur.size;
+    f->shrunk = cur.size < st->size;
+    if (fits) {
+        lines = ff_text_box(p, &cur, x, y, w, h, s, n, &f->used_h, e);
+        f->lines = lines;
+        return lines < 0 ? e->code : FF_OK;
+    }
+    /*
+     * Still too long at the smallest size: keep the lines that fit and end
+     * the last of them with "…", taking back whole graphemes until it fits
+     * on that line.
+     */
+    lines = ff_text_measure(p, &cur, w, h, s, n, NULL, NULL, e);
+    if (lines < 0)
+        return e->code;
+    f->cut = 1;
+    ff_buf_init(&b);
+    if (lines == 0) {
+        f->lines = 0;
+        return FF_OK;       /* not even one line fits: the caller warns */
+    }
+    spans = ff_calloc((size_t)lines, sizeof *spans);
+    if (spans == NULL)
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    {
+        const struct ff_text_span *last;
+        struct ff_text_style one = cur;
+        size_t keep;
+        double lw;
+
+        if (ff_text_wrap(p, &cur, w, s, n, spans, lines, e) < 0)
+            goto fail;
+        last = &spans[lines - 1];
+        keep = last->off + last->len;
+        one.align = FF_ALIGN_LEFT;
+        for (;;) {
+            ff_buf_reset(&b);
+            if (ff_buf_add(&b, s + last->off, keep - last->off) ||
+                ff_buf_adds(&b, "…"))
+                goto oom;
+            lw = ff_text_width(p, &one, b.data, b.len);
+            if (lw <= w + 1e-6 || keep <= last->off)
+                break;
+            keep -= back_grapheme(s + last->off, keep - last->off);
+            /* No line should end in a space before the "…". */
+            while (keep > last->off && s[keep - 1] == ' ')
+                keep--;
+        }
+        ff_buf_reset(&b);
+        if (ff_buf_add(&b, s, keep) || ff_buf_adds(&b, "…"))
+            goto oom;
+        f->lines = ff_text_box(p, &cur, x, y, w, h, b.data, b.len,
+                               &f->used_h, e);
+        if (f->lines < 0)
+            goto fail;
+    }
+    goto out;
+oom:
+    ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+fail:
+    rc = e->code;
+out:
+    ff_free(spans);
+    ff_buf_release(&b);
+    return rc;
+}
+
+int ff_text_baselines(struct ff_pdf *p, const struct ff_text_style *st,
+                      double w, const char *s, size_t n, double *base,
+                      int max, struct ff_err *e)
+{
+    struct box bx;
+    int rc;
+
+    if (box_init(&bx, p, st, 0, 0, w, 0, e))
+        return -1;
+    bx.counting = 1;
+    bx.bases = base;
+    bx.max_spans = max;
     rc = wrap(p, st, w, s, n, box_line, &bx, e);
     return rc < 0 ? -1 : bx.nlines;
 }

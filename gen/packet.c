@@ -19,6 +19,7 @@
 #include "outfile.h"
 #include "text.h"
 #include "thai.h"
+#include "utf8.h"
 
 #include "jobs.h"
 #include "render.h"
@@ -119,7 +120,8 @@ int gen_packet_groups(const struct ff_household *const *hh, size_t n, int by,
             else
                 snprintf(label, sizeof label, "หมู่%d", h->village_no);
         }
-        gen_safe_name(label, safe, 120);
+        ff_utf8_clip(g[k].name);
+        gen_safe_name(ff_utf8_clip(label), safe, 120);
         snprintf(g[k].file, sizeof g[k].file, "%s-%s.pdf", key, safe);
         k++;
     }
@@ -205,7 +207,8 @@ static int cover(struct ff_pdf *p, const struct job *j,
     for (i = 0; i < g->n; i++) {
         const struct ff_household *h = j->hh[g->first + i];
         int limit = page == 1 ? COVER_FIRST_ROWS : COVER_NEXT_ROWS;
-        char cells[7][300];
+        char cells[7][32];
+        struct ff_buf head;
         int c;
 
         if (page == 0 || rows == limit) {
@@ -232,7 +235,7 @@ static int cover(struct ff_pdf *p, const struct job *j,
                          j->o->by != GEN_BY_DISTRICT ? first->subdistrict
                                                      : "");
                 if (text(p, FF_FONT_REGULAR, 16, FF_ALIGN_CENTER, MM(15),
-                         MM(26), MM(180), line, e))
+                         MM(26), MM(180), ff_utf8_clip(line), e))
                     return e->code;
                 if (j->o->by == GEN_BY_VILLAGE)
                     snprintf(line, sizeof line, "หมู่ที่ %d  %s",
@@ -240,7 +243,7 @@ static int cover(struct ff_pdf *p, const struct job *j,
                 else
                     snprintf(line, sizeof line, "%s", g->name);
                 if (text(p, FF_FONT_REGULAR, 16, FF_ALIGN_CENTER, MM(15),
-                         MM(34), MM(180), line, e))
+                         MM(34), MM(180), ff_utf8_clip(line), e))
                     return e->code;
                 snprintf(line, sizeof line,
                          "พิมพ์เมื่อ %s    จำนวน %zu ครัวเรือน    "
@@ -259,8 +262,12 @@ static int cover(struct ff_pdf *p, const struct job *j,
         }
         snprintf(cells[0], sizeof cells[0], "%zu", i + 1);
         snprintf(cells[1], sizeof cells[1], "%d", h->village_no);
-        snprintf(cells[2], sizeof cells[2], "%s", h->house_no);
-        ff_household_head(h, cells[3], sizeof cells[3]);
+        /* The head's name has no length limit: a buffer of its own. */
+        ff_buf_init(&head);
+        if (gen_vars_head(h, &head)) {
+            ff_buf_release(&head);
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        }
         snprintf(cells[4], sizeof cells[4], "%s", h->code);
         snprintf(cells[5], sizeof cells[5], "%d", h->status);
         snprintf(cells[6], sizeof cells[6], "%d",
@@ -268,12 +275,17 @@ static int cover(struct ff_pdf *p, const struct job *j,
         for (c = 0; c < 7; c++) {
             int align = c == 3 ? FF_ALIGN_LEFT : FF_ALIGN_CENTER;
             double x0 = MM(cover_x[c]) + (c == 3 ? MM(1.5) : 0);
+            const char *cell = c == 3 ? head.data
+                               : c == 2 ? h->house_no : cells[c];
 
             if (text(p, FF_FONT_REGULAR, 12.5, align, x0, MM(y + 0.8),
                      MM(cover_x[c + 1] - cover_x[c]) - (c == 3 ? MM(2) : 0),
-                     cells[c], e))
+                     cell, e)) {
+                ff_buf_release(&head);
                 return e->code;
+            }
         }
+        ff_buf_release(&head);
         ff_pdf_line(p, MM(15), MM(y + COVER_ROW_MM), MM(195),
                     MM(y + COVER_ROW_MM), 0.3, 0xAAAAAA);
         y += COVER_ROW_MM;
@@ -314,7 +326,7 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
     for (i = 0; i < g->n; i++) {
         const struct ff_household *h = j->hh[g->first + i];
         struct gen_vars v;
-        char title[600], head[300];
+        struct ff_buf title;
         int node, starts[3];
         size_t k;
 
@@ -333,9 +345,15 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
         if (j->docs.pages & 1 && blank_page(p, &v, e))
             return e->code;
         /* Outline entries point at pages, so they follow the drawing. */
-        snprintf(title, sizeof title, "บ้านเลขที่ %s  %s  (%s)", h->house_no,
-                 ff_household_head(h, head, sizeof head), h->code);
-        node = ff_pdf_outline_add(p, root, title, starts[0], e);
+        ff_buf_init(&title);
+        if (ff_buf_addf(&title, "บ้านเลขที่ %s  ", h->house_no) ||
+            gen_vars_head(h, &title) ||
+            ff_buf_addf(&title, "  (%s)", h->code)) {
+            ff_buf_release(&title);
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        }
+        node = ff_pdf_outline_add(p, root, title.data, starts[0], e);
+        ff_buf_release(&title);
         if (node == 0)
             return e->code;
         for (k = 0; k < j->docs.n; k++) {

@@ -246,29 +246,41 @@ int gen_render_footer(struct ff_pdf *pdf, double w, double h,
 {
     struct ff_text_style st = {FF_FONT_REGULAR, 10.5, 0x333333,
                                FF_ALIGN_LEFT, 0};
-    char text[512], name[300];
+    struct ff_buf b;
     double y = h - MM(9), margin = MM(12), span = w - 2 * margin;
+    int rc = FF_OK;
 
     /* Fixed rather than templated: every packet page must carry the same
      * footer for the stack to be split and re-sorted after printing. */
+    ff_buf_init(&b);
     ff_pdf_line(pdf, margin, y - MM(1.5), w - margin, y - MM(1.5), 0.4,
                 0x999999);
     if (v->h) {
-        snprintf(text, sizeof text, "%s  %s", v->h->code,
-                 ff_household_head(v->h, name, sizeof name));
-        if (ff_text_box(pdf, &st, margin, y, span * 0.36, MM(6), text,
-                        strlen(text), NULL, e) < 0)
-            return e->code;
+        if (ff_buf_adds(&b, v->h->code) || ff_buf_adds(&b, "  ") ||
+            gen_vars_head(v->h, &b))
+            goto oom;
+        if (ff_text_box(pdf, &st, margin, y, span * 0.36, MM(6), b.data,
+                        b.len, NULL, e) < 0)
+            goto fail;
     }
     st.align = FF_ALIGN_CENTER;
     if (v->packet && ff_text_box(pdf, &st, margin + span * 0.36, y,
                                  span * 0.52, MM(6), v->packet,
                                  strlen(v->packet), NULL, e) < 0)
-        return e->code;
+        goto fail;
     st.align = FF_ALIGN_RIGHT;
-    snprintf(text, sizeof text, "หน้า %d/%d", v->page, v->pages);
+    ff_buf_reset(&b);
+    if (ff_buf_addf(&b, "หน้า %d/%d", v->page, v->pages))
+        goto oom;
     if (ff_text_box(pdf, &st, margin + span * 0.88, y, span * 0.12, MM(6),
-                    text, strlen(text), NULL, e) < 0)
-        return e->code;
-    return FF_OK;
+                    b.data, b.len, NULL, e) < 0)
+        goto fail;
+    goto out;
+oom:
+    ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+fail:
+    rc = e->code;
+out:
+    ff_buf_release(&b);
+    return rc;
 }

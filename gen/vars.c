@@ -74,11 +74,34 @@ const char *gen_vars_spaced(const char *token, char *out, size_t size)
     return out;
 }
 
+int gen_vars_head(const struct ff_household *h, struct ff_buf *out)
+{
+    size_t tn = strlen(h->title);
+    unsigned char last = tn ? (unsigned char)h->title[tn - 1] : 0;
+
+    /* Thai titles run into the name (นายสมชาย); a Latin one (Mr., Dr)
+     * reads as its own word: "Mr. John", never "Mr.John". */
+    if (ff_buf_adds(out, h->title) ||
+        (last && last < 0x80 && last != ' ' && h->first_name[0] &&
+         ff_buf_addc(out, ' ')) ||
+        ff_buf_adds(out, h->first_name))
+        return -1;
+    if (h->last_name[0] &&
+        (ff_buf_addc(out, ' ') || ff_buf_adds(out, h->last_name)))
+        return -1;
+    return 0;
+}
+
+/*
+ * Append the value of placeholder name[0..n) to out: 0, 1 when the name is
+ * unknown, -1 when out of memory.  Register fields go straight into out,
+ * whatever their length; tmp holds only numbers and dates.
+ */
 static int value(const struct gen_vars *v, const char *name, size_t n,
                  struct ff_buf *out)
 {
     const struct ff_household *h = v->h;
-    char tmp[512];
+    char tmp[128];
     const char *s = NULL;
     int y, m;
 
@@ -116,7 +139,7 @@ static int value(const struct gen_vars *v, const char *name, size_t n,
     } else if (IS("code")) {
         s = h->code;
     } else if (IS("head")) {
-        s = ff_household_head(h, tmp, sizeof tmp);
+        return gen_vars_head(h, out);
     } else if (IS("title")) {
         s = h->title;
     } else if (IS("first_name")) {
@@ -146,7 +169,7 @@ static int value(const struct gen_vars *v, const char *name, size_t n,
     } else if (IS("income")) {
         s = ff_baht(h->income, tmp, sizeof tmp);
     } else if (IS("income_vs_threshold")) {
-        char a[64], b[64];
+        char a[48], b[48];
 
         ff_baht(v->threshold - h->income, a, sizeof a);
         ff_baht(h->income - v->threshold, b, sizeof b);
@@ -156,19 +179,15 @@ static int value(const struct gen_vars *v, const char *name, size_t n,
             snprintf(tmp, sizeof tmp, "ผ่านเกณฑ์ (สูงกว่า %s บาท)", b);
         s = tmp;
     } else if (IS("indicators")) {
-        size_t i, o = 0, len = strlen(h->indicators);
+        const char *c;
 
+        if (h->indicators[0] == '\0')
+            return ff_buf_addc(out, '-') ? -1 : 0;
         /* "6;24;28" reads better as "6, 24, 28" on paper. */
-        for (i = 0; i < len && o + 3 < sizeof tmp; i++) {
-            if (h->indicators[i] == ';') {
-                tmp[o++] = ',';
-                tmp[o++] = ' ';
-            } else {
-                tmp[o++] = h->indicators[i];
-            }
-        }
-        tmp[o] = '\0';
-        s = o ? tmp : "-";
+        for (c = h->indicators; *c; c++)
+            if (*c == ';' ? ff_buf_adds(out, ", ") : ff_buf_addc(out, *c))
+                return -1;
+        return 0;
     } else if (IS("status")) {
         snprintf(tmp, sizeof tmp, "%d", h->status);
         s = h->status ? tmp : "-";

@@ -43,6 +43,13 @@ int gen_vars_known(const char *name, size_t n);
 int gen_vars_expand(const struct gen_vars *v, const char *s, size_t n,
                     struct ff_buf *out, struct ff_err *e);
 
+/*
+ * Append the head's full name to out: title, first name, surname, with a
+ * space after a Latin title ("Mr. John") and none after a Thai one
+ * ("นายสมชาย ใจดี").  Any length.  0, or -1 when out of memory.
+ */
+int gen_vars_head(const struct ff_household *h, struct ff_buf *out);
+
 /* "240506 12 765-7": the token grouped as the code's structure. */
 const char *gen_vars_spaced(const char *token, char *out, size_t size);
 
