@@ -94,11 +94,26 @@ struct tctx {
     unsigned char *brk_sure;    /* ... and justification may open a gap */
     size_t capw;
     long *prof_a, *prof_b, *prof_tmp;   /* ink profiles, see line_ink */
+    struct ff_buf clean;    /* the text without keep/join markers */
+    size_t *keep;           /* keep ranges [keep[2i], keep[2i+1]) of it */
+    size_t nkeep, capkeep;
+    size_t *join;           /* no line break at these byte offsets */
+    size_t njoin, capjoin;
+    int keep_broken;        /* a kept word was wider than its box */
+    struct dline *dl;       /* lines laid out, to draw if they all fit */
+    size_t ndl, capdl;
     size_t capprof;
     struct ff_buf out;  /* content operators of the line being drawn */
     struct chunk *cache;    /* see shape_chunk */
     size_t ncache;
     int no_cache;           /* $FFKIT_SHAPE_CACHE=0, for benchmarks */
+};
+
+/* A line laid out and not yet drawn (ff_text_box_fit). */
+struct dline {
+    double x, bl, extra;
+    size_t b1, g0, g1;
+    int brk;
 };
 
 /* A line chosen by the wrapper: bytes [b0, b1) of s, glyphs [g0, g1). */
@@ -144,6 +159,10 @@ static void tctx_free(void *v)
     cache_clear(t);
     ff_free(t->cache);
     ff_buf_release(&t->out);
+    ff_buf_release(&t->clean);
+    ff_free(t->keep);
+    ff_free(t->join);
+    ff_free(t->dl);
     ff_free(t);
 }
 
@@ -231,6 +250,7 @@ static struct tctx *ctx_of(struct ff_pdf *p, struct ff_err *e)
         return NULL;
     }
     ff_buf_init(&t->out);
+    ff_buf_init(&t->clean);
     for (i = 0; i < NFACES; i++)
         if (hbface_init(&t->f[i], p, i, e) != FF_OK)
             goto fail;
@@ -840,7 +860,7 @@ static int check_utf8(const char *s, size_t n, struct ff_err *e)
     return FF_OK;
 }
 
-double ff_text_width(struct ff_pdf *p, const struct ff_text_style *st,
+static double ff_text_width_i(struct ff_pdf *p, const struct ff_text_style *st,
                      const char *s, size_t n)
 {
     struct ff_err e;
@@ -854,7 +874,7 @@ double ff_text_width(struct ff_pdf *p, const struct ff_text_style *st,
     return (double)glyph_width(t, 0, t->ng) * st->size / t->f[face].upem;
 }
 
-int ff_text_line(struct ff_pdf *p, const struct ff_text_style *st, double x,
+static int ff_text_line_i(struct ff_pdf *p, const struct ff_text_style *st, double x,
                  double y, const char *s, size_t n, struct ff_err *e)
 {
     struct tctx *t;
@@ -1092,6 +1112,70 @@ static int find_breaks(struct tctx *t, int face, const char *s, size_t n,
     return FF_OK;
 }
 
+/* Width in font units of the glyphs of bytes [a, b) of the paragraph. */
+static long bytes_width(const struct tctx *t, size_t a, size_t b)
+{
+    long w = 0;
+    size_t i;
+
+    for (i = 0; i < t->ng; i++)
+        if (t->g[i].cluster >= a && t->g[i].cluster < b)
+            w += t->g[i].xadv;
+    return w;
+}
+
+static void no_break_at(struct tctx *t, size_t k)
+{
+    t->brk_ok[k] = 0;
+    t->brk_sure[k] = 0;
+}
+
+/*
+ * The name and place rules (text.h's FF_TEXT_KEEP and FF_TEXT_JOIN) on the
+ * breaks of paragraph s[a, b): inside a kept range each space-delimited
+ * part stays whole when it fits on a line (so a name breaks between first
+ * name and surname, and a title stays with the name), and its value stays
+ * with the label written before it (ตำบล{subdistrict}); at a join the
+ * words on either side stay together.  A part wider than the box breaks
+ * at the dictionary's places after all, and says so in t->keep_broken.
+ */
+static void apply_keeps(struct tctx *t, const char *s, size_t a, size_t b,
+                        long max_fu)
+{
+    size_t i, k;
+
+    for (i = 0; i < t->njoin; i++)
+        if (t->join[i] > a && t->join[i] < b)
+            no_break_at(t, t->join[i] - a);
+    for (i = 0; i < t->nkeep; i++) {
+        size_t ka = t->keep[2 * i], kb = t->keep[2 * i + 1], pa;
+
+        if (kb <= a || ka >= b)
+            continue;
+        ka = ka < a ? a : ka;
+        kb = kb > b ? b : kb;
+        if (ka > a && !is_space_byte(s[ka - 1]))
+            no_break_at(t, ka - a);
+        for (pa = ka; pa < kb;) {
+            size_t pb = pa;
+
+            while (pb < kb && !is_space_byte(s[pb]))
+                pb++;
+            if (pb > pa) {
+                if (bytes_width(t, pa - a, pb - a) <= max_fu) {
+                    for (k = pa + 1; k < pb; k++)
+                        no_break_at(t, k - a);
+                } else {
+                    t->keep_broken = 1;
+                }
+            }
+            while (pb < kb && is_space_byte(s[pb]))
+                pb++;
+            pa = pb;
+        }
+    }
+}
+
 /* Called per line with the paragraph text ps at byte base of s. */
 typedef int (*line_fn)(struct ff_pdf *p, struct tctx *t, void *arg,
                        const char *ps, size_t base, const struct line *ln,
@@ -1140,6 +1224,7 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
     }
     if (find_breaks(t, face, ps, n, e) != FF_OK)
         return -1;
+    apply_keeps(t, s, a, b, max_fu);
     g_line = 0;
     /*
      * Walk segments between break opportunities.  Glyphs are in cluster
@@ -1279,7 +1364,7 @@ static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
  */
 #define PROF_FU 250
 #define JUSTIFY_MAX_FU(f) (0.3 * (f)->upem)
-#define MMGAP(st) (0.04 * (st)->size)
+#define BELOW_EM 0.42
 #define INK_GAP_FU 60
 
 struct box {
@@ -1287,6 +1372,7 @@ struct box {
     double x, y, w, h, leading;
     int nlines;
     int counting;
+    int defer;              /* keep the lines in t->dl, draw them later */
     int full;               /* a line did not fit in h */
     struct ff_text_span *spans;
     int max_spans;
@@ -1297,6 +1383,8 @@ struct box {
     long *cur;              /* tops of this line */
     long *spare;            /* bottoms of this line, then swapped to prof */
     size_t ncols;
+    size_t cur_lo, cur_hi;  /* columns of cur (and spare) with ink */
+    size_t prof_lo, prof_hi;    /* ... of prof */
 };
 
 /* Whitespace clusters among glyphs [g0, g1) of a trimmed line. */
@@ -1324,33 +1412,46 @@ static long line_ink(const struct tctx *t, const struct hbface *f,
                      long *bot)
 {
     long pen = x0, low = 0;
-    size_t i, c;
+    size_t i, c, lo = bx->ncols, hi = 0;
 
-    for (c = 0; c < bx->ncols; c++) {
-        bx->cur[c] = -100000;
-        bot[c] = 100000;
-    }
+    /* Columns outside [lo, hi) stay empty (box_init and box_line keep
+     * them so), so a line costs its own width, not the box's. */
     for (i = g0; i < g1; i++) {
         const struct glyph *g = &t->g[i];
         const int16_t *k = g->gid < f->nglyphs ? &f->ink[4 * g->gid] : NULL;
 
         if (k && k[2] != k[3]) {
             long a = pen + g->xoff + k[0], b = pen + g->xoff + k[1];
-            long lo = k[2] + g->yoff, hi = k[3] + g->yoff;
-            long ca = a < 0 ? 0 : a / PROF_FU, cb = b < 0 ? 0 : b / PROF_FU;
+            long ylo = k[2] + g->yoff, yhi = k[3] + g->yoff;
+            size_t ca = a < 0 ? 0 : (size_t)(a / PROF_FU);
+            size_t cb = b < 0 ? 0 : (size_t)(b / PROF_FU);
 
-            for (c = (size_t)ca; c <= (size_t)cb && c < bx->ncols; c++) {
-                if (hi > bx->cur[c])
-                    bx->cur[c] = hi;
-                if (lo < bot[c])
-                    bot[c] = lo;
+            if (cb >= bx->ncols)
+                cb = bx->ncols - 1;
+            if (ca < lo)
+                lo = ca;
+            if (cb + 1 > hi)
+                hi = cb + 1;
+            for (c = ca; c <= cb; c++) {
+                if (yhi > bx->cur[c])
+                    bx->cur[c] = yhi;
+                if (ylo < bot[c])
+                    bot[c] = ylo;
             }
-            if (lo < low)
-                low = lo;
+            if (ylo < low)
+                low = ylo;
         }
         pen += g->xadv;
     }
+    bx->cur_lo = lo < hi ? lo : 0;
+    bx->cur_hi = lo < hi ? hi : 0;
     return low;
+}
+
+static void prof_clear(long *v, size_t lo, size_t hi, long empty)
+{
+    for (; lo < hi; lo++)
+        v[lo] = empty;
 }
 
 /* Where line n's baseline goes, given its ink (bx->cur) and the line above
@@ -1359,17 +1460,18 @@ static double place_line(struct box *bx, double scale)
 {
     const struct ff_text_style *st = bx->st;
     long need = 0;
-    size_t c;
+    size_t c, k;
 
     if (bx->nlines == 0)
         return bx->y + st->size;
     if (bx->st->leading <= 0) {
-        for (c = 0; c < bx->ncols; c++) {
+        for (c = bx->cur_lo; c < bx->cur_hi; c++) {
             long top = bx->cur[c], d;
+            size_t k0 = c > bx->prof_lo ? c - 1 : bx->prof_lo;
 
             if (top < -50000)
                 continue;
-            for (size_t k = c ? c - 1 : 0; k <= c + 1 && k < bx->ncols; k++)
+            for (k = k0; k <= c + 1 && k < bx->prof_hi; k++)
                 if (bx->prof[k] < 50000 &&
                     (d = top - bx->prof[k] + INK_GAP_FU) > need)
                     need = d;
@@ -1441,15 +1543,41 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
         }
         if (bx->bases && bx->nlines < bx->max_spans)
             bx->bases[bx->nlines] = bl;
+    } else if (bx->defer) {
+        struct dline *d;
+
+        if (t->ndl == t->capdl) {
+            size_t c = t->capdl ? t->capdl * 2 : 16;
+            struct dline *v = ff_realloc(t->dl, c * sizeof *v);
+
+            if (v == NULL) {
+                ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+                return -1;
+            }
+            t->dl = v;
+            t->capdl = c;
+        }
+        d = &t->dl[t->ndl++];
+        d->x = x;
+        d->bl = bl;
+        d->b1 = ln->b1;
+        d->g0 = ln->g0;
+        d->g1 = ln->g1;
+        d->extra = extra;
+        d->brk = nbrk > 0;
     } else {
         rc = draw_line(p, t, st, x, bl, ps, ln->b1, ln->g0, ln->g1, extra,
                        nbrk ? t->brk_sure : NULL, extra, e);
         if (rc != FF_OK)
             return -1;
     }
+    prof_clear(bx->prof, bx->prof_lo, bx->prof_hi, 100000);
+    prof_clear(bx->cur, bx->cur_lo, bx->cur_hi, -100000);
     tmp = bx->prof;
     bx->prof = bx->spare;
     bx->spare = tmp;
+    bx->prof_lo = bx->cur_lo;
+    bx->prof_hi = bx->cur_hi;
     bx->base = bl;
     bx->bottom = -low * scale;
     bx->nlines++;
@@ -1508,23 +1636,31 @@ static int box_init(struct box *bx, struct ff_pdf *p,
     bx->cur = t->prof_b;
     bx->spare = t->prof_tmp;
     bx->ncols = cols;
+    prof_clear(bx->prof, 0, cols, 100000);
+    prof_clear(bx->spare, 0, cols, 100000);
+    prof_clear(bx->cur, 0, cols, -100000);
     return 0;
 }
 
-/* The height of what bx drew: to the last baseline, plus the line's own
- * bottom (the leading's room below it, or its ink if that goes deeper). */
+/*
+ * The height of what bx drew: to the last baseline, plus room below it for
+ * the below vowels (ุ ู reach 0.37 em) whatever the text, so that what
+ * follows a block moves only when the block has more lines, never by a
+ * fraction for the marks of one name (forms line up household after
+ * household, and flowing items replay from the clip cache).
+ */
 static double box_used(const struct box *bx)
 {
     double below = bx->leading - bx->st->size;
 
     if (bx->nlines == 0)
         return 0;
-    if (bx->bottom + MMGAP(bx->st) > below)
-        below = bx->bottom + MMGAP(bx->st);
+    if (below < BELOW_EM * bx->st->size)
+        below = BELOW_EM * bx->st->size;
     return bx->base - bx->y + below;
 }
 
-int ff_text_box(struct ff_pdf *p, const struct ff_text_style *st, double x,
+static int ff_text_box_i(struct ff_pdf *p, const struct ff_text_style *st, double x,
                 double y, double w, double h, const char *s, size_t n,
                 double *used_h, struct ff_err *e)
 {
@@ -1545,7 +1681,7 @@ int ff_text_count_lines(struct ff_pdf *p, const struct ff_text_style *st,
     return ff_text_wrap(p, st, w, s, n, NULL, 0, e);
 }
 
-int ff_text_wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
+static int ff_text_wrap_i(struct ff_pdf *p, const struct ff_text_style *st, double w,
                  const char *s, size_t n, struct ff_text_span *lines,
                  int max_lines, struct ff_err *e)
 {
@@ -1561,7 +1697,7 @@ int ff_text_wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
     return rc < 0 ? -1 : bx.nlines;
 }
 
-int ff_text_measure(struct ff_pdf *p, const struct ff_text_style *st,
+static int ff_text_measure_i(struct ff_pdf *p, const struct ff_text_style *st,
                     double w, double h, const char *s, size_t n,
                     double *used_h, int *fits, struct ff_err *e)
 {
@@ -1603,7 +1739,7 @@ static size_t back_grapheme(const char *s, size_t n)
     return n - i;
 }
 
-int ff_text_box_fit(struct ff_pdf *p, const struct ff_text_style *st,
+static int ff_text_box_fit_i(struct ff_pdf *p, const struct ff_text_style *st,
                     double x, double y, double w, double h, const char *s,
                     size_t n, struct ff_text_fit *f, struct ff_err *e)
 {
@@ -1619,15 +1755,55 @@ int ff_text_box_fit(struct ff_pdf *p, const struct ff_text_style *st,
     f->lines = 0;
     f->used_h = 0;
     if (h <= 0) {
-        lines = ff_text_box(p, st, x, y, w, 0, s, n, &f->used_h, e);
+        lines = ff_text_box_i(p, st, x, y, w, 0, s, n, &f->used_h, e);
         f->lines = lines;
         return lines < 0 ? e->code : FF_OK;
     }
     /* Shrink in half points down to min_size. */
-    for (;;) {
-        if (ff_text_measure(p, &cur, w, h, s, n, NULL, &fits, e) < 0)
+    /*
+     * Most fields fit at their size: lay the lines out once, and draw them
+     * from the same glyphs when they all fit (one paragraph, so the glyphs
+     * are still those of its only shaping).
+     */
+    if (memchr(s, '\n', n) == NULL) {
+        struct tctx *t = ff_pdf_text_ctx(p);
+        struct box bx;
+        size_t i;
+
+        if (box_init(&bx, p, st, x, y, w, h, e))
             return e->code;
-        if (fits || cur.size - 0.5 < min - 1e-9)
+        t = ff_pdf_text_ctx(p);
+        t->ndl = 0;
+        t->keep_broken = 0;
+        bx.defer = 1;
+        if (wrap(p, st, w, s, n, box_line, &bx, e) < 0)
+            return e->code;
+        if (!bx.full && !t->keep_broken) {
+            for (i = 0; i < t->ndl; i++) {
+                const struct dline *d = &t->dl[i];
+                int drc = draw_line(p, t, st, d->x, d->bl, s, d->b1, d->g0,
+                                    d->g1, d->extra,
+                                    d->brk ? t->brk_sure : NULL, d->extra,
+                                    e);
+
+                if (drc != FF_OK)
+                    return drc;
+            }
+            f->lines = bx.nlines;
+            f->used_h = box_used(&bx);
+            return FF_OK;
+        }
+    }
+    /* A name broken inside a word is a last resort: smaller first. */
+    for (;;) {
+        struct tctx *t = ff_pdf_text_ctx(p);
+
+        if (t)
+            t->keep_broken = 0;
+        if (ff_text_measure_i(p, &cur, w, h, s, n, NULL, &fits, e) < 0)
+            return e->code;
+        t = ff_pdf_text_ctx(p);
+        if ((fits && !t->keep_broken) || cur.size - 0.5 < min - 1e-9)
             break;
         cur.size -= 0.5;
         if (st->leading > 0)
@@ -1636,7 +1812,7 @@ int ff_text_box_fit(struct ff_pdf *p, const struct ff_text_style *st,
     f->size = cur.size;
     f->shrunk = cur.size < st->size;
     if (fits) {
-        lines = ff_text_box(p, &cur, x, y, w, h, s, n, &f->used_h, e);
+        lines = ff_text_box_i(p, &cur, x, y, w, h, s, n, &f->used_h, e);
         f->lines = lines;
         return lines < 0 ? e->code : FF_OK;
     }
@@ -1645,7 +1821,7 @@ int ff_text_box_fit(struct ff_pdf *p, const struct ff_text_style *st,
      * the last of them with "…", taking back whole graphemes until it fits
      * on that line.
      */
-    lines = ff_text_measure(p, &cur, w, h, s, n, NULL, NULL, e);
+    lines = ff_text_measure_i(p, &cur, w, h, s, n, NULL, NULL, e);
     if (lines < 0)
         return e->code;
     f->cut = 1;
@@ -1663,7 +1839,7 @@ int ff_text_box_fit(struct ff_pdf *p, const struct ff_text_style *st,
         size_t keep;
         double lw;
 
-        if (ff_text_wrap(p, &cur, w, s, n, spans, lines, e) < 0)
+        if (ff_text_wrap_i(p, &cur, w, s, n, spans, lines, e) < 0)
             goto fail;
         last = &spans[lines - 1];
         keep = last->off + last->len;
@@ -1673,7 +1849,7 @@ int ff_text_box_fit(struct ff_pdf *p, const struct ff_text_style *st,
             if (ff_buf_add(&b, s + last->off, keep - last->off) ||
                 ff_buf_adds(&b, "…"))
                 goto oom;
-            lw = ff_text_width(p, &one, b.data, b.len);
+            lw = ff_text_width_i(p, &one, b.data, b.len);
             if (lw <= w + 1e-6 || keep <= last->off)
                 break;
             keep -= back_grapheme(s + last->off, keep - last->off);
@@ -1684,7 +1860,7 @@ int ff_text_box_fit(struct ff_pdf *p, const struct ff_text_style *st,
         ff_buf_reset(&b);
         if (ff_buf_add(&b, s, keep) || ff_buf_adds(&b, "…"))
             goto oom;
-        f->lines = ff_text_box(p, &cur, x, y, w, h, b.data, b.len,
+        f->lines = ff_text_box_i(p, &cur, x, y, w, h, b.data, b.len,
                                &f->used_h, e);
         if (f->lines < 0)
             goto fail;
@@ -1700,7 +1876,7 @@ out:
     return rc;
 }
 
-int ff_text_baselines(struct ff_pdf *p, const struct ff_text_style *st,
+static int ff_text_baselines_i(struct ff_pdf *p, const struct ff_text_style *st,
                       double w, const char *s, size_t n, double *base,
                       int max, struct ff_err *e)
 {
@@ -1714,4 +1890,149 @@ int ff_text_baselines(struct ff_pdf *p, const struct ff_text_style *st,
     bx.max_spans = max;
     rc = wrap(p, st, w, s, n, box_line, &bx, e);
     return rc < 0 ? -1 : bx.nlines;
+}
+
+/* --- keep and join markers ------------------------------------------------ */
+
+static int push_off(size_t **v, size_t *n, size_t *cap, size_t x)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        size_t *a = ff_realloc(*v, c * sizeof *a);
+
+        if (a == NULL)
+            return -1;
+        *v = a;
+        *cap = c;
+    }
+    (*v)[(*n)++] = x;
+    return 0;
+}
+
+/*
+ * Take the markers out of s[0..n): the text to lay out is then t->clean
+ * (or s itself when it has none), with the keep ranges and joins recorded
+ * in t.  NULL with e filled on failure.
+ */
+static const char *prep(struct ff_pdf *p, const char *s, size_t *n,
+                        struct tctx **tp, struct ff_err *e)
+{
+    struct tctx *t = ctx_of(p, e);
+    size_t i, open = 0;
+    int in = 0;
+
+    *tp = t;
+    if (t == NULL)
+        return NULL;
+    t->nkeep = t->njoin = 0;
+    t->keep_broken = 0;
+    for (i = 0; i < *n; i++)
+        if (s[i] >= 2 && s[i] <= 4)
+            break;
+    if (i == *n)
+        return s;
+    ff_buf_reset(&t->clean);
+    for (i = 0; i < *n; i++) {
+        char c = s[i];
+        int rc = 0;
+
+        if (c == FF_TEXT_KEEP_ON[0]) {
+            open = t->clean.len;
+            in = 1;
+        } else if (c == FF_TEXT_KEEP_OFF[0]) {
+            if (in && t->clean.len > open)
+                rc = push_off(&t->keep, &t->nkeep, &t->capkeep, open) ||
+                     push_off(&t->keep, &t->nkeep, &t->capkeep,
+                              t->clean.len);
+            in = 0;
+        } else if (c == FF_TEXT_JOIN[0]) {
+            rc = ff_buf_addc(&t->clean, ' ') ||
+                 push_off(&t->join, &t->njoin, &t->capjoin, t->clean.len);
+        } else {
+            rc = ff_buf_addc(&t->clean, c);
+        }
+        if (rc) {
+            ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            return NULL;
+        }
+    }
+    t->nkeep /= 2;
+    *n = t->clean.len;
+    return t->clean.data;
+}
+
+double ff_text_width(struct ff_pdf *p, const struct ff_text_style *st,
+                     const char *s, size_t n)
+{
+    struct ff_err e;
+    struct tctx *t;
+
+    ff_err_clear(&e);
+    s = prep(p, s, &n, &t, &e);
+    return s ? ff_text_width_i(p, st, s, n) : 0.0;
+}
+
+int ff_text_line(struct ff_pdf *p, const struct ff_text_style *st, double x,
+                 double y, const char *s, size_t n, struct ff_err *e)
+{
+    struct tctx *t;
+
+    if ((s = prep(p, s, &n, &t, e)) == NULL)
+        return e->code;
+    return ff_text_line_i(p, st, x, y, s, n, e);
+}
+
+int ff_text_box(struct ff_pdf *p, const struct ff_text_style *st, double x,
+                double y, double w, double h, const char *s, size_t n,
+                double *used_h, struct ff_err *e)
+{
+    struct tctx *t;
+
+    if ((s = prep(p, s, &n, &t, e)) == NULL)
+        return -1;
+    return ff_text_box_i(p, st, x, y, w, h, s, n, used_h, e);
+}
+
+int ff_text_wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
+                 const char *s, size_t n, struct ff_text_span *lines,
+                 int max_lines, struct ff_err *e)
+{
+    struct tctx *t;
+
+    if ((s = prep(p, s, &n, &t, e)) == NULL)
+        return -1;
+    return ff_text_wrap_i(p, st, w, s, n, lines, max_lines, e);
+}
+
+int ff_text_measure(struct ff_pdf *p, const struct ff_text_style *st,
+                    double w, double h, const char *s, size_t n,
+                    double *used_h, int *fits, struct ff_err *e)
+{
+    struct tctx *t;
+
+    if ((s = prep(p, s, &n, &t, e)) == NULL)
+        return -1;
+    return ff_text_measure_i(p, st, w, h, s, n, used_h, fits, e);
+}
+
+int ff_text_baselines(struct ff_pdf *p, const struct ff_text_style *st,
+                      double w, const char *s, size_t n, double *base,
+                      int max, struct ff_err *e)
+{
+    struct tctx *t;
+
+    if ((s = prep(p, s, &n, &t, e)) == NULL)
+        return -1;
+    return ff_text_baselines_i(p, st, w, s, n, base, max, e);
+}
+
+int ff_text_box_fit(struct ff_pdf *p, const struct ff_text_style *st,
+                    double x, double y, double w, double h, const char *s,
+                    size_t n, struct ff_text_fit *f, struct ff_err *e)
+{
+    struct tctx *t;
+
+    if ((s = prep(p, s, &n, &t, e)) == NULL)
+        return e->code;
+    return ff_text_box_fit_i(p, st, x, y, w, h, s, n, f, e);
 }

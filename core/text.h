@@ -44,6 +44,23 @@ struct ff_text_style {
 /* The even line advance of st in points (st->leading, or 1.2 x size). */
 double ff_text_leading(const struct ff_text_style *st);
 
+/*
+ * Markers a caller may put in any string it gives to this interface (they
+ * are never drawn):
+ *   FF_TEXT_KEEP_ON ... FF_TEXT_KEEP_OFF  a name or a place name: each of
+ *       its space-delimited parts stays whole on a line when it fits there
+ *       (a name breaks between first name and surname, never inside one,
+ *       and a title stays with the first name), and it stays with a label
+ *       written right before it (ตำบล, อำเภอ, ต.).  A part wider than the
+ *       box breaks at the dictionary's word boundaries after all.
+ *   FF_TEXT_JOIN  a space at which the line must not break (หมู่ที่ 5,
+ *       มีนาคม 2568, 4 คน); it is drawn and extracted as a space.
+ * ff_text_wrap's spans then count bytes of the text without the markers.
+ */
+#define FF_TEXT_KEEP_ON "\x02"
+#define FF_TEXT_KEEP_OFF "\x03"
+#define FF_TEXT_JOIN "\x04"
+
 /* Advance width of the shaped text in points. */
 double ff_text_width(struct ff_pdf *p, const struct ff_text_style *st,
                      const char *s, size_t n);

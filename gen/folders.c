@@ -100,6 +100,21 @@ int gen_docset_render(const struct gen_docset *d, struct ff_pdf *pdf,
     return FF_OK;
 }
 
+int gen_docset_pages(const struct gen_docset *d, struct ff_pdf *pdf,
+                     struct gen_vars *v, int *pages, struct ff_err *e)
+{
+    size_t i;
+    int n;
+
+    *pages = 0;
+    for (i = 0; i < d->n; i++) {
+        if (gen_render_count(pdf, d->t[i], v, &n, e))
+            return e->code;
+        *pages += n;
+    }
+    return FF_OK;
+}
+
 struct ff_qr *gen_household_qr(const struct ff_payload_cfg *cfg,
                                const char *code, char *token,
                                size_t token_size, struct ff_err *e)
@@ -184,6 +199,7 @@ int gen_docset_household(const struct gen_docset *d, struct ff_pdf *pdf,
 struct worker {
     struct ff_pdf *pdf;
     struct ff_outgroup *group;
+    struct gen_rcache *rcache;
 };
 
 static void worker_free(void *w)
@@ -193,6 +209,7 @@ static void worker_free(void *w)
     if (k == NULL)
         return;
     ff_outgroup_free(k->group);
+    gen_rcache_free(k->rcache);
     ff_pdf_free(k->pdf);
     ff_free(k);
 }
@@ -208,6 +225,11 @@ static void *worker_new(void *shared, struct ff_err *e)
     }
     if ((k->pdf = ff_pdf_new(NULL, e)) == NULL ||
         (k->group = ff_outgroup_new(GROUP_FILES, e)) == NULL) {
+        worker_free(k);
+        return NULL;
+    }
+    if ((k->rcache = gen_rcache_new()) == NULL) {
+        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
         worker_free(k);
         return NULL;
     }
@@ -236,6 +258,9 @@ static int worker_run(void *shared, void *w, size_t i, struct ff_err *e)
     v.day = j->day;
     v.threshold = j->o->threshold;
     v.packet = "";
+    v.warn = j->o->warn;
+    v.warn_ctx = j->o->warn_ctx;
+    v.rcache = k->rcache;
     snprintf(path, sizeof path, "%s/%s/%s.pdf", j->o->out_dir,
              h->district_code, h->code);
     if ((rc = ff_pdf_begin(pdf, e)) == FF_OK &&

@@ -46,6 +46,13 @@ int gen_docset_render(const struct gen_docset *d, struct ff_pdf *pdf,
                       int *starts, struct ff_err *e);
 
 /*
+ * The pages d would draw for v->h (a table that continues takes more than
+ * the templates' pages), without drawing, into *pages.
+ */
+int gen_docset_pages(const struct gen_docset *d, struct ff_pdf *pdf,
+                     struct gen_vars *v, int *pages, struct ff_err *e);
+
+/*
  * Everything of one household: its QR encoded from cfg (v->token points to
  * the token during the call, NULL after) and every document of d rendered
  * as gen_docset_render does.
@@ -81,6 +88,9 @@ struct gen_folders_opts {
     const struct ff_payload_cfg *payload;
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
+    /* Text cut to fit its box is reported here (vars.h); may be NULL. */
+    void (*warn)(void *ctx, const char *msg);
+    void *warn_ctx;
 };
 
 /*

@@ -192,7 +192,7 @@ static int cover_table_head(struct ff_pdf *p, double y, struct ff_err *e)
 
 static int cover(struct ff_pdf *p, const struct job *j,
                  const struct gen_group_span *g, int cpages, int hpages,
-                 struct ff_err *e)
+                 const int *start, struct ff_err *e)
 {
     const struct ff_household *first = j->hh[g->first];
     struct gen_vars v;
@@ -270,8 +270,7 @@ static int cover(struct ff_pdf *p, const struct job *j,
         }
         snprintf(cells[4], sizeof cells[4], "%s", h->code);
         snprintf(cells[5], sizeof cells[5], "%d", h->status);
-        snprintf(cells[6], sizeof cells[6], "%d",
-                 cpages + (int)i * hpages + 1);
+        snprintf(cells[6], sizeof cells[6], "%d", start[i]);
         for (c = 0; c < 7; c++) {
             int align = c == 3 ? FF_ALIGN_LEFT : FF_ALIGN_CENTER;
             double x0 = MM(cover_x[c]) + (c == 3 ? MM(1.5) : 0);
@@ -305,6 +304,22 @@ static int cover(struct ff_pdf *p, const struct job *j,
     return FF_OK;
 }
 
+/* Vars for household h of job j in packet g. */
+static void household_vars(const struct job *j, const struct gen_group_span *g,
+                           const struct ff_household *h, struct gen_vars *v)
+{
+    memset(v, 0, sizeof *v);
+    v->h = h;
+    v->year = j->year;
+    v->month = j->month;
+    v->day = j->day;
+    v->threshold = j->o->threshold;
+    v->packet = g->name;
+    v->footer = 1;
+    v->warn = j->o->warn;
+    v->warn_ctx = j->o->warn_ctx;
+}
+
 static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
 {
     const struct job *j = shared;
@@ -312,17 +327,40 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
     struct ff_pdf *p = w;
     int hpages = j->docs.pages + (j->docs.pages & 1);
     int cpages = cover_pages(g->n);
-    int root, rc;
+    int root, rc, *start = NULL;
     char path[1200];
     size_t i;
 
+    /*
+     * A household's documents take more pages when a table continues (a
+     * long members list), so each household's pages are counted before
+     * the cover lists where it starts; padded to an even count, so that
+     * every household still starts on an odd page.
+     */
+    start = ff_malloc((g->n + 1) * sizeof *start);
+    if (start == NULL)
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    start[0] = cpages + 1;
+    for (i = 0; i < g->n; i++) {
+        struct gen_vars v;
+        int n;
+
+        household_vars(j, g, j->hh[g->first + i], &v);
+        if ((rc = gen_docset_pages(&j->docs, p, &v, &n, e))) {
+            ff_free(start);
+            return rc;
+        }
+        start[i + 1] = start[i] + n + (n & 1);
+    }
     if ((rc = ff_pdf_begin(p, e)) || (rc = ff_pdf_set_title(
                                          p, "Household packet", e)) ||
-        (rc = cover(p, j, g, cpages, hpages, e)))
-        return rc;
+        (rc = cover(p, j, g, cpages, hpages, start, e)))
+        goto out;
     root = ff_pdf_outline_add(p, 0, g->name, 0, e);
-    if (root == 0)
-        return e->code;
+    if (root == 0) {
+        rc = e->code;
+        goto out;
+    }
     for (i = 0; i < g->n; i++) {
         const struct ff_household *h = j->hh[g->first + i];
         struct gen_vars v;
@@ -330,42 +368,46 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
         int node, starts[3];
         size_t k;
 
-        memset(&v, 0, sizeof v);
-        v.h = h;
-        v.year = j->year;
-        v.month = j->month;
-        v.day = j->day;
-        v.threshold = j->o->threshold;
-        v.packet = g->name;
-        v.footer = 1;
-        v.pages = hpages;
+        household_vars(j, g, h, &v);
+        v.pages = start[i + 1] - start[i];
         if ((rc = gen_docset_household(&j->docs, p, &v, j->o->payload,
                                         starts, e)))
-            return rc;
-        if (j->docs.pages & 1 && blank_page(p, &v, e))
-            return e->code;
+            goto out;
+        if (ff_pdf_page_count(p) + 1 < start[i + 1] &&
+            blank_page(p, &v, e)) {
+            rc = e->code;
+            goto out;
+        }
         /* Outline entries point at pages, so they follow the drawing. */
         ff_buf_init(&title);
         if (ff_buf_addf(&title, "บ้านเลขที่ %s  ", h->house_no) ||
             gen_vars_head(h, &title) ||
             ff_buf_addf(&title, "  (%s)", h->code)) {
             ff_buf_release(&title);
-            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            rc = ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            goto out;
         }
         node = ff_pdf_outline_add(p, root, title.data, starts[0], e);
         ff_buf_release(&title);
-        if (node == 0)
-            return e->code;
+        if (node == 0) {
+            rc = e->code;
+            goto out;
+        }
         for (k = 0; k < j->docs.n; k++) {
             const struct gen_template *t = j->docs.t[k];
 
             if (!ff_pdf_outline_add(p, node, t->title ? t->title : t->name,
-                                    starts[k], e))
-                return e->code;
+                                    starts[k], e)) {
+                rc = e->code;
+                goto out;
+            }
         }
     }
     snprintf(path, sizeof path, "%s/%s", j->o->out_dir, g->file);
-    return ff_pdf_save(p, path, e);
+    rc = ff_pdf_save(p, path, e);
+out:
+    ff_free(start);
+    return rc;
 }
 
 int gen_packet_run(const struct gen_packet_opts *o,

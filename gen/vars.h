@@ -30,6 +30,18 @@ struct gen_vars {
     const char *packet;             /* packet name, or "" */
     int page, pages;                /* page within the household, 1-based */
     int footer;                     /* draw the packet footer on each page */
+    const char *doc;                /* document being drawn, for warnings */
+    const char *tpl_path;           /* its template file */
+    /*
+     * Text that had to be cut to fit its box is reported here (may be NULL:
+     * not reported).  msg names the template line, the household code, the
+     * document and the field, never the text.  Called from worker threads.
+     */
+    void (*warn)(void *ctx, const char *msg);
+    void *warn_ctx;
+    /* The worker's memory of flowing items drawn before (render.h); may
+     * be NULL: every item is then drawn anew. */
+    struct gen_rcache *rcache;
 };
 
 /* 1 when name[0..n) (without braces, may carry ":arg") is a known one. */

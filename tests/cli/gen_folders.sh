@@ -104,7 +104,7 @@ check "--strict exits 1 on bad rows" [ $? = 1 ]
 # A broken template: exit 1, file:line:col and a caret.
 mkdir -p "$FFWORK/tpl"
 cp "$FFTOP"/templates/* "$FFWORK/tpl/"
-sed -i 's/^box x=15 y=42 w=180 h=74/box x=15 y=42 w=180 hh=74/' "$FFWORK/tpl/folder.tpl"
+sed -i 's/^box x=15 y=42 w=180 h=9 /box x=15 y=42 w=180 hh=9 /' "$FFWORK/tpl/folder.tpl"
 FFKIT_TEMPLATE_DIR=$FFWORK/tpl ffgen folders "$reg" -o "$FFWORK/t" -q \
     > /dev/null 2> "$FFWORK/err"
 check "broken template exits 1" [ $? = 1 ]
