@@ -28,7 +28,7 @@ SANITIZE ?=
 DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
         libxlsxwriter-dev libsodium-dev libdeflate-dev fonts-tlwg-laksaman-ttf \
-        zbar-tools poppler-utils qpdf sqlite3 unzip libxml2-utils valgrind \
+        zbar-tools poppler-utils mupdf-tools qpdf sqlite3 unzip libxml2-utils valgrind \
         python3 time clang libclang-rt-14-dev
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.

@@ -1,13 +1,13 @@
 /*
- * pdf.h - PDF documents for ffkit, over libharu (the only file that includes
- * hpdf.h is core/pdf.c).
+ * pdf.h - PDF documents for ffkit, over libharu (only core/pdf*.c include
+ * it, through core/pdf_hpdf.h).
  *
  * One `struct ff_pdf` per worker thread.  It loads and parses the fonts once
  * (ff_pdf_new) and then writes any number of documents one after the other
  * (ff_pdf_begin ... ff_pdf_save), so the font is parsed once per worker, not
  * once per household.  Coordinates are points (1/72 in) with the origin at
  * the TOP-LEFT of the page and y growing downwards, like a layout template;
- * pdf.c flips them for PDF.  Text is drawn through text.h.
+ * core/pdf.c flips them for PDF.  Text is drawn through text.h.
  *
  * Saving is atomic: the document is written to a temporary name beside the
  * target and renamed when complete, so a crash never leaves a half-written
@@ -32,7 +32,7 @@ struct ff_pdf_opts {
     const char *bold;       /* NULL: "Laksaman-Bold.ttf" */
     /*
      * Nonzero: let libharu build every font stream of every document itself
-     * (the way before the per-worker font cache; see pdf.c).  Slower, same
+     * (the way before the per-worker font cache; see pdf_font.c).  Slower, same
      * pages; tests compare the two.
      */
     int no_font_cache;

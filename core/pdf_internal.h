@@ -1,11 +1,11 @@
 /*
- * pdf_internal.h - the narrow hook between core/pdf.c and core/text.c.
+ * pdf_internal.h - the narrow hook between core/pdf*.c and core/text.c.
  *
  * text.c shapes Thai with HarfBuzz and must write glyph runs (raw TJ
  * operators) into the current page's content stream, which libharu's public
- * API cannot do without losing zero-width marks.  pdf.c keeps every libharu
- * detail to itself and offers only these few calls.  Nothing outside text.c
- * (and pdf.c) includes this header.
+ * API cannot do without losing zero-width marks.  core/pdf*.c keep every
+ * libharu detail to themselves (core/pdf_hpdf.h) and offer only these few
+ * calls.  Nothing outside text.c (and pdf*.c) includes this header.
  *
  * Content codes: the fonts are CID fonts with Identity-H where the two-byte
  * code is a BMP code point (CID = Unicode value) and libharu's CIDToGIDMap
@@ -32,14 +32,14 @@ const char *ff_pdf_font_data(const struct ff_pdf *p, int face, size_t *len);
 /*
  * The text context (HarfBuzz font, buffer, libthai breaker) lives with the
  * ff_pdf so that each worker thread has its own; text.c creates it lazily
- * and pdf.c frees it with free_fn in ff_pdf_free.
+ * and ff_pdf_free frees it with free_fn in ff_pdf_free.
  */
 void *ff_pdf_text_ctx(const struct ff_pdf *p);
 void ff_pdf_set_text_ctx(struct ff_pdf *p, void *ctx, void (*free_fn)(void *));
 
 /*
  * The character content code `code` reads back as through the ToUnicode
- * table pdf.c writes: U+F700..U+F71F presentation forms give their Thai
+ * table pdf_font.c writes: U+F700..U+F71F presentation forms give their Thai
  * character, every other code itself.
  */
 unsigned ff_pdf_code_text(unsigned code);

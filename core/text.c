@@ -15,12 +15,16 @@
  * cmap (GSUB alternates sit at U+F700..U+F71F in TLWG fonts).  A cluster with
  * a glyph no code point reaches (ligatures, .uline forms) is drawn unshaped.
  *
- * Extraction: pdf.c's ToUnicode maps the U+F7xx forms back to Thai, and each
+ * Extraction: pdf_font.c's ToUnicode maps the U+F7xx forms back to Thai, and each
  * whitespace-delimited word whose glyph run does not read back as its text
  * (reordered or decomposed marks, offsets, kerned advances) is wrapped in
  * `/Span <</ActualText ...>> BDC ... EMC`.  Per word, not per cluster:
  * poppler ends an ActualText span at the last glyph's origin plus width, so a
  * cluster ending in a left-shifted mark would get a spurious space after it.
+ * MuPDF (SumatraPDF) ignores ActualText and reads each glyph through
+ * ToUnicode in content-stream order, so the glyphs of a cluster are also
+ * put in the order of its text where that does not change the picture
+ * (logical_order): then both read back exactly.
  *
  * Units: HarfBuzz works at scale = upem, so positions are font units; TJ
  * numbers are 1/1000 em.  libharu's /W widths are floor(hmtx * 1000 / upem);
@@ -310,6 +314,167 @@ static void add_plain(struct hbface *f, struct tctx *t, uint32_t cluster,
     o->gid = gid;
 }
 
+/* The ink box of glyph gid drawn with its origin at (x, y), font units. */
+static void ink(struct hbface *f, hb_codepoint_t gid, long x, long y,
+                long box[4])
+{
+    hb_glyph_extents_t ex;
+
+    if (!hb_font_get_glyph_extents(f->font, gid, &ex))
+        memset(&ex, 0, sizeof ex);
+    box[0] = x + ex.x_bearing;
+    box[1] = y + ex.y_bearing + ex.height;
+    box[2] = x + ex.x_bearing + ex.width;
+    box[3] = y + ex.y_bearing;
+}
+
+static void ink_union(long a[4], const long b[4])
+{
+    if (b[0] == b[2] || b[1] == b[3])
+        return;
+    if (a[0] == a[2] || a[1] == a[3]) {
+        memcpy(a, b, 4 * sizeof *a);
+        return;
+    }
+    a[0] = b[0] < a[0] ? b[0] : a[0];
+    a[1] = b[1] < a[1] ? b[1] : a[1];
+    a[2] = b[2] > a[2] ? b[2] : a[2];
+    a[3] = b[3] > a[3] ? b[3] : a[3];
+}
+
+/*
+ * Put the n glyphs of one cluster (text s[b0, b1)) in the order of the
+ * text, for extractors that read glyphs in content-stream order through
+ * ToUnicode (MuPDF; see the file comment), without changing the picture:
+ *
+ * 1. HarfBuzz's Thai shaper decomposes SARA AM (U+0E33) into NIKHAHIT +
+ *    SARA AA and moves the NIKHAHIT before a tone mark: น้ำ is drawn
+ *    น ํ ้ า and reads back as "น" "ํ" "้" "า".  When the font's own SARA AM
+ *    glyph has SARA AA's advance and exactly the ink of the two glyphs as
+ *    placed (in Laksaman for every consonant and tone but the tall ป ฝ ฟ,
+ *    whose NIKHAHIT HarfBuzz shifts left), the two are drawn as that one
+ *    glyph at SARA AA's place, through code U+0E33.
+ * 2. A mark moved left by GPOS (on ป ฝ ฟ) is drawn as the font's
+ *    presentation form of the same character (U+F700..U+F71F, which
+ *    ToUnicode reads back as that character) at no offset, when that form
+ *    has exactly the ink of the moved mark: MuPDF takes a gap of more than
+ *    0.15 em between one glyph's advance and the next glyph as a space,
+ *    and a mark moved 0.16 em or more left leaves such a gap (ป่า, ปุ๋ย).
+ * 3. Marks with no advance drawn at one pen position (ผู้: HarfBuzz gives
+ *    ้ before ู) are sorted, stably, into the order of their characters in
+ *    the text; their order of painting does not matter.
+ *
+ * Returns the new number of glyphs (n or n - 1).
+ */
+static size_t logical_order(struct hbface *f, struct glyph *g, size_t n,
+                            const char *s, uint32_t b0, uint32_t b1)
+{
+    uint32_t text[16], cp;
+    int idx[16];
+    size_t nt = 0, i, j, used;
+    hb_codepoint_t am, gn, ga;
+
+    for (i = b0; i < b1 && nt < 16; i += used, nt++) {
+        used = ff_utf8_decode(s + i, b1 - i, &cp);
+        if (used == 0)
+            return n;
+        text[nt] = cp;
+    }
+    if (i < b1 || n < 2 || n > 16)
+        return n;
+    /* 1: NIKHAHIT ... SARA AA -> SARA AM. */
+    for (i = 0; i < nt && text[i] != 0x0E33; i++)
+        ;
+    if (i < nt && hb_font_get_nominal_glyph(f->font, 0x0E33, &am) &&
+        hb_font_get_nominal_glyph(f->font, 0x0E4D, &gn) &&
+        hb_font_get_nominal_glyph(f->font, 0x0E32, &ga) && am < f->nglyphs) {
+        size_t kn = n, ka = n;
+        long pen = 0, pn = 0, pa = 0;
+
+        for (j = 0; j < n; j++) {
+            if (g[j].code == 0x0E4D && kn == n) {
+                kn = j;
+                pn = pen;
+            } else if (g[j].code == 0x0E32 && kn < n && ka == n) {
+                ka = j;
+                pa = pen;
+            }
+            pen += g[j].xadv;
+        }
+        if (ka < n && g[kn].xadv == 0 && g[ka].xoff == 0 && g[ka].yoff == 0 &&
+            g[ka].xadv == hb_font_get_glyph_h_advance(f->font, am)) {
+            long two[4] = {0, 0, 0, 0}, one[4], b[4];
+
+            ink(f, gn, pn + g[kn].xoff, g[kn].yoff, b);
+            ink_union(two, b);
+            ink(f, ga, pa, 0, b);
+            ink_union(two, b);
+            ink(f, am, pa, 0, one);
+            if (memcmp(one, two, sizeof one) == 0) {
+                g[ka].code = 0x0E33;
+                g[ka].w = f->w[am];
+                memmove(g + kn, g + kn + 1, (n - kn - 1) * sizeof *g);
+                n--;
+            }
+        }
+    }
+    /* 2: moved marks as presentation forms. */
+    for (i = 0; i < n; i++) {
+        uint32_t c = ff_pdf_code_text(g[i].code), k;
+        hb_codepoint_t gm, gp;
+        long want[4], got[4];
+
+        if (g[i].xadv != 0 || g[i].xoff == 0 ||
+            !hb_font_get_nominal_glyph(f->font, g[i].code, &gm))
+            continue;
+        ink(f, gm, g[i].xoff, g[i].yoff, want);
+        for (k = 0xF700; k <= 0xF71F; k++) {
+            if (ff_pdf_code_text(k) != c ||
+                !hb_font_get_nominal_glyph(f->font, k, &gp) ||
+                gp >= f->nglyphs)
+                continue;
+            ink(f, gp, 0, g[i].yoff, got);
+            if (memcmp(want, got, sizeof want) == 0 &&
+                hb_font_get_glyph_h_advance(f->font, gp) == 0) {
+                g[i].code = k;
+                g[i].w = f->w[gp];
+                g[i].xoff = 0;
+                break;
+            }
+        }
+    }
+    /* 3: zero-advance runs in text order. */
+    for (i = 0; i < n; i++) {
+        uint32_t c = ff_pdf_code_text(g[i].code);
+
+        idx[i] = 99;
+        for (j = 0; j < nt; j++)
+            if (text[j] == c) {
+                idx[i] = (int)j;
+                break;
+            }
+    }
+    for (i = 0; i < n; i = j) {
+        size_t a, k;
+
+        for (j = i + 1; j < n && g[j - 1].xadv == 0 && g[j].xadv == 0; j++)
+            ;
+        if (g[i].xadv != 0 || j - i < 2)
+            continue;
+        for (a = i + 1; a < j; a++)     /* insertion sort: stable */
+            for (k = a; k > i && idx[k - 1] > idx[k]; k--) {
+                struct glyph tg = g[k];
+                int ti = idx[k];
+
+                g[k] = g[k - 1];
+                idx[k] = idx[k - 1];
+                g[k - 1] = tg;
+                idx[k - 1] = ti;
+            }
+    }
+    return n;
+}
+
 /*
  * Shape s[0..n) with HarfBuzz and append the glyphs to t->g, clusters
  * counted from base.  Every cluster's glyphs get content codes; a cluster
@@ -380,7 +545,7 @@ static int shape_run(struct tctx *t, int face, const char *s, size_t n,
             o->gid = gid;
         }
         if (ok) {
-            t->ng += j - i;
+            t->ng += logical_order(f, t->g + t->ng, j - i, s, cl, end);
             continue;
         }
         for (uint32_t b = cl; b < end;) {

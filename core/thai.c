@@ -115,6 +115,47 @@ const char *ff_baht(double amount, char *out, size_t size)
     return out;
 }
 
+void ff_date_bangkok(long long t, int *year_ce, int *month, int *day)
+{
+    time_t now = (time_t)t + 7 * 3600;      /* UTC+7, no DST */
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    *year_ce = tm.tm_year + 1900;
+    *month = tm.tm_mon + 1;
+    *day = tm.tm_mday;
+}
+
+int ff_date_parse(const char *s, int *year_ce, int *month, int *day)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+                                31};
+    int v[3] = {0, 0, 0}, k, i, y;
+
+    for (k = 0, i = 0; k < 3; k++) {
+        int digits = k == 0 ? 4 : 2, n;
+
+        for (n = 0; n < digits; n++, i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return -1;
+            v[k] = v[k] * 10 + (s[i] - '0');
+        }
+        if (s[i] != (k < 2 ? '-' : '\0'))
+            return -1;
+        i++;
+    }
+    y = v[0] >= 2400 ? v[0] - FF_BE_OFFSET : v[0];
+    if (y < 1900 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
+        v[2] > mdays[v[1] - 1] ||
+        (v[1] == 2 && v[2] == 29 && !((y % 4 == 0 && y % 100 != 0) ||
+                                      y % 400 == 0)))
+        return -1;
+    *year_ce = y;
+    *month = v[1];
+    *day = v[2];
+    return 0;
+}
+
 void ff_today_bangkok(int *year_ce, int *month, int *day)
 {
     /* SOURCE_DATE_EPOCH (reproducible-builds.org) pins "today" so that

@@ -36,4 +36,14 @@ const char *ff_baht(double amount, char *out, size_t size);
  * SOURCE_DATE_EPOCH environment variable pins it (reproducible output). */
 void ff_today_bangkok(int *year_ce, int *month, int *day);
 
+/* The date in Asia/Bangkok of a time (seconds since 1970, UTC). */
+void ff_date_bangkok(long long t, int *year_ce, int *month, int *day);
+
+/*
+ * "YYYY-MM-DD" into CE y/m/d: a year from 2400 is read as Buddhist Era
+ * (2568-01-15 = 2025-01-15), as Thai users write it.  Returns 0, or -1
+ * when s is not such a date of the calendar.
+ */
+int ff_date_parse(const char *s, int *year_ce, int *month, int *day);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -17,7 +18,9 @@
 #include "hmac.h"
 #include "paths.h"
 #include "qr.h"
+#include "province.h"
 #include "register.h"
+#include "thai.h"
 
 #include "folders.h"
 #include "labels.h"
@@ -118,6 +121,15 @@ int gen_cli_parse(struct gen_cli *c, int argc, char **argv, struct ff_err *e)
         } else if (strcmp(a, "--layout") == 0) {
             VALUE();
             c->layout = argv[i];
+        } else if (strcmp(a, "--data-date") == 0) {
+            int y, m, d;
+
+            VALUE();
+            if (ff_date_parse(argv[i], &y, &m, &d))
+                return ff_err_set(e, FF_EUSAGE, NULL, 0, 0, "--data-date "
+                                  "'%s' is not a date YYYY-MM-DD (BE or CE)",
+                                  argv[i]);
+            c->data_date = argv[i];
         } else if (strcmp(a, "--cut-marks") == 0) {
             c->cut_marks = 1;
         } else if (strcmp(a, "--threshold") == 0) {
@@ -201,17 +213,44 @@ static struct ff_register *load_register(struct gen_cli *c, const char *path,
     return r;
 }
 
+/*
+ * The data's date for the summary: --data-date, else the day the register
+ * file was last written (its export date), in Bangkok time.
+ */
+static int data_date(const struct gen_cli *c, struct gen_summary_opts *o,
+                     struct ff_err *e)
+{
+    struct stat sb;
+
+    if (c->data_date)
+        return ff_date_parse(c->data_date, &o->year, &o->month, &o->day)
+                   ? ff_err_set(e, FF_EUSAGE, NULL, 0, 0, "bad --data-date")
+                   : FF_OK;
+    if (stat(c->reg_path, &sb) != 0)
+        return ff_err_sys(e, c->reg_path, "cannot read the register's date");
+    ff_date_bangkok((long long)sb.st_mtime, &o->year, &o->month, &o->day);
+    return FF_OK;
+}
+
 static int run_summary(struct gen_cli *c, struct ff_err *e)
 {
     struct ff_register *r = load_register(c, c->reg_path, e);
+    struct gen_summary_opts o;
+    struct ff_province pv;
     struct gen_summary s;
     int rc;
 
     if (r == NULL)
         return e->code;
+    memset(&o, 0, sizeof o);
+    o.province = &pv;
+    if ((rc = data_date(c, &o, e)) || (rc = ff_province_load(&pv, NULL, e))) {
+        ff_register_free(r);
+        return rc;
+    }
     rc = gen_summary_build(&s, r, e);
     if (rc == FF_OK) {
-        rc = gen_summary_write(&s, c->out, NULL, e);
+        rc = gen_summary_write(&s, c->out, &o, e);
         gen_summary_release(&s);
     }
     if (rc == FF_OK)

@@ -21,6 +21,7 @@ struct gen_cli {
     const char *changed;
     const char *by;             /* packet: village|subdistrict|district */
     const char *layout;         /* labels: 3x8, 2x7 */
+    const char *data_date;      /* summary: --data-date YYYY-MM-DD */
     int cut_marks;
     unsigned docs;
     int jobs;

@@ -12,7 +12,7 @@
 #include "qr.h"
 #include "thai.h"
 
-#include "folders.h"
+#include "docset.h"
 #include "render.h"
 #include "vars.h"
 

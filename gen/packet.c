@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "flow.h"
 #include "outfile.h"
 #include "text.h"
 #include "thai.h"
@@ -25,10 +26,7 @@
 #include "render.h"
 
 #define MM(v) ((v) * FF_MM)
-#define COVER_ROW_MM 7.5
-#define COVER_FIRST_ROWS 26     /* rows under the cover's heading */
-#define COVER_NEXT_ROWS 31      /* rows on continuation pages */
-
+#define NONE 0xFFFFFFFFu
 int gen_group_parse(const char *s)
 {
     if (strcmp(s, "village") == 0)
@@ -138,16 +136,6 @@ struct job {
     int year, month, day;
 };
 
-static int cover_pages(size_t n)
-{
-    int pages = 1;
-
-    if (n > COVER_FIRST_ROWS)
-        pages += (int)((n - COVER_FIRST_ROWS + COVER_NEXT_ROWS - 1) /
-                       COVER_NEXT_ROWS);
-    return pages + (pages & 1);     /* even, so households start odd */
-}
-
 static int text(struct ff_pdf *p, int font, double size, int align, double x,
                 double y, double w, const char *s, struct ff_err *e)
 {
@@ -171,136 +159,216 @@ static int blank_page(struct ff_pdf *p, struct gen_vars *v, struct ff_err *e)
     return FF_OK;
 }
 
-/* Column x positions (mm) and headings of the cover's table. */
-static const double cover_x[] = {15, 27, 37, 59, 125, 157, 175, 195};
-static const char *const cover_heads[] = {
-    "ลำดับ", "หมู่", "บ้านเลขที่", "หัวหน้าครัวเรือน", "รหัสบ้าน", "สถานะ", "หน้า"
+/*
+ * The cover: the packet's place printed once, then the households in
+ * walking order with their start pages, through core/flow.h (rows grow
+ * with long names, the heading is repeated on each page).  District and
+ * subdistrict packets add the columns that say where each household is.
+ * Its pages are counted by laying it out first, so that the start pages
+ * (cover pages + the pages of the households before + 1, the physical page
+ * of the packet) are known while the cover is drawn.
+ */
+struct cover_ctx {
+    const struct job *j;
+    const struct gen_group_span *g;
+    int hpages;
+    const int *before;          /* per household: pages of those before it */
+    int cpages;                 /* cover pages after padding, 0 unknown */
+    struct gen_vars v;          /* for the footer */
 };
 
-static int cover_table_head(struct ff_pdf *p, double y, struct ff_err *e)
-{
-    int c;
+static const struct ff_text_style st_h1 = {FF_FONT_BOLD, 20, 0,
+                                           FF_ALIGN_CENTER, 0};
+static const struct ff_text_style st_place = {FF_FONT_REGULAR, 15, 0,
+                                              FF_ALIGN_CENTER, 0};
+static const struct ff_text_style st_info = {FF_FONT_REGULAR, 14, 0,
+                                             FF_ALIGN_CENTER, 0};
+static const struct ff_text_style st_th = {FF_FONT_BOLD, 12, 0,
+                                           FF_ALIGN_CENTER, 0};
+static const struct ff_text_style st_td = {FF_FONT_REGULAR, 12, 0,
+                                           FF_ALIGN_LEFT, 0};
+/* District packets: nine columns, a size smaller. */
+static const struct ff_text_style st_th_small = {FF_FONT_BOLD, 11, 0,
+                                                 FF_ALIGN_CENTER, 0};
+static const struct ff_text_style st_td_small = {FF_FONT_REGULAR, 11, 0,
+                                                 FF_ALIGN_LEFT, 0};
 
-    ff_pdf_fill_rect(p, MM(15), MM(y), MM(180), MM(COVER_ROW_MM), 0xE6ECF2);
-    for (c = 0; c < 7; c++)
-        if (text(p, FF_FONT_BOLD, 13, FF_ALIGN_CENTER, MM(cover_x[c]),
-                 MM(y + 0.8), MM(cover_x[c + 1] - cover_x[c]),
-                 cover_heads[c], e))
-            return e->code;
-    return FF_OK;
+/* Columns per grouping: village, subdistrict, district (180 mm).  Each
+ * is wide enough for its heading word, an 11-digit code and a house number
+ * like 1234/567 on one line; names and places wrap and their row grows. */
+static const struct ff_flow_col cols_village[] = {
+    {MM(10), FF_ALIGN_CENTER, "ที่"},
+    {MM(24), FF_ALIGN_CENTER, "บ้านเลขที่"},
+    {MM(80), FF_ALIGN_LEFT, "หัวหน้าครัวเรือน"},
+    {MM(30), FF_ALIGN_CENTER, "รหัสบ้าน"},
+    {MM(18), FF_ALIGN_CENTER, "สถานะ"},
+    {MM(18), FF_ALIGN_CENTER, "หน้า"},
+};
+static const struct ff_flow_col cols_subdistrict[] = {
+    {MM(9), FF_ALIGN_CENTER, "ที่"},
+    {MM(10), FF_ALIGN_CENTER, "หมู่"},
+    {MM(31), FF_ALIGN_LEFT, "หมู่บ้าน"},
+    {MM(21), FF_ALIGN_CENTER, "บ้าน\nเลขที่"},
+    {MM(54), FF_ALIGN_LEFT, "หัวหน้าครัวเรือน"},
+    {MM(29), FF_ALIGN_CENTER, "รหัสบ้าน"},
+    {MM(13), FF_ALIGN_CENTER, "สถานะ"},
+    {MM(13), FF_ALIGN_CENTER, "หน้า"},
+};
+static const struct ff_flow_col cols_district[] = {
+    {MM(8), FF_ALIGN_CENTER, "ที่"},
+    {MM(23), FF_ALIGN_LEFT, "ตำบล"},
+    {MM(9), FF_ALIGN_CENTER, "หมู่"},
+    {MM(25), FF_ALIGN_LEFT, "หมู่บ้าน"},
+    {MM(21), FF_ALIGN_CENTER, "บ้าน\nเลขที่"},
+    {MM(40), FF_ALIGN_LEFT, "หัวหน้าครัวเรือน"},
+    {MM(28), FF_ALIGN_CENTER, "รหัสบ้าน"},
+    {MM(14), FF_ALIGN_CENTER, "สถานะ"},
+    {MM(12), FF_ALIGN_CENTER, "หน้า"},
+};
+
+static int cover_footer(struct ff_flow *f, void *arg, struct ff_err *e)
+{
+    struct cover_ctx *c = arg;
+
+    c->v.page = f->page;
+    c->v.pages = c->cpages;
+    return gen_render_footer(f->p, FF_A4_W, FF_A4_H, &c->v, e);
 }
 
-static int cover(struct ff_pdf *p, const struct job *j,
-                 const struct gen_group_span *g, int cpages, int hpages,
-                 const int *start, struct ff_err *e)
+/* Where the packet is, printed once: "หมู่ที่ 5 บ้าน… ตำบล… อำเภอ… จังหวัด…". */
+static void place(const struct job *j, const struct ff_household *h,
+                  char *out, size_t size)
 {
-    const struct ff_household *first = j->hh[g->first];
-    struct gen_vars v;
-    char line[600], date[64];
-    double y = 0;
-    size_t i;
-    int page = 0, rows = 0;
+    char village[400] = "";
 
-    memset(&v, 0, sizeof v);
-    v.packet = g->name;
-    v.pages = cpages;
+    if (j->o->by == GEN_BY_VILLAGE)
+        snprintf(village, sizeof village, "หมู่ที่ %d%s%s  ", h->village_no,
+                 h->village_name[0] ? " " : "", h->village_name);
+    if (j->o->by == GEN_BY_DISTRICT)
+        snprintf(out, size, "อำเภอ%s  จังหวัด%s", h->district, h->province);
+    else
+        snprintf(out, size, "%sตำบล%s  อำเภอ%s  จังหวัด%s", village,
+                 h->subdistrict, h->district, h->province);
+    ff_utf8_clip(out);
+}
+
+static int draw_cover(struct ff_flow *f, void *arg, struct ff_err *e)
+{
+    struct cover_ctx *c = arg;
+    const struct job *j = c->j;
+    const struct gen_group_span *g = c->g;
+    const struct ff_text_style *td;
+    struct ff_flow_table t;
+    char line[800], date[64];
+    size_t i;
+    int rc;
+
+    if ((rc = ff_flow_text(f, &st_h1, 0, 0,
+                           "ชุดเอกสารครัวเรือนเป้าหมายสำหรับการลงพื้นที่", e)))
+        return rc;
+    place(j, j->hh[g->first], line, sizeof line);
+    if ((rc = ff_flow_text(f, &st_place, 0, 0, line, e)))
+        return rc;
+    snprintf(line, sizeof line,
+             "พิมพ์เมื่อ %s    จำนวน %zu ครัวเรือน    ครัวเรือนละ %d หน้า",
+             ff_thai_date(j->year, j->month, j->day, 0, date, sizeof date),
+             g->n, c->hpages);
+    if ((rc = ff_flow_text(f, &st_info, 0, 0, line, e)))
+        return rc;
+    f->y += MM(3);
+    memset(&t, 0, sizeof t);
+    if (j->o->by == GEN_BY_DISTRICT) {
+        t.cols = cols_district;
+        t.ncols = 9;
+    } else if (j->o->by == GEN_BY_SUBDISTRICT) {
+        t.cols = cols_subdistrict;
+        t.ncols = 8;
+    } else {
+        t.cols = cols_village;
+        t.ncols = 6;
+    }
+    td = j->o->by == GEN_BY_DISTRICT ? &st_td_small : &st_td;
+    t.head_st = j->o->by == GEN_BY_DISTRICT ? &st_th_small : &st_th;
+    t.head_rgb = 0xE6ECF2;
+    t.keep_rows = 3;
+    if ((rc = ff_flow_table_begin(f, &t, td, e)))
+        return rc;
     for (i = 0; i < g->n; i++) {
         const struct ff_household *h = j->hh[g->first + i];
-        int limit = page == 1 ? COVER_FIRST_ROWS : COVER_NEXT_ROWS;
-        char cells[7][32];
+        char v[9][300];
+        const char *cells[9];
         struct ff_buf head;
-        int c;
+        int k = 0, n, hk;
 
-        if (page == 0 || rows == limit) {
-            rows = 0;
-            if (page > 0) {
-                ff_pdf_rect(p, MM(15), MM(page == 1 ? 61 : 20), MM(180),
-                            MM(y) - MM(page == 1 ? 61 : 20), 0.6, 0);
-                v.page = page;
-                if (gen_render_footer(p, FF_A4_W, FF_A4_H, &v, e))
-                    return e->code;
-            }
-            if (ff_pdf_add_page(p, FF_A4_W, FF_A4_H, e))
-                return e->code;
-            page++;
-            y = 20;
-            if (page == 1) {
-                if (text(p, FF_FONT_BOLD, 20, FF_ALIGN_CENTER, MM(15),
-                         MM(14), MM(180), "ชุดเอกสารครัวเรือนเป้าหมายสำหรับการลงพื้นที่",
-                         e))
-                    return e->code;
-                snprintf(line, sizeof line, "จังหวัด%s  อำเภอ%s%s%s",
-                         first->province, first->district,
-                         j->o->by != GEN_BY_DISTRICT ? "  ตำบล" : "",
-                         j->o->by != GEN_BY_DISTRICT ? first->subdistrict
-                                                     : "");
-                if (text(p, FF_FONT_REGULAR, 16, FF_ALIGN_CENTER, MM(15),
-                         MM(26), MM(180), ff_utf8_clip(line), e))
-                    return e->code;
-                if (j->o->by == GEN_BY_VILLAGE)
-                    snprintf(line, sizeof line, "หมู่ที่ %d  %s",
-                             first->village_no, first->village_name);
-                else
-                    snprintf(line, sizeof line, "%s", g->name);
-                if (text(p, FF_FONT_REGULAR, 16, FF_ALIGN_CENTER, MM(15),
-                         MM(34), MM(180), ff_utf8_clip(line), e))
-                    return e->code;
-                snprintf(line, sizeof line,
-                         "พิมพ์เมื่อ %s    จำนวน %zu ครัวเรือน    "
-                         "ครัวเรือนละ %d หน้า",
-                         ff_thai_date(j->year, j->month, j->day, 0, date,
-                                      sizeof date),
-                         g->n, hpages);
-                if (text(p, FF_FONT_REGULAR, 15, FF_ALIGN_CENTER, MM(15),
-                         MM(44), MM(180), line, e))
-                    return e->code;
-                y = 61;
-            }
-            if (cover_table_head(p, y, e))
-                return e->code;
-            y += COVER_ROW_MM;
+        snprintf(v[k++], sizeof v[0], "%zu", i + 1);
+        if (j->o->by == GEN_BY_DISTRICT)
+            snprintf(v[k++], sizeof v[0], "%s", h->subdistrict);
+        if (j->o->by != GEN_BY_VILLAGE) {
+            snprintf(v[k++], sizeof v[0], "%d", h->village_no);
+            snprintf(v[k++], sizeof v[0], "%s", h->village_name);
         }
-        snprintf(cells[0], sizeof cells[0], "%zu", i + 1);
-        snprintf(cells[1], sizeof cells[1], "%d", h->village_no);
-        /* The head's name has no length limit: a buffer of its own. */
+        snprintf(v[k++], sizeof v[0], "%s", h->house_no);
+        hk = k++;           /* the head's name has no length limit */
+        snprintf(v[k++], sizeof v[0], "%s", h->code);
+        snprintf(v[k++], sizeof v[0], "%d", h->status);
+        /* The physical page of the packet where the household starts. */
+        snprintf(v[k++], sizeof v[0], "%d", c->cpages + c->before[i] + 1);
+        for (n = 0; n < k; n++)
+            cells[n] = ff_utf8_clip(v[n]);
         ff_buf_init(&head);
         if (gen_vars_head(h, &head)) {
             ff_buf_release(&head);
             return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
         }
-        snprintf(cells[4], sizeof cells[4], "%s", h->code);
-        snprintf(cells[5], sizeof cells[5], "%d", h->status);
-        snprintf(cells[6], sizeof cells[6], "%d", start[i]);
-        for (c = 0; c < 7; c++) {
-            int align = c == 3 ? FF_ALIGN_LEFT : FF_ALIGN_CENTER;
-            double x0 = MM(cover_x[c]) + (c == 3 ? MM(1.5) : 0);
-            const char *cell = c == 3 ? head.data
-                               : c == 2 ? h->house_no : cells[c];
-
-            if (text(p, FF_FONT_REGULAR, 12.5, align, x0, MM(y + 0.8),
-                     MM(cover_x[c + 1] - cover_x[c]) - (c == 3 ? MM(2) : 0),
-                     cell, e)) {
-                ff_buf_release(&head);
-                return e->code;
-            }
-        }
+        cells[hk] = head.data;
+        rc = ff_flow_table_row(f, cells, td, NONE, e);
         ff_buf_release(&head);
-        ff_pdf_line(p, MM(15), MM(y + COVER_ROW_MM), MM(195),
-                    MM(y + COVER_ROW_MM), 0.3, 0xAAAAAA);
-        y += COVER_ROW_MM;
-        rows++;
+        if (rc)
+            return rc;
     }
-    ff_pdf_rect(p, MM(15), MM(page == 1 ? 61 : 20), MM(180),
-                MM(y) - MM(page == 1 ? 61 : 20), 0.6, 0);
-    v.page = page;
-    if (gen_render_footer(p, FF_A4_W, FF_A4_H, &v, e))
+    return FF_OK;
+}
+
+static int cover(struct ff_pdf *p, const struct job *j,
+                 const struct gen_group_span *g, int hpages,
+                 const int *before, int *cpages, struct ff_err *e)
+{
+    struct cover_ctx c;
+    struct ff_flow f;
+    int pages, rc;
+
+    memset(&c, 0, sizeof c);
+    c.j = j;
+    c.g = g;
+    c.hpages = hpages;
+    c.before = before;
+    c.v.packet = g->name;
+    memset(&f, 0, sizeof f);
+    f.p = p;
+    f.page_w = FF_A4_W;
+    f.page_h = FF_A4_H;
+    f.ml = f.mr = MM(15);
+    f.mt = MM(14);
+    f.mb = MM(18);
+    f.footer = cover_footer;
+    f.ctx = &c;
+    /* The start pages printed depend on the cover's page count, which
+     * depends (a little: a wider number may wrap) on what is printed: lay
+     * it out until the count is stable; it only grows, so this ends. */
+    pages = 1;
+    do {
+        c.cpages = pages + (pages & 1);     /* even: households start odd */
+        if ((rc = ff_flow_measure(&f, draw_cover, &c, &pages, e)))
+            return rc;
+    } while (pages + (pages & 1) != c.cpages);
+    if ((rc = ff_flow_draw(&f, draw_cover, &c, pages, e)))
+        return rc;
+    /* The padding page carries the footer like every other page. */
+    c.v.page = pages + 1;
+    c.v.pages = c.cpages;
+    if (c.cpages > pages && blank_page(p, &c.v, e))
         return e->code;
-    v.page = page + 1;
-    while (page < cpages) {
-        if (blank_page(p, &v, e))
-            return e->code;
-        page++;
-    }
+    *cpages = c.cpages;
     return FF_OK;
 }
 
@@ -326,35 +394,33 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
     const struct gen_group_span *g = &j->groups[gi];
     struct ff_pdf *p = w;
     int hpages = j->docs.pages + (j->docs.pages & 1);
-    int cpages = cover_pages(g->n);
-    int root, rc, *start = NULL;
+    int cpages = 0;
+    int root, rc, *before;
     char path[1200];
     size_t i;
 
     /*
      * A household's documents take more pages when a table continues (a
-     * long members list), so each household's pages are counted before
-     * the cover lists where it starts; padded to an even count, so that
-     * every household still starts on an odd page.
+     * long members list), so each household's pages are counted (laid out
+     * without drawing) before the cover lists where it starts; padded to
+     * an even count, so that every household still starts on an odd page.
      */
-    start = ff_malloc((g->n + 1) * sizeof *start);
-    if (start == NULL)
+    before = ff_malloc((g->n + 1) * sizeof *before);
+    if (before == NULL)
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-    start[0] = cpages + 1;
+    before[0] = 0;
     for (i = 0; i < g->n; i++) {
         struct gen_vars v;
         int n;
 
         household_vars(j, g, j->hh[g->first + i], &v);
-        if ((rc = gen_docset_pages(&j->docs, p, &v, &n, e))) {
-            ff_free(start);
-            return rc;
-        }
-        start[i + 1] = start[i] + n + (n & 1);
+        if ((rc = gen_docset_pages(&j->docs, p, &v, &n, e)))
+            goto out;
+        before[i + 1] = before[i] + n + (n & 1);
     }
     if ((rc = ff_pdf_begin(p, e)) || (rc = ff_pdf_set_title(
                                          p, "Household packet", e)) ||
-        (rc = cover(p, j, g, cpages, hpages, start, e)))
+        (rc = cover(p, j, g, hpages, before, &cpages, e)))
         goto out;
     root = ff_pdf_outline_add(p, 0, g->name, 0, e);
     if (root == 0) {
@@ -369,11 +435,11 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
         size_t k;
 
         household_vars(j, g, h, &v);
-        v.pages = start[i + 1] - start[i];
+        v.pages = before[i + 1] - before[i];
         if ((rc = gen_docset_household(&j->docs, p, &v, j->o->payload,
                                         starts, e)))
             goto out;
-        if (ff_pdf_page_count(p) + 1 < start[i + 1] &&
+        if (ff_pdf_page_count(p) < cpages + before[i + 1] &&
             blank_page(p, &v, e)) {
             rc = e->code;
             goto out;
@@ -406,7 +472,7 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
     snprintf(path, sizeof path, "%s/%s", j->o->out_dir, g->file);
     rc = ff_pdf_save(p, path, e);
 out:
-    ff_free(start);
+    ff_free(before);
     return rc;
 }
 

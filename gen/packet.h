@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "err.h"
-#include "folders.h"
+#include "docset.h"
 
 enum gen_group { GEN_BY_VILLAGE, GEN_BY_SUBDISTRICT, GEN_BY_DISTRICT };
 

@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "csvw.h"
+#include "flow.h"
 #include "outfile.h"
 #include "pdf.h"
 #include "text.h"
@@ -148,114 +149,152 @@ static int write_csv(const struct gen_summary *s, const char *path,
     return ff_outfile_commit(&o, e);
 }
 
-/* Column layout of the PDF table, in points from the left margin. */
+/*
+ * The PDF: enclosure 1 of the letter.  One table through core/flow.h: a
+ * district's row above its subdistricts, repeated as "อำเภอ… (ต่อ)" under
+ * the heading on every page the district continues onto, the province
+ * total, then the certification block; "หน้า N/M" on every page.
+ */
 #define ML (15 * FF_MM)
-#define ROW_H 19.0
 
-static const double col_w[] = {180, 55, 55, 55, 55, 55, 55};
+static const struct ff_flow_col cols[] = {
+    {200, FF_ALIGN_LEFT, "อำเภอ / ตำบล"},
+    {52, FF_ALIGN_RIGHT, "1\nพัฒนาได้"},
+    {56, FF_ALIGN_RIGHT, "2\nขอรับการ\nสงเคราะห์"},
+    {54, FF_ALIGN_RIGHT, "3\nพึ่งตนเอง\nได้"},
+    {50, FF_ALIGN_RIGHT, "4\nอื่น ๆ"},
+    {50, FF_ALIGN_RIGHT, "ยังไม่\nจำแนก"},
+    {48, FF_ALIGN_RIGHT, "รวม"},
+};
 
-static int cell(struct ff_pdf *p, const struct ff_text_style *st, double x,
-                double y, double w, const char *s, struct ff_err *e)
+static const struct ff_text_style st_h1 = {FF_FONT_BOLD, 18, 0,
+                                           FF_ALIGN_CENTER, 0};
+static const struct ff_text_style st_body = {FF_FONT_REGULAR, 14, 0,
+                                             FF_ALIGN_CENTER, 0};
+static const struct ff_text_style st_mark = {FF_FONT_BOLD, 14, 0,
+                                             FF_ALIGN_RIGHT, 0};
+static const struct ff_text_style st_th = {FF_FONT_BOLD, 11.5, 0,
+                                           FF_ALIGN_CENTER, 0};
+static const struct ff_text_style st_name = {FF_FONT_REGULAR, 13, 0,
+                                             FF_ALIGN_LEFT, 0};
+static const struct ff_text_style st_bold = {FF_FONT_BOLD, 13, 0,
+                                             FF_ALIGN_LEFT, 0};
+
+struct pdf_ctx {
+    const struct gen_summary *s;
+    const struct gen_summary_opts *o;
+    char date[128];
+};
+
+static int draw_summary(struct ff_flow *f, void *arg, struct ff_err *e)
 {
-    return ff_text_box(p, st, x + 3, y + 3, w - 6, ROW_H, s, strlen(s), NULL,
-                       e) < 0 ? e->code : FF_OK;
-}
+    const struct pdf_ctx *c = arg;
+    const struct gen_summary *s = c->s;
+    const struct ff_province *pv = c->o->province;
+    struct ff_flow_table t;
+    char line[700];
+    size_t i;
+    int rc;
 
-static int header(struct ff_pdf *p, const struct gen_summary *s, double *y,
-                  struct ff_err *e)
-{
-    struct ff_text_style h1 = {FF_FONT_BOLD, 18, 0, FF_ALIGN_CENTER, 22};
-    struct ff_text_style body = {FF_FONT_REGULAR, 14, 0, FF_ALIGN_CENTER, 0};
-    struct ff_text_style th = {FF_FONT_BOLD, 11.5, 0, FF_ALIGN_CENTER, 0};
-    static const char *const heads[] = {
-        "อำเภอ / ตำบล", "1\nพัฒนาได้", "2\nสงเคราะห์",
-        "3\nพึ่งตนเอง", "4\nอื่นๆ", "ยังไม่\nจำแนก", "รวม"
-    };
-    double used = 0;
-    char line[512], date[128];
-    int yy, mm, dd;
-    double x = ML;
-    size_t c;
-
-    if (ff_pdf_add_page(p, FF_A4_W, FF_A4_H, e))
-        return e->code;
-    ff_today_bangkok(&yy, &mm, &dd);
+    if ((rc = ff_flow_line_text(f, &st_mark, f->page_w - f->mr, f->y + 14,
+                                "สิ่งที่ส่งมาด้วย ๑", e)))
+        return rc;
+    f->y += 24;
     snprintf(line, sizeof line,
              "สรุปผลการจำแนกสถานะครัวเรือนยากจนเป้าหมาย\nจังหวัด%s",
              s->province);
-    if (ff_text_box(p, &h1, ML, 36, FF_A4_W - 2 * ML, 0, line, strlen(line),
-                    &used, e) < 0)
-        return e->code;
-    snprintf(line, sizeof line, "ข้อมูล ณ วันที่ %s",
-             ff_thai_date(yy, mm, dd, 0, date, sizeof date));
-    if (ff_text_box(p, &body, ML, 36 + used + 4, FF_A4_W - 2 * ML, 0, line,
-                    strlen(line), &used, e) < 0)
-        return e->code;
-    *y = 36 + 2 * 22 + used + 10;
-    ff_pdf_fill_rect(p, ML, *y, FF_A4_W - 2 * ML, ROW_H * 2.2, 0xE6ECF2);
-    for (c = 0; c < 7; c++) {
-        if (ff_text_box(p, &th, x + 2, *y + 3, col_w[c] - 4, ROW_H * 2.2,
-                        heads[c], strlen(heads[c]), NULL, e) < 0)
-            return e->code;
-        x += col_w[c];
-    }
-    *y += ROW_H * 2.2;
-    return FF_OK;
-}
-
-static int write_pdf(const struct gen_summary *s, const char *path,
-                     const char *font_dir, struct ff_err *e)
-{
-    struct ff_pdf_opts po = {font_dir, NULL, NULL, 0};
-    struct ff_pdf *p = ff_pdf_new(&po, e);
-    struct ff_text_style name = {FF_FONT_REGULAR, 13, 0, FF_ALIGN_LEFT, 0};
-    struct ff_text_style bold = {FF_FONT_BOLD, 13, 0, FF_ALIGN_LEFT, 0};
-    struct ff_text_style num = {FF_FONT_REGULAR, 13, 0, FF_ALIGN_RIGHT, 0};
-    struct ff_text_style numb = {FF_FONT_BOLD, 13, 0, FF_ALIGN_RIGHT, 0};
-    double y = 0, width = FF_A4_W - 2 * ML;
-    size_t i;
-    int rc = FF_OK;
-
-    if (p == NULL)
-        return e->code;
-    if ((rc = ff_pdf_begin(p, e)) || (rc = ff_pdf_set_title(
-                                         p, "Household classification summary", e)) ||
-        (rc = header(p, s, &y, e)))
-        goto out;
+    if ((rc = ff_flow_text(f, &st_h1, 0, 0, line, e)))
+        return rc;
+    if (pv && pv->office[0] && (rc = ff_flow_text(f, &st_body, 0, 0,
+                                                   pv->office, e)))
+        return rc;
+    snprintf(line, sizeof line, "ข้อมูล ณ วันที่ %s", c->date);
+    if ((rc = ff_flow_text(f, &st_body, 0, 0, line, e)))
+        return rc;
+    f->y += 8;
+    memset(&t, 0, sizeof t);
+    t.cols = cols;
+    t.ncols = 7;
+    t.head_st = &st_th;
+    t.head_rgb = 0xE6ECF2;
+    t.keep_rows = 2;
+    if ((rc = ff_flow_table_begin(f, &t, &st_name, e)))
+        return rc;
     for (i = 0; i < s->n; i++) {
         const struct gen_summary_row *r = &s->rows[i];
-        int strong = r->subdistrict == NULL;
-        char label[512], n[32];
-        double x = ML;
+        const char *cells[7];
+        char label[512], n[6][32];
         int k;
 
-        if (y + ROW_H > FF_A4_H - 40 && (rc = header(p, s, &y, e)))
-            goto out;
-        if (strong)
-            ff_pdf_fill_rect(p, ML, y, width, ROW_H, 0xF3F5F8);
         if (i + 1 == s->n)
             snprintf(label, sizeof label, "%s", r->district);
         else if (r->subdistrict)
-            snprintf(label, sizeof label, "    ตำบล%s", r->subdistrict);
+            snprintf(label, sizeof label, "ตำบล%s", r->subdistrict);
         else
             snprintf(label, sizeof label, "อำเภอ%s (%s)", r->district,
                      r->code);
-        if ((rc = cell(p, strong ? &bold : &name, x, y, col_w[0], label, e)))
-            goto out;
-        x += col_w[0];
+        cells[0] = label;
         for (k = 0; k < 6; k++) {
             long v = k < 4 ? r->count[k + 1] : k == 4 ? r->count[0]
                                                       : r->total;
 
-            snprintf(n, sizeof n, "%ld", v);
-            if ((rc = cell(p, strong ? &numb : &num, x, y, col_w[k + 1], n,
-                           e)))
-                goto out;
-            x += col_w[k + 1];
+            snprintf(n[k], sizeof n[k], "%ld", v);
+            cells[k + 1] = n[k];
         }
-        ff_pdf_line(p, ML, y + ROW_H, ML + width, y + ROW_H, 0.4, 0xB0B0B0);
-        y += ROW_H;
+        f->indent = r->subdistrict ? 14 : 0;
+        if (r->subdistrict) {
+            rc = ff_flow_table_row(f, cells, &st_name, 0xFFFFFFFFu, e);
+        } else if (i + 1 == s->n) {
+            /* The province total stays with the certification below. */
+            double h = ff_flow_row_h(f, cells, &st_bold, e) + 6 +
+                       ff_flow_signature_h(f, "ผู้รับรองข้อมูล",
+                                           pv ? pv->signer : NULL,
+                                           pv ? pv->position : NULL, e);
+
+            rc = ff_flow_need(f, h, e);
+            if (rc == FF_OK)
+                rc = ff_flow_table_row(f, cells, &st_bold, 0xDDE3EA, e);
+        }
+        else
+            rc = ff_flow_table_group(f, cells, &st_bold, 0xF3F5F8, e);
+        if (rc)
+            return rc;
     }
+    ff_flow_table_end(f);
+    f->y += 6;
+    return ff_flow_signature(f, "ผู้รับรองข้อมูล", pv ? pv->signer : NULL,
+                             pv ? pv->position : NULL, e);
+}
+
+static int write_pdf(const struct gen_summary *s, const char *path,
+                     const struct gen_summary_opts *o, struct ff_err *e)
+{
+    struct ff_pdf_opts po = {o->font_dir, NULL, NULL, 0};
+    struct ff_pdf *p = ff_pdf_new(&po, e);
+    struct pdf_ctx c;
+    struct ff_flow f;
+    char foot[700];
+    int rc;
+
+    if (p == NULL)
+        return e->code;
+    c.s = s;
+    c.o = o;
+    ff_thai_date(o->year, o->month, o->day, 0, c.date, sizeof c.date);
+    snprintf(foot, sizeof foot, "สรุปผลการจำแนกสถานะครัวเรือนยากจนเป้าหมาย "
+             "จังหวัด%s  ข้อมูล ณ วันที่ %s", s->province, c.date);
+    memset(&f, 0, sizeof f);
+    f.p = p;
+    f.page_w = FF_A4_W;
+    f.page_h = FF_A4_H;
+    f.ml = f.mr = ML;
+    f.mt = 30;
+    f.mb = 48;
+    f.foot = foot;
+    if ((rc = ff_pdf_begin(p, e)) ||
+        (rc = ff_pdf_set_title(p, "Household classification summary", e)) ||
+        (rc = ff_flow_run(&f, draw_summary, &c, e)))
+        goto out;
     rc = ff_pdf_save(p, path, e);
 out:
     ff_pdf_free(p);
@@ -263,7 +302,7 @@ out:
 }
 
 int gen_summary_write(const struct gen_summary *s, const char *dir,
-                      const char *font_dir, struct ff_err *e)
+                      const struct gen_summary_opts *o, struct ff_err *e)
 {
     char path[1100];
 
@@ -273,5 +312,5 @@ int gen_summary_write(const struct gen_summary *s, const char *dir,
     if (write_csv(s, path, e))
         return e->code;
     snprintf(path, sizeof path, "%s/summary.pdf", dir);
-    return write_pdf(s, path, font_dir, e);
+    return write_pdf(s, path, o, e);
 }

@@ -7,6 +7,7 @@
 #define GEN_SUMMARY_H
 
 #include "err.h"
+#include "province.h"
 #include "register.h"
 
 struct gen_summary_row {
@@ -29,8 +30,14 @@ int gen_summary_build(struct gen_summary *s, const struct ff_register *r,
                       struct ff_err *e);
 void gen_summary_release(struct gen_summary *s);
 
+struct gen_summary_opts {
+    const char *font_dir;               /* NULL: the default */
+    int year, month, day;               /* the data's date, CE */
+    const struct ff_province *province; /* office, signer; may be NULL */
+};
+
 /* Write DIR/summary.csv and DIR/summary.pdf. */
 int gen_summary_write(const struct gen_summary *s, const char *dir,
-                      const char *font_dir, struct ff_err *e);
+                      const struct gen_summary_opts *o, struct ff_err *e);
 
 #endif

@@ -23,6 +23,7 @@
 #include "paths.h"
 #include "register.h"
 #include "report.h"
+#include "report_pdf.h"
 #include "rules.h"
 
 static const char usage[] =
@@ -335,6 +336,7 @@ static int cmd_report(const struct opts *o, struct ff_err *e)
     struct intake_ledger *L = intake_ledger_open(o->ledger, 0, e);
     struct intake_report_opts ro;
     struct intake_report_totals t;
+    char be[8];
     int rc;
 
     if (L == NULL)
@@ -348,7 +350,8 @@ static int cmd_report(const struct opts *o, struct ff_err *e)
     if (rc == FF_OK)
         printf("%s: %ld districts; expected %ld, on time %ld, late %ld, "
                "missing %ld, rejected records %ld; developed %ld, below "
-               "%.0f baht %ld\n", o->month_ce, t.districts, t.expected,
+               "%.0f baht %ld\n", intake_month_be(o->month_ce, be),
+               t.districts, t.expected,
                t.on_time, t.late, t.missing, t.rejected, t.developed,
                t.threshold, t.below);
     intake_ledger_free(L);
@@ -359,14 +362,15 @@ static int cmd_export(const struct opts *o, struct ff_err *e)
 {
     struct intake_ledger *L = intake_ledger_open(o->ledger, 0, e);
     long rows = 0;
+    char be[8];
     int rc;
 
     if (L == NULL)
         return e->code;
     rc = intake_export_run(L, o->month_ce, o->output, o->redact, &rows, e);
     if (rc == FF_OK)
-        printf("%s: %ld accepted records written to %s%s\n", o->month_ce,
-               rows, o->output, o->redact ? " (redacted)" : "");
+        printf("%s: %ld accepted records written to %s%s\n",
+               intake_month_be(o->month_ce, be), rows, o->output, o->redact ? " (redacted)" : "");
     intake_ledger_free(L);
     return rc;
 }

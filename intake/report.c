@@ -246,10 +246,14 @@ double intake_rep_pct(long part, long whole)
     return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
+/* The month column is BE as users write it (2568-01); month_ce, last, is
+ * the CE month for other software. */
 static void csv_row(struct intake_csvout *o, const char *month,
                     const struct intake_rdistrict *d)
 {
-    intake_csvout_str(o, month);
+    char be[8];
+
+    intake_csvout_str(o, intake_month_be(month, be));
     intake_csvout_str(o, d->code);
     intake_csvout_str(o, d->name);
     intake_csvout_long(o, d->expected);
@@ -261,13 +265,14 @@ static void csv_row(struct intake_csvout *o, const char *month,
     intake_csvout_num(o, intake_rep_pct(d->developed, d->expected), 1);
     intake_csvout_long(o, d->below);
     intake_csvout_num(o, intake_rep_pct(d->below, d->expected), 1);
+    intake_csvout_str(o, month);
     intake_csvout_end_row(o);
 }
 
 static const char *const columns[] = {
     "month", "district_code", "district", "expected", "on_time", "late",
     "missing", "rejected", "developed", "developed_pct", "below_threshold",
-    "below_threshold_pct"};
+    "below_threshold_pct", "month_ce"};
 
 static int write_csv(const struct intake_rep *r, const char *path,
                      struct ff_err *e)
@@ -290,7 +295,10 @@ static int write_csv(const struct intake_rep *r, const char *path,
 static void xlsx_row(struct intake_xlsx *x, int row, const char *month,
                      const struct intake_rdistrict *d)
 {
-    intake_xlsx_text(x, row, 0, month, 0);
+    char be[8];
+
+    intake_xlsx_text(x, row, 0, intake_month_be(month, be), 0);
+    intake_xlsx_text(x, row, 12, month, 0);
     intake_xlsx_text(x, row, 1, d->code, 0);
     intake_xlsx_text(x, row, 2, d->name, 0);
     intake_xlsx_num(x, row, 3, (double)d->expected, 0);

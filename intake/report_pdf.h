@@ -42,6 +42,10 @@ struct intake_rep {
     struct intake_rdistrict total;
 };
 
+/* CE "YYYY-MM" as the BE "YYYY-MM" users type (2025-02 -> 2568-02) into
+ * out; returns out. */
+const char *intake_month_be(const char *month_ce, char out[8]);
+
 /* part/whole in percent, 0 when whole is 0. */
 double intake_rep_pct(long part, long whole);
 

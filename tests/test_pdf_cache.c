@@ -1,5 +1,5 @@
 /*
- * test_pdf_cache.c - the per-worker font cache of core/pdf.c.
+ * test_pdf_cache.c - the per-worker font cache of core/pdf_font.c.
  *
  * One ff_pdf writes many documents; from the second on, the font streams
  * (CIDToGIDMap, ToUnicode, FontFile2) are cached bytes, not libharu's.  The

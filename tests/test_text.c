@@ -316,14 +316,52 @@ static void read_back(const char *pdf, const char *dir)
 
 /* --- checks --------------------------------------------------------------- */
 
-/* The PDF's glyphs of line i against HarfBuzz's output for strs[i]. */
+/* A glyph's ink box at an origin, font units. */
+struct ibox {
+    hb_codepoint_t gid;
+    double b[4];
+    int used;
+};
+
+static void ibox_at(hb_font_t *font, hb_codepoint_t gid, double x, double y,
+                    struct ibox *o)
+{
+    hb_glyph_extents_t ex;
+
+    if (!hb_font_get_glyph_extents(font, gid, &ex))
+        memset(&ex, 0, sizeof ex);
+    o->gid = gid;
+    o->b[0] = x + ex.x_bearing;
+    o->b[1] = y + ex.y_bearing + ex.height;
+    o->b[2] = x + ex.x_bearing + ex.width;
+    o->b[3] = y + ex.y_bearing;
+    o->used = 0;
+}
+
+static int same_box(const double *a, const double *b)
+{
+    return fabs(a[0] - b[0]) <= 1.5 && fabs(a[1] - b[1]) <= 1.5 &&
+           fabs(a[2] - b[2]) <= 1.5 && fabs(a[3] - b[3]) <= 1.5;
+}
+
+/*
+ * The PDF's glyphs of line i against HarfBuzz's output for strs[i]: the
+ * same ink, glyph by glyph, at the same places to 1/1000 em.  The order of
+ * glyphs may differ only where it does not show (marks drawn at one pen
+ * position), and text.c may draw a mark moved by GPOS as the font's own
+ * presentation form of the same character, or NIKHAHIT + SARA AA as SARA
+ * AM, when the ink is the same (core/text.c, logical_order): those are
+ * accepted by comparing ink boxes, which this test computes itself.
+ */
 static int same_as_harfbuzz(hb_font_t *font, unsigned upem,
                             const struct pline *l, const char *s)
 {
     hb_buffer_t *buf = hb_buffer_create();
     hb_glyph_info_t *info;
     hb_glyph_position_t *pos;
-    unsigned n, i;
+    struct ibox *H, *P;
+    hb_codepoint_t am = 0, nik = 0, aa = 0;
+    unsigned n, i, j, k2;
     double pen = 0, k = 1000.0 / upem;
     int ok = 1;
 
@@ -336,25 +374,62 @@ static int same_as_harfbuzz(hb_font_t *font, unsigned upem,
     hb_shape(font, buf, NULL, 0);
     info = hb_buffer_get_glyph_infos(buf, &n);
     pos = hb_buffer_get_glyph_positions(buf, &n);
-    if (n != l->n) {
-        fprintf(stderr, "'%s': %u glyphs from HarfBuzz, %zu in the PDF\n", s,
-                n, l->n);
-        ok = 0;
-    }
-    for (i = 0; ok && i < n; i++) {
-        hb_codepoint_t gid = 0;
-        double want = (pen + pos[i].x_offset) * k;
-
-        hb_font_get_nominal_glyph(font, l->g[i].cid, &gid);
-        if (gid != info[i].codepoint || fabs(l->g[i].x - want) > 1.0 ||
-            fabs(l->g[i].rise - pos[i].y_offset * k * SIZE / 1000) > 0.01) {
-            fprintf(stderr, "'%s' glyph %u: PDF gid %u at %.2f, HarfBuzz "
-                    "gid %u at %.2f\n", s, i, gid, l->g[i].x,
-                    info[i].codepoint, want);
-            ok = 0;
-        }
+    hb_font_get_nominal_glyph(font, 0x0E33, &am);
+    hb_font_get_nominal_glyph(font, 0x0E4D, &nik);
+    hb_font_get_nominal_glyph(font, 0x0E32, &aa);
+    H = calloc(n + 1, sizeof *H);
+    P = calloc(l->n + 1, sizeof *P);
+    for (i = 0; i < n; i++) {
+        ibox_at(font, info[i].codepoint, pen + pos[i].x_offset,
+                pos[i].y_offset, &H[i]);
         pen += pos[i].x_advance;
     }
+    for (i = 0; i < l->n; i++) {
+        hb_codepoint_t gid = 0;
+
+        hb_font_get_nominal_glyph(font, l->g[i].cid, &gid);
+        ibox_at(font, gid, l->g[i].x / k,
+                l->g[i].rise * 1000 / SIZE / k, &P[i]);
+    }
+    /* The same ink glyph for glyph, in any order... */
+    for (i = 0; i < l->n; i++)
+        for (j = 0; j < n && !P[i].used; j++)
+            if (!H[j].used && same_box(P[i].b, H[j].b) &&
+                (P[i].gid == H[j].gid || P[i].b[0] != P[i].b[2]))
+                P[i].used = H[j].used = 1;
+    /* ...or one SARA AM where HarfBuzz has NIKHAHIT and SARA AA. */
+    for (i = 0; i < l->n; i++) {
+        if (P[i].used || P[i].gid != am)
+            continue;
+        for (j = 0; j < n && !P[i].used; j++)
+            for (k2 = 0; k2 < n && !P[i].used; k2++) {
+                double u[4];
+
+                if (H[j].used || H[k2].used || H[j].gid != nik ||
+                    H[k2].gid != aa)
+                    continue;
+                u[0] = fmin(H[j].b[0], H[k2].b[0]);
+                u[1] = fmin(H[j].b[1], H[k2].b[1]);
+                u[2] = fmax(H[j].b[2], H[k2].b[2]);
+                u[3] = fmax(H[j].b[3], H[k2].b[3]);
+                if (same_box(P[i].b, u))
+                    P[i].used = H[j].used = H[k2].used = 1;
+            }
+    }
+    for (i = 0; i < l->n; i++)
+        if (!P[i].used) {
+            fprintf(stderr, "'%s' PDF glyph %u (gid %u at %.2f) is not "
+                    "HarfBuzz's\n", s, i, P[i].gid, l->g[i].x);
+            ok = 0;
+        }
+    for (j = 0; j < n; j++)
+        if (!H[j].used) {
+            fprintf(stderr, "'%s' HarfBuzz glyph %u (gid %u) not in the "
+                    "PDF\n", s, j, info[j].codepoint);
+            ok = 0;
+        }
+    free(H);
+    free(P);
     hb_buffer_destroy(buf);
     return ok;
 }
@@ -403,6 +478,56 @@ static void check_extract(const char *pdf, const char *mode)
     ff_buf_release(&err);
 }
 
+/*
+ * MuPDF (SumatraPDF and other viewers built on it) ignores ActualText: its
+ * text device reads each glyph through ToUnicode in content-stream order
+ * and starts a new word after a gap of 0.15 em.  Every string must come
+ * back exactly, except where a mark that no presentation form draws is
+ * moved more than 0.15 em left on ป ฝ ฟ (the MAI TRI of เปี๊ยก) and a
+ * letter follows: MuPDF then adds a space after the mark
+ * (bench/typography.md).  Returns how many lines came back otherwise.
+ */
+static int moved_mark_gap(const char *s)
+{
+    return strstr(s, "ปี๊") || strstr(s, "ปิ๊") || strstr(s, "ฝี๊") ||
+           strstr(s, "ฟี๊") || strstr(s, "ฟิ๊");
+}
+
+static void check_mutool(const char *pdf)
+{
+    char cmd[1024], *lines[MAX_STRS * 2];
+    struct ff_buf out, err;
+    size_t n, i, k = 0;
+    int bad = 0, gaps = 0;
+
+    ff_buf_init(&out);
+    ff_buf_init(&err);
+    snprintf(cmd, sizeof cmd, "mutool draw -q -F txt -o - %s", pdf);
+    CHECK_INT(pt_run(cmd, &out, &err), 0);
+    n = pt_lines(&out, lines, MAX_STRS * 2, 1);
+    for (i = 0; i < n; i++)
+        if (lines[i][0])
+            lines[k++] = lines[i];
+    n = k;
+    CHECK_INT(n, nstrs);
+    for (i = 0; i < n && i < nstrs; i++) {
+        if (strcmp(lines[i], strs[i]) == 0)
+            continue;
+        if (moved_mark_gap(strs[i])) {
+            gaps++;
+            continue;
+        }
+        if (bad++ < 5)
+            fprintf(stderr, "mutool line %zu: '%s', want '%s'\n", i + 1,
+                    lines[i], strs[i]);
+    }
+    CHECK_INT(bad, 0);
+    /* The exception is real and rare: it must not hide anything else. */
+    CHECK(gaps <= 4);
+    ff_buf_release(&out);
+    ff_buf_release(&err);
+}
+
 static void check_tool_quiet(const char *cmd)
 {
     struct ff_buf err;
@@ -443,6 +568,7 @@ static void test_shaping_and_extraction(struct ff_pdf *p, const char *dir)
     check_extract(pdf, "");
     check_extract(pdf, "-raw");
     check_extract(pdf, "-layout");
+    check_mutool(pdf);
     snprintf(cmd, sizeof cmd, "pdffonts %s >/dev/null", pdf);
     check_tool_quiet(cmd);
     snprintf(cmd, sizeof cmd, "pdftoppm -r 50 -png -f 1 -l 1 %s %s/pg", pdf,
@@ -461,8 +587,9 @@ static void test_shaping_and_extraction(struct ff_pdf *p, const char *dir)
                               strs[i]))
             bad++;
     CHECK_INT(bad, 0);
-    /* A string the shaper moves marks in must really have moved them. */
-    CHECK(nplines > 1 && plines[1].n == 3 && plines[1].g[1].cid == 0xF70A);
+    /* A string the shaper moves marks in must really have moved them: the
+     * low tone of ป่า, moved left, drawn as its left-shifted form. */
+    CHECK(nplines > 1 && plines[1].n == 3 && plines[1].g[1].cid == 0xF705);
     hb_font_destroy(font);
     hb_face_destroy(face);
     hb_blob_destroy(blob);

@@ -31,7 +31,24 @@ check "pdftotext prints no warning" [ ! -s "$FFWORK/err" ]
 for d in $(awk -F, 'NR > 1 { print $3 }' "$reg" | sort -u); do
     case "$text" in *"อำเภอ$d"*) ;; *) bad "summary.pdf lacks อำเภอ$d";; esac
 done
-case "$text" in *"ข้อมูล ณ วันที่ 1 มกราคม 2568"*) ;; *) bad "summary.pdf lacks the BE date";; esac
+# "ข้อมูล ณ วันที่" is the data's date, not the print date (SOURCE_DATE_EPOCH
+# pins the print date to 1 January 2568): the register file's modification
+# day in Bangkok, or --data-date in BE or CE.
+case "$text" in *"ข้อมูล ณ วันที่ 1 มกราคม 2568"*) bad "summary.pdf prints the print date as the data's date";; esac
+cp "$reg" "$FFWORK/dated.csv"
+touch -d '2025-01-14 18:30 UTC' "$FFWORK/dated.csv"     # 15 Jan 01:30 in Bangkok
+ffgen summary "$FFWORK/dated.csv" -o "$FFWORK/sd" > /dev/null 2>&1
+t=$(pdftotext "$FFWORK/sd/summary.pdf" - 2>/dev/null)
+case "$t" in *"ข้อมูล ณ วันที่ 15 มกราคม 2568"*) ;; *) bad "summary.pdf: data date is not the register's modification day";; esac
+ffgen summary "$FFWORK/dated.csv" --data-date 2568-01-10 -o "$FFWORK/sd2" > /dev/null 2>&1
+t=$(pdftotext "$FFWORK/sd2/summary.pdf" - 2>/dev/null)
+case "$t" in *"ข้อมูล ณ วันที่ 10 มกราคม 2568"*) ;; *) bad "--data-date 2568-01-10 (BE) not printed";; esac
+ffgen summary "$FFWORK/dated.csv" --data-date 2025-01-11 -o "$FFWORK/sd3" > /dev/null 2>&1
+t=$(pdftotext "$FFWORK/sd3/summary.pdf" - 2>/dev/null)
+case "$t" in *"ข้อมูล ณ วันที่ 11 มกราคม 2568"*) ;; *) bad "--data-date 2025-01-11 (CE) not printed";; esac
+ffgen summary "$FFWORK/dated.csv" --data-date 2568-02-30 -o "$FFWORK/sd4" > /dev/null 2> "$FFWORK/err4"
+check "--data-date 2568-02-30 is a usage error" [ $? = 2 ]
+grep -q "^ffgen: --data-date '2568-02-30' is not a date" "$FFWORK/err4" || bad "bad --data-date message: $(cat "$FFWORK/err4")"
 case "$text" in *"จังหวัดฉะเชิงเทรา"*) ;; *) bad "summary.pdf lacks the province";; esac
 # The same register saved by Excel on a Thai PC (Windows-874, CRLF).
 iconv -f UTF-8 -t CP874 "$reg" | sed 's/$/\r/' > "$FFWORK/cp874.csv"

@@ -15,7 +15,7 @@ test "$(sqlite3 "$L" "SELECT activity || ' ' || reporter FROM record
     WHERE hhid = '24030104852'")" = '@SUM(A1:A3) +66812345678'
 
 ff export --ledger "$L" --month 2568-01 -o "$FFWORK/jan.csv" |
-    grep -qx "2025-01: 6 accepted records written to $FFWORK/jan.csv"
+    grep -qx "2568-01: 6 accepted records written to $FFWORK/jan.csv"
 head -c 3 "$FFWORK/jan.csv" | od -An -tx1 | grep -q "ef bb bf"
 head -1 "$FFWORK/jan.csv" | grep -q "hhid,month,submitted_bangkok,late,"
 grep -qF ",\"'@SUM(A1:A3)\",skills,\"'=HYPERLINK(\"\"http://example.org\"\",\"\"x\"\")\",25000,1,\"'+66812345678\"," \

@@ -13,12 +13,13 @@ ff register "$FFTOP/tests/data/households.csv" --ledger "$L" >/dev/null
 ff load --ledger "$L" "$S"/*.csv >/dev/null
 mkdir "$R"
 ff report --ledger "$L" --month 2568-01 -o "$R" > "$FFWORK/out.txt"
-grep -q "^2025-01: 11 districts; expected 184" "$FFWORK/out.txt"
+# The month as the user typed it (BE), in the console and the CSV.
+grep -q "^2568-01: 11 districts; expected 184" "$FFWORK/out.txt"
 
 head -1 "$R/reconciliation.csv" | tr -d '\r' | grep -q \
- 'month,district_code,district,expected,on_time,late,missing,rejected,developed,developed_pct,below_threshold,below_threshold_pct$'
+ 'month,district_code,district,expected,on_time,late,missing,rejected,developed,developed_pct,below_threshold,below_threshold_pct,month_ce$'
 test "$(wc -l < "$R/reconciliation.csv")" = 13
-tail -1 "$R/reconciliation.csv" | grep -q '^2025-01,24,รวมจังหวัดฉะเชิงเทรา,184,'
+tail -1 "$R/reconciliation.csv" | tr -d '\r' | grep -q '^2568-01,24,รวมจังหวัดฉะเชิงเทรา,184,.*,2025-01$'
 # The district rows add up to the province row (rejected records whose code
 # names no district count for the province only).
 awk -F, 'NR > 1 && NR < 13 { for (i = 4; i <= 11; i++) s[i] += $i }
