@@ -526,12 +526,14 @@ static int item_static(const struct tpl_item *it)
 }
 
 #define RCACHE_MAX 512
+#define RCACHE_PER_ITEM 6
 
 struct rc_ent {
     const struct tpl_item *item;
     double y;               /* mm, where it was drawn */
     double top, bottom;     /* mm, where it went */
     int rows;               /* a table's rows (grow=) */
+    int misses;             /* replays that found no clip */
     int clip;               /* drawn as a clip keyed by this entry */
 };
 
@@ -588,11 +590,23 @@ static int place_cached(struct rctx *r, const struct tpl_item *it,
             *bottom = x->bottom;
             return 1;
         }
+        /* Not kept or not replayable here (pdf.h: the page's state must be
+         * plain): try once more, then draw it every time. */
+        if (++x->misses > 1)
+            x->clip = 0;
     }
     if (x && !x->clip)
         return 0;
     if (x == NULL) {
-        if (c->n == RCACHE_MAX || (x = ff_calloc(1, sizeof *x)) == NULL)
+        size_t same = 0;
+
+        /* Keeping a clip costs about three drawings (it is deflated once
+         * for all): worth it for the few places an item usually lands,
+         * not for every member count of a table. */
+        for (i = 0; i < c->n; i++)
+            same += c->e[i]->item == it;
+        if (same >= RCACHE_PER_ITEM || c->n == RCACHE_MAX ||
+            (x = ff_calloc(1, sizeof *x)) == NULL)
             return 0;       /* not remembered: drawn every time */
         x->item = it;
         x->y = y;
