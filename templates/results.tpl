@@ -27,10 +27,10 @@ text x=18 y=40 size=15 "ผลการดำเนินงาน"
 rules x=18 y=40 w=174 h=32 step=8 dashed
 text x=18 y=76 size=15 "รายได้หลังพัฒนา ............................ บาท/คน/ปี"
 text x=18 y=85 size=15 "สถานะหลังพัฒนา"
-checkbox x=60 y=85 size=13 "1 พัฒนาได้"
-checkbox x=86 y=85 size=13 "2 ขอรับการสงเคราะห์"
-checkbox x=133 y=85 size=13 "3 พึ่งตนเองได้"
-checkbox x=166 y=85 size=13 "4 อื่นๆ"
+checkbox x=56.5 y=85 size=13 "1 พัฒนาได้"
+checkbox x=87.5 y=85 size=13 "2 ขอรับการสงเคราะห์"
+checkbox x=134.5 y=85 size=13 "3 พึ่งตนเองได้"
+checkbox x=168 y=85 size=13 "4 อื่นๆ"
 text x=18 y=96 size=15 "ผู้รายงาน ........................................................   วันที่รายงาน ........ / ........ / ........"
 end
 
@@ -53,7 +53,7 @@ text x=15 y=170 size=15 bold "ความเห็นของพัฒนา�
 rules x=15 y=173 w=180 h=32 step=8 dashed
 
 define sign
-text x=0 y=0 w=85 size=15 align=center "ลงชื่อ .............................. $value"
+text x=0 y=0 w=85 size=15 align=center "ลงชื่อ ...................... $value"
 text x=0 y=+0.5 w=85 size=15 align=center "(..............................)"
 text x=0 y=+0.5 w=85 size=15 align=center "ตำแหน่ง .............................."
 text x=0 y=+0.5 w=85 size=15 align=center "วันที่ ........ / ........ / ........"
