@@ -126,7 +126,12 @@ awk -F, -v OFS=, 'NR == 1 { print; next }
     "$reg" > "$big"
 "$FFBIN/ffgen" folders "$big" -o "$FFWORK/kill" -q > /dev/null 2>&1 &
 pid=$!
-sleep 0.6
+# Kill it once the first PDFs are in place (not after a fixed time: under
+# ASan on a busy machine 0.6 s was sometimes before the first group commit).
+for _ in $(seq 200); do
+    [ -n "$(find "$FFWORK/kill" -name '*.pdf' 2> /dev/null | head -1)" ] && break
+    sleep 0.05
+done
 kill -9 $pid 2> /dev/null
 wait $pid 2> /dev/null
 whole=0
