@@ -69,6 +69,8 @@ struct hbface {
     unsigned nglyphs;
     uint16_t *rev;      /* glyph -> BMP code point that reaches it, 0: none */
     int16_t *w;         /* glyph -> libharu width, 1/1000 em */
+    int16_t *ink;       /* glyph -> 4 values: x0, x1, bottom, top (units,
+                           y up from the baseline) of its outline */
     hb_codepoint_t space;   /* nominal glyph of U+0020, 0: none */
 };
 
@@ -79,6 +81,7 @@ struct glyph {
     int32_t xoff, yoff, xadv;   /* font units */
     int w;              /* libharu width of code, 1/1000 em */
     int plain;          /* drawn unshaped: no code reaches HarfBuzz's glyph */
+    uint32_t gid;       /* the glyph drawn (for its ink box) */
 };
 
 struct tctx {
@@ -92,11 +95,29 @@ struct tctx {
     uint32_t *off;      /* byte offset of each of them, then the end */
     int *pos;           /* libthai's break positions in wc */
     unsigned char *brk_ok;  /* a line may start at byte i of the paragraph */
+    unsigned char *brk_sure;    /* ... and justification may open a gap */
     size_t capw;
+    long *prof_a, *prof_b, *prof_tmp;   /* ink profiles, see line_ink */
+    struct ff_buf clean;    /* the text without keep/join markers */
+    size_t *keep;           /* keep ranges [keep[2i], keep[2i+1]) of it */
+    size_t nkeep, capkeep;
+    size_t *join;           /* no line break at these byte offsets */
+    size_t njoin, capjoin;
+    int keep_broken;        /* a kept word was wider than its box */
+    struct dline *dl;       /* lines laid out, to draw if they all fit */
+    size_t ndl, capdl;
+    size_t capprof;
     struct ff_buf out;  /* content operators of the line being drawn */
     struct chunk *cache;    /* see shape_chunk */
     size_t ncache;
     int no_cache;           /* $FFKIT_SHAPE_CACHE=0, for benchmarks */
+};
+
+/* A line laid out and not yet drawn (ff_text_box_fit). */
+struct dline {
+    double x, bl, extra;
+    size_t b1, g0, g1;
+    int brk;
 };
 
 /* A line chosen by the wrapper: bytes [b0, b1) of s, glyphs [g0, g1). */
@@ -115,6 +136,7 @@ static void hbface_release(struct hbface *f)
     hb_blob_destroy(f->blob);
     ff_free(f->rev);
     ff_free(f->w);
+    ff_free(f->ink);
 }
 
 static void tctx_free(void *v)
@@ -133,10 +155,18 @@ static void tctx_free(void *v)
     ff_free(t->wc);
     ff_free(t->off);
     ff_free(t->brk_ok);
+    ff_free(t->brk_sure);
+    ff_free(t->prof_a);
+    ff_free(t->prof_b);
+    ff_free(t->prof_tmp);
     ff_free(t->pos);
     cache_clear(t);
     ff_free(t->cache);
     ff_buf_release(&t->out);
+    ff_buf_release(&t->clean);
+    ff_free(t->keep);
+    ff_free(t->join);
+    ff_free(t->dl);
     ff_free(t);
 }
 
@@ -168,8 +198,10 @@ static int hbface_init(struct hbface *f, struct ff_pdf *p, int face,
     hb_font_set_scale(f->font, (int)f->upem, (int)f->upem);
     f->rev = ff_calloc(f->nglyphs, sizeof *f->rev);
     f->w = ff_calloc(f->nglyphs, sizeof *f->w);
+    f->ink = ff_calloc((size_t)f->nglyphs * 4, sizeof *f->ink);
     set = hb_set_create();
-    if (f->rev == NULL || f->w == NULL || !hb_set_allocation_successful(set)) {
+    if (f->rev == NULL || f->w == NULL || f->ink == NULL ||
+        !hb_set_allocation_successful(set)) {
         hb_set_destroy(set);
         return ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
     }
@@ -193,7 +225,17 @@ static int hbface_init(struct hbface *f, struct ff_pdf *p, int face,
         f->space = 0;
     for (i = 0; i < f->nglyphs; i++) {
         long adv = hb_font_get_glyph_h_advance(f->font, i);
+        hb_glyph_extents_t x;
+
         f->w[i] = (int16_t)(adv * 1000 / (long)f->upem);
+        /* The ink box of each glyph, for line spacing (see line_gap):
+         * Laksaman's stacks reach 1.25 em up and ฎุ 0.63 em down. */
+        if (hb_font_get_glyph_extents(f->font, i, &x) && x.height != 0) {
+            f->ink[4 * i] = (int16_t)x.x_bearing;
+            f->ink[4 * i + 1] = (int16_t)(x.x_bearing + x.width);
+            f->ink[4 * i + 2] = (int16_t)(x.y_bearing + x.height);
+            f->ink[4 * i + 3] = (int16_t)x.y_bearing;
+        }
     }
     return FF_OK;
 }
@@ -212,6 +254,7 @@ static struct tctx *ctx_of(struct ff_pdf *p, struct ff_err *e)
         return NULL;
     }
     ff_buf_init(&t->out);
+    ff_buf_init(&t->clean);
     for (i = 0; i < NFACES; i++)
         if (hbface_init(&t->f[i], p, i, e) != FF_OK)
             goto fail;
@@ -268,6 +311,7 @@ static void add_plain(struct hbface *f, struct tctx *t, uint32_t cluster,
     o->xadv = hb_font_get_glyph_h_advance(f->font, gid);
     o->w = f->w[gid];
     o->plain = 1;
+    o->gid = gid;
 }
 
 /* The ink box of glyph gid drawn with its origin at (x, y), font units. */
@@ -498,6 +542,7 @@ static int shape_run(struct tctx *t, int face, const char *s, size_t n,
             o->xadv = pos[k].x_advance;
             o->w = f->w[gid];
             o->plain = 0;
+            o->gid = gid;
         }
         if (ok) {
             t->ng += logical_order(f, t->g + t->ng, j - i, s, cl, end);
@@ -609,6 +654,7 @@ static int shape_chunk(struct tctx *t, int face, const char *s, size_t n,
             o->xadv = hb_font_get_glyph_h_advance(f->font, f->space);
             o->w = f->w[f->space];
             o->plain = 0;
+            o->gid = f->space;
         }
         return FF_OK;
     }
@@ -979,7 +1025,7 @@ static int check_utf8(const char *s, size_t n, struct ff_err *e)
     return FF_OK;
 }
 
-double ff_text_width(struct ff_pdf *p, const struct ff_text_style *st,
+static double ff_text_width_i(struct ff_pdf *p, const struct ff_text_style *st,
                      const char *s, size_t n)
 {
     struct ff_err e;
@@ -993,7 +1039,7 @@ double ff_text_width(struct ff_pdf *p, const struct ff_text_style *st,
     return (double)glyph_width(t, 0, t->ng) * st->size / t->f[face].upem;
 }
 
-int ff_text_line(struct ff_pdf *p, const struct ff_text_style *st, double x,
+static int ff_text_line_i(struct ff_pdf *p, const struct ff_text_style *st, double x,
                  double y, const char *s, size_t n, struct ff_err *e)
 {
     struct tctx *t;
@@ -1057,6 +1103,9 @@ static int grow_words(struct tctx *t, size_t ncp, struct ff_err *e)
     c = b ? ff_realloc(t->brk_ok, cap) : NULL;
     if (c)
         t->brk_ok = c;
+    c = c ? ff_realloc(t->brk_sure, cap) : NULL;
+    if (c)
+        t->brk_sure = c;
     d = c ? ff_realloc(t->pos, cap * sizeof *t->pos) : NULL;
     if (d == NULL)
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
@@ -1120,6 +1169,72 @@ static int chunk_breaks(struct tctx *t, const char *s, size_t n,
     return FF_OK;
 }
 
+static int is_digit_cp(uint32_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 0x0E50 && c <= 0x0E59);
+}
+
+/* Code points of s[a, b). */
+static size_t cps_between(const char *s, size_t a, size_t b)
+{
+    return b > a ? ff_utf8_count_cps(s + a, b - a) : 0;
+}
+
+/*
+ * Where justification may open a gap inside a run of Thai (t->brk_sure):
+ * only at the dictionary's word breaks it is sure of.  libthai breaks
+ * compounds into their parts (ครัว|เรือน) and splits what it does not know
+ * (มหาจักรพร|รดิ์, หลัก ๔|ท), and a gap there reads as two words.  So a gap
+ * goes only where both neighbouring segments are at least SURE_CPS code
+ * points long and neither side of the break is a digit; everywhere else the
+ * run stays tight (it may still break there at a line end).
+ */
+#define SURE_CPS 4
+
+static uint32_t cp_before(const char *s, size_t at)
+{
+    size_t k = at - 1;
+    uint32_t c = 0;
+
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    ff_utf8_decode(s + k, at - k, &c);
+    return c;
+}
+
+static void sure_breaks(struct tctx *t, const char *s, size_t n)
+{
+    size_t i = 0, j, k, p, q;
+
+    memset(t->brk_sure, 0, n + 1);
+    while (i < n) {
+        j = i + chunk_len(s + i, n - i);
+        if (is_space_byte(s[i])) {
+            i = j;
+            continue;
+        }
+        /* Segments of the chunk [i, j): p..q is the one before break q. */
+        p = i;
+        q = 0;
+        for (k = i + 1; k <= j; k++) {
+            if (k < j && !t->brk_ok[k])
+                continue;
+            if (q && cps_between(s, p, q) >= SURE_CPS &&
+                cps_between(s, q, k) >= SURE_CPS) {
+                uint32_t a = cp_before(s, q), b = 0;
+
+                ff_utf8_decode(s + q, n - q, &b);
+                if (!is_digit_cp(a) && !is_digit_cp(b))
+                    t->brk_sure[q] = 1;
+            }
+            if (q)
+                p = q;
+            q = k;
+        }
+        i = j;
+    }
+}
+
 /*
  * Break opportunities of the paragraph s[0..n) into t->brk_ok, by byte: a
  * line may start after a run of spaces (which then hang at the line end),
@@ -1158,7 +1273,72 @@ static int find_breaks(struct tctx *t, int face, const char *s, size_t n,
         }
         i = j;
     }
+    sure_breaks(t, s, n);
     return FF_OK;
+}
+
+/* Width in font units of the glyphs of bytes [a, b) of the paragraph. */
+static long bytes_width(const struct tctx *t, size_t a, size_t b)
+{
+    long w = 0;
+    size_t i;
+
+    for (i = 0; i < t->ng; i++)
+        if (t->g[i].cluster >= a && t->g[i].cluster < b)
+            w += t->g[i].xadv;
+    return w;
+}
+
+static void no_break_at(struct tctx *t, size_t k)
+{
+    t->brk_ok[k] = 0;
+    t->brk_sure[k] = 0;
+}
+
+/*
+ * The name and place rules (text.h's FF_TEXT_KEEP and FF_TEXT_JOIN) on the
+ * breaks of paragraph s[a, b): inside a kept range each space-delimited
+ * part stays whole when it fits on a line (so a name breaks between first
+ * name and surname, and a title stays with the name), and its value stays
+ * with the label written before it (ตำบล{subdistrict}); at a join the
+ * words on either side stay together.  A part wider than the box breaks
+ * at the dictionary's places after all, and says so in t->keep_broken.
+ */
+static void apply_keeps(struct tctx *t, const char *s, size_t a, size_t b,
+                        long max_fu)
+{
+    size_t i, k;
+
+    for (i = 0; i < t->njoin; i++)
+        if (t->join[i] > a && t->join[i] < b)
+            no_break_at(t, t->join[i] - a);
+    for (i = 0; i < t->nkeep; i++) {
+        size_t ka = t->keep[2 * i], kb = t->keep[2 * i + 1], pa;
+
+        if (kb <= a || ka >= b)
+            continue;
+        ka = ka < a ? a : ka;
+        kb = kb > b ? b : kb;
+        if (ka > a && !is_space_byte(s[ka - 1]))
+            no_break_at(t, ka - a);
+        for (pa = ka; pa < kb;) {
+            size_t pb = pa;
+
+            while (pb < kb && !is_space_byte(s[pb]))
+                pb++;
+            if (pb > pa) {
+                if (bytes_width(t, pa - a, pb - a) <= max_fu) {
+                    for (k = pa + 1; k < pb; k++)
+                        no_break_at(t, k - a);
+                } else {
+                    t->keep_broken = 1;
+                }
+            }
+            while (pb < kb && is_space_byte(s[pb]))
+                pb++;
+            pa = pb;
+        }
+    }
 }
 
 /* Called per line with the paragraph text ps at byte base of s. */
@@ -1209,6 +1389,7 @@ static int wrap_para(struct ff_pdf *p, struct tctx *t, int face,
     }
     if (find_breaks(t, face, ps, n, e) != FF_OK)
         return -1;
+    apply_keeps(t, s, a, b, max_fu);
     g_line = 0;
     /*
      * Walk segments between break opportunities.  Glyphs are in cluster
@@ -1334,13 +1515,41 @@ static int wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
     return 0;
 }
 
+/*
+ * Line spacing from the ink.  Lines stand st->leading apart (1.2 x size by
+ * default), but Laksaman's stacks reach further than that: the ู of อยู่
+ * (0.37 em below the baseline) touches the ิ of เชิง on the next line
+ * (0.91 em above), a tone over an upper vowel reaches 1.25 em and ฎุ / ฏุ
+ * 0.63 em down.  So each line's ink is profiled in columns of PROF_FU font
+ * units (lowest bottom, highest top per column), and when a line's tops
+ * would come within INK_GAP_FU of the bottoms of the line above in any
+ * column (or a neighbour, for rounding and justification), the line moves
+ * down just enough.  Ordinary lines keep the even pitch; only a line pair
+ * whose marks really meet gets more room.
+ */
+#define PROF_FU 250
+#define JUSTIFY_MAX_FU(f) (0.3 * (f)->upem)
+#define BELOW_EM 0.42
+#define INK_GAP_FU 60
+
 struct box {
     const struct ff_text_style *st;
     double x, y, w, h, leading;
     int nlines;
     int counting;
+    int defer;              /* keep the lines in t->dl, draw them later */
+    int full;               /* a line did not fit in h */
     struct ff_text_span *spans;
     int max_spans;
+    double *bases;          /* baselines of the first max_spans lines */
+    double base;            /* baseline of the last line, points */
+    double bottom;          /* its lowest ink below the baseline, points */
+    long *prof;             /* bottoms of the last line per column, units */
+    long *cur;              /* tops of this line */
+    long *spare;            /* bottoms of this line, then swapped to prof */
+    size_t ncols;
+    size_t cur_lo, cur_hi;  /* columns of cur (and spare) with ink */
+    size_t prof_lo, prof_hi;    /* ... of prof */
 };
 
 /* Whitespace clusters among glyphs [g0, g1) of a trimmed line. */
@@ -1358,6 +1567,85 @@ static size_t count_spaces(const struct tctx *t, const char *ps,
     return n;
 }
 
+/*
+ * Profile the ink of glyphs [g0, g1) starting x0 units from the box's left:
+ * tops into bx->cur, bottoms into bot (per column; LONG_MIN / LONG_MAX where
+ * there is none); returns the lowest bottom (units, negative below).
+ */
+static long line_ink(const struct tctx *t, const struct hbface *f,
+                     struct box *bx, long x0, size_t g0, size_t g1,
+                     long *bot)
+{
+    long pen = x0, low = 0;
+    size_t i, c, lo = bx->ncols, hi = 0;
+
+    /* Columns outside [lo, hi) stay empty (box_init and box_line keep
+     * them so), so a line costs its own width, not the box's. */
+    for (i = g0; i < g1; i++) {
+        const struct glyph *g = &t->g[i];
+        const int16_t *k = g->gid < f->nglyphs ? &f->ink[4 * g->gid] : NULL;
+
+        if (k && k[2] != k[3]) {
+            long a = pen + g->xoff + k[0], b = pen + g->xoff + k[1];
+            long ylo = k[2] + g->yoff, yhi = k[3] + g->yoff;
+            size_t ca = a < 0 ? 0 : (size_t)(a / PROF_FU);
+            size_t cb = b < 0 ? 0 : (size_t)(b / PROF_FU);
+
+            if (cb >= bx->ncols)
+                cb = bx->ncols - 1;
+            if (ca < lo)
+                lo = ca;
+            if (cb + 1 > hi)
+                hi = cb + 1;
+            for (c = ca; c <= cb; c++) {
+                if (yhi > bx->cur[c])
+                    bx->cur[c] = yhi;
+                if (ylo < bot[c])
+                    bot[c] = ylo;
+            }
+            if (ylo < low)
+                low = ylo;
+        }
+        pen += g->xadv;
+    }
+    bx->cur_lo = lo < hi ? lo : 0;
+    bx->cur_hi = lo < hi ? hi : 0;
+    return low;
+}
+
+static void prof_clear(long *v, size_t lo, size_t hi, long empty)
+{
+    for (; lo < hi; lo++)
+        v[lo] = empty;
+}
+
+/* Where line n's baseline goes, given its ink (bx->cur) and the line above
+ * (bx->prof); points. */
+static double place_line(struct box *bx, double scale)
+{
+    const struct ff_text_style *st = bx->st;
+    long need = 0;
+    size_t c, k;
+
+    if (bx->nlines == 0)
+        return bx->y + st->size;
+    if (bx->st->leading <= 0) {
+        for (c = bx->cur_lo; c < bx->cur_hi; c++) {
+            long top = bx->cur[c], d;
+            size_t k0 = c > bx->prof_lo ? c - 1 : bx->prof_lo;
+
+            if (top < -50000)
+                continue;
+            for (k = k0; k <= c + 1 && k < bx->prof_hi; k++)
+                if (bx->prof[k] < 50000 &&
+                    (d = top - bx->prof[k] + INK_GAP_FU) > need)
+                    need = d;
+        }
+    }
+    return bx->base + (need * scale > bx->leading ? need * scale
+                                                   : bx->leading);
+}
+
 static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
                     const char *ps, size_t base, const struct line *ln,
                     struct ff_err *e)
@@ -1365,23 +1653,14 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
     struct box *bx = arg;
     const struct ff_text_style *st = bx->st;
     int face = st->font == FF_FONT_BOLD;
-    double scale = st->size / t->f[face].upem;
+    const struct hbface *f = &t->f[face];
+    double scale = st->size / f->upem;
     double lw = (double)ln->width * scale;
-    double x = bx->x, extra = 0, top = bx->nlines * bx->leading;
+    double x = bx->x, extra = 0, bl, low;
+    long *tmp;
     size_t nsp, nbrk = 0, i;
     int rc;
 
-    if (bx->counting) {
-        if (bx->spans && bx->nlines < bx->max_spans) {
-            bx->spans[bx->nlines].off = base + ln->b0;
-            bx->spans[bx->nlines].len = ln->b1 - ln->b0;
-        }
-        bx->nlines++;
-        return 0;
-    }
-    if (bx->h > 0 && top + (bx->leading > st->size ? bx->leading : st->size)
-                         > bx->h + 1e-6)
-        return 1;
     switch (st->align) {
     case FF_ALIGN_CENTER:
         x += (bx->w - lw) / 2;
@@ -1402,19 +1681,70 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
             uint32_t c = t->g[i].cluster;
 
             if (c != t->g[i - 1].cluster && t->brk_ok[c] &&
-                !is_space_byte(ps[c - 1]))
+                !is_space_byte(ps[c - 1]) && t->brk_sure[c])
                 nbrk++;
         }
         if (nsp + nbrk > 0)
             extra = (bx->w - lw) / scale / (double)(nsp + nbrk);
+        /* With few places to spread it, the slack would open holes that
+         * read as column gaps: a line then stays short of the edge. */
+        if (extra > JUSTIFY_MAX_FU(f))
+            extra = JUSTIFY_MAX_FU(f);
         break;
     default:
         break;
     }
-    rc = draw_line(p, t, st, x, bx->y + top + st->size, ps, ln->b1, ln->g0,
-                   ln->g1, extra, nbrk ? t->brk_ok : NULL, extra, e);
-    if (rc != FF_OK)
-        return -1;
+    low = (double)line_ink(t, f, bx, (long)((x - bx->x) / scale), ln->g0,
+                           ln->g1, bx->spare);
+    bl = place_line(bx, scale);
+    if (bx->h > 0 && bl - bx->y + (bx->leading - st->size) > bx->h + 1e-6) {
+        bx->full = 1;
+        return 1;
+    }
+    if (bx->counting) {
+        if (bx->spans && bx->nlines < bx->max_spans) {
+            bx->spans[bx->nlines].off = base + ln->b0;
+            bx->spans[bx->nlines].len = ln->b1 - ln->b0;
+        }
+        if (bx->bases && bx->nlines < bx->max_spans)
+            bx->bases[bx->nlines] = bl;
+    } else if (bx->defer) {
+        struct dline *d;
+
+        if (t->ndl == t->capdl) {
+            size_t c = t->capdl ? t->capdl * 2 : 16;
+            struct dline *v = ff_realloc(t->dl, c * sizeof *v);
+
+            if (v == NULL) {
+                ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+                return -1;
+            }
+            t->dl = v;
+            t->capdl = c;
+        }
+        d = &t->dl[t->ndl++];
+        d->x = x;
+        d->bl = bl;
+        d->b1 = ln->b1;
+        d->g0 = ln->g0;
+        d->g1 = ln->g1;
+        d->extra = extra;
+        d->brk = nbrk > 0;
+    } else {
+        rc = draw_line(p, t, st, x, bl, ps, ln->b1, ln->g0, ln->g1, extra,
+                       nbrk ? t->brk_sure : NULL, extra, e);
+        if (rc != FF_OK)
+            return -1;
+    }
+    prof_clear(bx->prof, bx->prof_lo, bx->prof_hi, 100000);
+    prof_clear(bx->cur, bx->cur_lo, bx->cur_hi, -100000);
+    tmp = bx->prof;
+    bx->prof = bx->spare;
+    bx->spare = tmp;
+    bx->prof_lo = bx->cur_lo;
+    bx->prof_hi = bx->cur_hi;
+    bx->base = bl;
+    bx->bottom = -low * scale;
     bx->nlines++;
     return 0;
 }
@@ -1424,23 +1754,89 @@ static double leading_of(const struct ff_text_style *st)
     return st->leading > 0 ? st->leading : 1.2 * st->size;
 }
 
-int ff_text_box(struct ff_pdf *p, const struct ff_text_style *st, double x,
+double ff_text_leading(const struct ff_text_style *st)
+{
+    return leading_of(st);
+}
+
+/* Set up bx for a box of width w; profiles live in t (scratch). */
+static int box_init(struct box *bx, struct ff_pdf *p,
+                    const struct ff_text_style *st, double x, double y,
+                    double w, double h, struct ff_err *e)
+{
+    struct tctx *t = ctx_of(p, e);
+    int face = st->font == FF_FONT_BOLD;
+    size_t cols;
+
+    memset(bx, 0, sizeof *bx);
+    if (t == NULL)
+        return -1;
+    bx->st = st;
+    bx->x = x;
+    bx->y = y;
+    bx->w = w;
+    bx->h = h;
+    bx->leading = leading_of(st);
+    if (st->size <= 0 || !(w >= 0) || w > 1e6)
+        cols = 4;
+    else
+        cols = (size_t)(w * t->f[face].upem / st->size) / PROF_FU + 8;
+    if (cols > t->capprof) {
+        long *a = ff_realloc(t->prof_a, cols * sizeof *a);
+        long *b = a ? ff_realloc(t->prof_b, cols * sizeof *b) : NULL;
+        long *c = b ? ff_realloc(t->prof_tmp, cols * sizeof *c) : NULL;
+
+        if (a)
+            t->prof_a = a;
+        if (b)
+            t->prof_b = b;
+        if (c == NULL) {
+            ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            return -1;
+        }
+        t->prof_tmp = c;
+        t->capprof = cols;
+    }
+    bx->prof = t->prof_a;
+    bx->cur = t->prof_b;
+    bx->spare = t->prof_tmp;
+    bx->ncols = cols;
+    prof_clear(bx->prof, 0, cols, 100000);
+    prof_clear(bx->spare, 0, cols, 100000);
+    prof_clear(bx->cur, 0, cols, -100000);
+    return 0;
+}
+
+/*
+ * The height of what bx drew: to the last baseline, plus room below it for
+ * the below vowels (ุ ู reach 0.37 em) whatever the text, so that what
+ * follows a block moves only when the block has more lines, never by a
+ * fraction for the marks of one name (forms line up household after
+ * household, and flowing items replay from the clip cache).
+ */
+static double box_used(const struct box *bx)
+{
+    double below = bx->leading - bx->st->size;
+
+    if (bx->nlines == 0)
+        return 0;
+    if (below < BELOW_EM * bx->st->size)
+        below = BELOW_EM * bx->st->size;
+    return bx->base - bx->y + below;
+}
+
+static int ff_text_box_i(struct ff_pdf *p, const struct ff_text_style *st, double x,
                 double y, double w, double h, const char *s, size_t n,
                 double *used_h, struct ff_err *e)
 {
     struct box bx;
     int rc;
 
-    memset(&bx, 0, sizeof bx);
-    bx.st = st;
-    bx.x = x;
-    bx.y = y;
-    bx.w = w;
-    bx.h = h;
-    bx.leading = leading_of(st);
+    if (box_init(&bx, p, st, x, y, w, h, e))
+        return -1;
     rc = wrap(p, st, w, s, n, box_line, &bx, e);
     if (used_h)
-        *used_h = bx.nlines * bx.leading;
+        *used_h = box_used(&bx);
     return rc < 0 ? -1 : bx.nlines;
 }
 
@@ -1450,18 +1846,358 @@ int ff_text_count_lines(struct ff_pdf *p, const struct ff_text_style *st,
     return ff_text_wrap(p, st, w, s, n, NULL, 0, e);
 }
 
-int ff_text_wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
+static int ff_text_wrap_i(struct ff_pdf *p, const struct ff_text_style *st, double w,
                  const char *s, size_t n, struct ff_text_span *lines,
                  int max_lines, struct ff_err *e)
 {
     struct box bx;
     int rc;
 
-    memset(&bx, 0, sizeof bx);
-    bx.st = st;
+    if (box_init(&bx, p, st, 0, 0, w, 0, e))
+        return -1;
     bx.counting = 1;
     bx.spans = lines;
     bx.max_spans = max_lines;
     rc = wrap(p, st, w, s, n, box_line, &bx, e);
     return rc < 0 ? -1 : bx.nlines;
+}
+
+static int ff_text_measure_i(struct ff_pdf *p, const struct ff_text_style *st,
+                    double w, double h, const char *s, size_t n,
+                    double *used_h, int *fits, struct ff_err *e)
+{
+    struct box bx;
+    int rc;
+
+    if (box_init(&bx, p, st, 0, 0, w, h, e))
+        return -1;
+    bx.counting = 1;
+    rc = wrap(p, st, w, s, n, box_line, &bx, e);
+    if (used_h)
+        *used_h = box_used(&bx);
+    if (fits)
+        *fits = !bx.full;
+    return rc < 0 ? -1 : bx.nlines;
+}
+
+/* Bytes of the last whole grapheme before s[n] (a base and its marks). */
+static size_t back_grapheme(const char *s, size_t n)
+{
+    size_t i = n;
+
+    while (i > 0) {
+        uint32_t cp;
+        size_t j = i - 1;
+
+        while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80)
+            j--;
+        if (ff_utf8_decode(s + j, i - j, &cp) == 0)
+            return n - j;
+        i = j;
+        /* Thai above/below vowels and tone marks belong to the character
+         * before them; SARA AM too (นำ must not become น…). */
+        if (!(cp == 0x0E31 || cp == 0x0E33 ||
+              (cp >= 0x0E34 && cp <= 0x0E3A) ||
+              (cp >= 0x0E47 && cp <= 0x0E4E)))
+            break;
+    }
+    return n - i;
+}
+
+static int ff_text_box_fit_i(struct ff_pdf *p, const struct ff_text_style *st,
+                    double x, double y, double w, double h, const char *s,
+                    size_t n, struct ff_text_fit *f, struct ff_err *e)
+{
+    struct ff_text_style cur = *st;
+    double min = f->min_size > 0 && f->min_size < st->size ? f->min_size
+                                                            : st->size;
+    struct ff_buf b;
+    struct ff_text_span *spans = NULL;
+    int fits = 0, lines, rc = FF_OK;
+
+    f->size = st->size;
+    f->shrunk = f->cut = 0;
+    f->lines = 0;
+    f->used_h = 0;
+    if (h <= 0) {
+        lines = ff_text_box_i(p, st, x, y, w, 0, s, n, &f->used_h, e);
+        f->lines = lines;
+        return lines < 0 ? e->code : FF_OK;
+    }
+    /* Shrink in half points down to min_size. */
+    /*
+     * Most fields fit at their size: lay the lines out once, and draw them
+     * from the same glyphs when they all fit (one paragraph, so the glyphs
+     * are still those of its only shaping).
+     */
+    if (memchr(s, '\n', n) == NULL) {
+        struct tctx *t = ff_pdf_text_ctx(p);
+        struct box bx;
+        size_t i;
+
+        if (box_init(&bx, p, st, x, y, w, h, e))
+            return e->code;
+        t = ff_pdf_text_ctx(p);
+        t->ndl = 0;
+        t->keep_broken = 0;
+        bx.defer = 1;
+        if (wrap(p, st, w, s, n, box_line, &bx, e) < 0)
+            return e->code;
+        if (!bx.full && !t->keep_broken) {
+            for (i = 0; i < t->ndl; i++) {
+                const struct dline *d = &t->dl[i];
+                int drc = draw_line(p, t, st, d->x, d->bl, s, d->b1, d->g0,
+                                    d->g1, d->extra,
+                                    d->brk ? t->brk_sure : NULL, d->extra,
+                                    e);
+
+                if (drc != FF_OK)
+                    return drc;
+            }
+            f->lines = bx.nlines;
+            f->used_h = box_used(&bx);
+            return FF_OK;
+        }
+    }
+    /* A name broken inside a word is a last resort: smaller first. */
+    for (;;) {
+        struct tctx *t = ff_pdf_text_ctx(p);
+
+        if (t)
+            t->keep_broken = 0;
+        if (ff_text_measure_i(p, &cur, w, h, s, n, NULL, &fits, e) < 0)
+            return e->code;
+        t = ff_pdf_text_ctx(p);
+        if ((fits && !t->keep_broken) || cur.size - 0.5 < min - 1e-9)
+            break;
+        cur.size -= 0.5;
+        if (st->leading > 0)
+            cur.leading = st->leading * cur.size / st->size;
+    }
+    f->size = cur.size;
+    f->shrunk = cur.size < st->size;
+    if (fits) {
+        lines = ff_text_box_i(p, &cur, x, y, w, h, s, n, &f->used_h, e);
+        f->lines = lines;
+        return lines < 0 ? e->code : FF_OK;
+    }
+    /*
+     * Still too long at the smallest size: keep the lines that fit and end
+     * the last of them with "…", taking back whole graphemes until it fits
+     * on that line.
+     */
+    lines = ff_text_measure_i(p, &cur, w, h, s, n, NULL, NULL, e);
+    if (lines < 0)
+        return e->code;
+    f->cut = 1;
+    ff_buf_init(&b);
+    if (lines == 0) {
+        f->lines = 0;
+        return FF_OK;       /* not even one line fits: the caller warns */
+    }
+    spans = ff_calloc((size_t)lines, sizeof *spans);
+    if (spans == NULL)
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    {
+        const struct ff_text_span *last;
+        struct ff_text_style one = cur;
+        size_t keep;
+        double lw;
+
+        if (ff_text_wrap_i(p, &cur, w, s, n, spans, lines, e) < 0)
+            goto fail;
+        last = &spans[lines - 1];
+        keep = last->off + last->len;
+        one.align = FF_ALIGN_LEFT;
+        for (;;) {
+            ff_buf_reset(&b);
+            if (ff_buf_add(&b, s + last->off, keep - last->off) ||
+                ff_buf_adds(&b, "…"))
+                goto oom;
+            lw = ff_text_width_i(p, &one, b.data, b.len);
+            if (lw <= w + 1e-6 || keep <= last->off)
+                break;
+            keep -= back_grapheme(s + last->off, keep - last->off);
+            /* No line should end in a space before the "…". */
+            while (keep > last->off && s[keep - 1] == ' ')
+                keep--;
+        }
+        ff_buf_reset(&b);
+        if (ff_buf_add(&b, s, keep) || ff_buf_adds(&b, "…"))
+            goto oom;
+        f->lines = ff_text_box_i(p, &cur, x, y, w, h, b.data, b.len,
+                               &f->used_h, e);
+        if (f->lines < 0)
+            goto fail;
+    }
+    goto out;
+oom:
+    ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+fail:
+    rc = e->code;
+out:
+    ff_free(spans);
+    ff_buf_release(&b);
+    return rc;
+}
+
+static int ff_text_baselines_i(struct ff_pdf *p, const struct ff_text_style *st,
+                      double w, const char *s, size_t n, double *base,
+                      int max, struct ff_err *e)
+{
+    struct box bx;
+    int rc;
+
+    if (box_init(&bx, p, st, 0, 0, w, 0, e))
+        return -1;
+    bx.counting = 1;
+    bx.bases = base;
+    bx.max_spans = max;
+    rc = wrap(p, st, w, s, n, box_line, &bx, e);
+    return rc < 0 ? -1 : bx.nlines;
+}
+
+/* --- keep and join markers ------------------------------------------------ */
+
+static int push_off(size_t **v, size_t *n, size_t *cap, size_t x)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        size_t *a = ff_realloc(*v, c * sizeof *a);
+
+        if (a == NULL)
+            return -1;
+        *v = a;
+        *cap = c;
+    }
+    (*v)[(*n)++] = x;
+    return 0;
+}
+
+/*
+ * Take the markers out of s[0..n): the text to lay out is then t->clean
+ * (or s itself when it has none), with the keep ranges and joins recorded
+ * in t.  NULL with e filled on failure.
+ */
+static const char *prep(struct ff_pdf *p, const char *s, size_t *n,
+                        struct tctx **tp, struct ff_err *e)
+{
+    struct tctx *t = ctx_of(p, e);
+    size_t i, open = 0;
+    int in = 0;
+
+    *tp = t;
+    if (t == NULL)
+        return NULL;
+    t->nkeep = t->njoin = 0;
+    t->keep_broken = 0;
+    for (i = 0; i < *n; i++)
+        if (s[i] >= 2 && s[i] <= 4)
+            break;
+    if (i == *n)
+        return s;
+    ff_buf_reset(&t->clean);
+    for (i = 0; i < *n; i++) {
+        char c = s[i];
+        int rc = 0;
+
+        if (c == FF_TEXT_KEEP_ON[0]) {
+            open = t->clean.len;
+            in = 1;
+        } else if (c == FF_TEXT_KEEP_OFF[0]) {
+            if (in && t->clean.len > open)
+                rc = push_off(&t->keep, &t->nkeep, &t->capkeep, open) ||
+                     push_off(&t->keep, &t->nkeep, &t->capkeep,
+                              t->clean.len);
+            in = 0;
+        } else if (c == FF_TEXT_JOIN[0]) {
+            rc = ff_buf_addc(&t->clean, ' ') ||
+                 push_off(&t->join, &t->njoin, &t->capjoin, t->clean.len);
+        } else {
+            rc = ff_buf_addc(&t->clean, c);
+        }
+        if (rc) {
+            ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            return NULL;
+        }
+    }
+    t->nkeep /= 2;
+    *n = t->clean.len;
+    return t->clean.data;
+}
+
+double ff_text_width(struct ff_pdf *p, const struct ff_text_style *st,
+                     const char *s, size_t n)
+{
+    struct ff_err e;
+    struct tctx *t;
+
+    ff_err_clear(&e);
+    s = prep(p, s, &n, &t, &e);
+    return s ? ff_text_width_i(p, st, s, n) : 0.0;
+}
+
+int ff_text_line(struct ff_pdf *p, const struct ff_text_style *st, double x,
+                 double y, const char *s, size_t n, struct ff_err *e)
+{
+    struct tctx *t;
+
+    if ((s = prep(p, s, &n, &t, e)) == NULL)
+        return e->code;
+    return ff_text_line_i(p, st, x, y, s, n, e);
+}
+
+int ff_text_box(struct ff_pdf *p, const struct ff_text_style *st, double x,
+                double y, double w, double h, const char *s, size_t n,
+                double *used_h, struct ff_err *e)
+{
+    struct tctx *t;
+
+    if ((s = prep(p, s, &n, &t, e)) == NULL)
+        return -1;
+    return ff_text_box_i(p, st, x, y, w, h, s, n, used_h, e);
+}
+
+int ff_text_wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
+                 const char *s, size_t n, struct ff_text_span *lines,
+                 int max_lines, struct ff_err *e)
+{
+    struct tctx *t;
+
+    if ((s = prep(p, s, &n, &t, e)) == NULL)
+        return -1;
+    return ff_text_wrap_i(p, st, w, s, n, lines, max_lines, e);
+}
+
+int ff_text_measure(struct ff_pdf *p, const struct ff_text_style *st,
+                    double w, double h, const char *s, size_t n,
+                    double *used_h, int *fits, struct ff_err *e)
+{
+    struct tctx *t;
+
+    if ((s = prep(p, s, &n, &t, e)) == NULL)
+        return -1;
+    return ff_text_measure_i(p, st, w, h, s, n, used_h, fits, e);
+}
+
+int ff_text_baselines(struct ff_pdf *p, const struct ff_text_style *st,
+                      double w, const char *s, size_t n, double *base,
+                      int max, struct ff_err *e)
+{
+    struct tctx *t;
+
+    if ((s = prep(p, s, &n, &t, e)) == NULL)
+        return -1;
+    return ff_text_baselines_i(p, st, w, s, n, base, max, e);
+}
+
+int ff_text_box_fit(struct ff_pdf *p, const struct ff_text_style *st,
+                    double x, double y, double w, double h, const char *s,
+                    size_t n, struct ff_text_fit *f, struct ff_err *e)
+{
+    struct tctx *t;
+
+    if ((s = prep(p, s, &n, &t, e)) == NULL)
+        return e->code;
+    return ff_text_box_fit_i(p, st, x, y, w, h, s, n, f, e);
 }

@@ -33,8 +33,33 @@ struct ff_text_style {
     double size;        /* points */
     unsigned rgb;       /* 0xRRGGBB */
     int align;          /* enum ff_align */
-    double leading;     /* line advance in points; 0: 1.2 x size */
+    /*
+     * Line advance in points.  0: 1.2 x size, and more between two lines
+     * whose marks would otherwise meet (the ink of Thai stacks is measured
+     * from the font's glyph extents, see text.c).
+     */
+    double leading;
 };
+
+/* The even line advance of st in points (st->leading, or 1.2 x size). */
+double ff_text_leading(const struct ff_text_style *st);
+
+/*
+ * Markers a caller may put in any string it gives to this interface (they
+ * are never drawn):
+ *   FF_TEXT_KEEP_ON ... FF_TEXT_KEEP_OFF  a name or a place name: each of
+ *       its space-delimited parts stays whole on a line when it fits there
+ *       (a name breaks between first name and surname, never inside one,
+ *       and a title stays with the first name), and it stays with a label
+ *       written right before it (ตำบล, อำเภอ, ต.).  A part wider than the
+ *       box breaks at the dictionary's word boundaries after all.
+ *   FF_TEXT_JOIN  a space at which the line must not break (หมู่ที่ 5,
+ *       มีนาคม 2568, 4 คน); it is drawn and extracted as a space.
+ * ff_text_wrap's spans then count bytes of the text without the markers.
+ */
+#define FF_TEXT_KEEP_ON "\x02"
+#define FF_TEXT_KEEP_OFF "\x03"
+#define FF_TEXT_JOIN "\x04"
 
 /* Advance width of the shaped text in points. */
 double ff_text_width(struct ff_pdf *p, const struct ff_text_style *st,
@@ -85,5 +110,46 @@ struct ff_text_span {
 int ff_text_wrap(struct ff_pdf *p, const struct ff_text_style *st, double w,
                  const char *s, size_t n, struct ff_text_span *lines,
                  int max_lines, struct ff_err *e);
+
+/*
+ * Measure without drawing: the number of lines s takes in width w, the
+ * height they need (*used_h, may be NULL; ink included) and whether all of
+ * them fit in height h (*fits, may be NULL; h <= 0: always).  Returns the
+ * number of lines that fit, or -1 with e filled.
+ */
+int ff_text_measure(struct ff_pdf *p, const struct ff_text_style *st,
+                    double w, double h, const char *s, size_t n,
+                    double *used_h, int *fits, struct ff_err *e);
+
+/*
+ * The baselines ff_text_box would use for s in width w, in points below the
+ * box's top: the first max of them into base[]; returns the number of
+ * lines, or -1 with e filled.
+ */
+int ff_text_baselines(struct ff_pdf *p, const struct ff_text_style *st,
+                      double w, const char *s, size_t n, double *base,
+                      int max, struct ff_err *e);
+
+/* What ff_text_box_fit did. */
+struct ff_text_fit {
+    double min_size;    /* in: the smallest size to shrink to (<= 0: none) */
+    double size;        /* out: the size drawn at */
+    double used_h;      /* out: height used, points */
+    int lines;          /* out: lines drawn */
+    int shrunk;         /* out: drawn smaller than st->size */
+    int cut;            /* out: text left out; the last line ends in "…" */
+};
+
+/*
+ * ff_text_box that never drops text silently: when s does not fit in h at
+ * st->size, the size goes down in half points to f->min_size; when it
+ * still does not fit, the lines that fit are drawn and the last ends with
+ * "…" (whole graphemes taken back until it fits).  f->cut tells the caller
+ * to warn.  h <= 0: no limit (f->used_h is then the height drawn).  Returns
+ * FF_OK or an FF_E* code with e filled.
+ */
+int ff_text_box_fit(struct ff_pdf *p, const struct ff_text_style *st,
+                    double x, double y, double w, double h, const char *s,
+                    size_t n, struct ff_text_fit *f, struct ff_err *e);
 
 #endif

@@ -5,6 +5,8 @@
  */
 #include "utf8.h"
 
+#include <string.h>
+
 size_t ff_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -154,4 +156,21 @@ size_t ff_utf8_trim(const char **str, size_t n)
         n -= k;
     *str = (const char *)s;
     return n;
+}
+
+char *ff_utf8_clip(char *s)
+{
+    size_t n = strlen(s), i = n;
+
+    /* Back over continuation bytes to the last lead byte; drop it and what
+     * follows when the sequence it starts is incomplete. */
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i > 0 && (unsigned char)s[i - 1] >= 0xC0) {
+        uint32_t cp;
+
+        if (ff_utf8_decode(s + i - 1, n - i + 1, &cp) == 0)
+            s[i - 1] = '\0';
+    }
+    return s;
 }

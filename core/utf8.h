@@ -34,4 +34,10 @@ size_t ff_utf8_thai_digits_to_ascii(const char *s, size_t n, char *out);
 /* Trim ASCII whitespace, NBSP and U+200B from both ends; returns new length. */
 size_t ff_utf8_trim(const char **s, size_t n);
 
+/*
+ * End a NUL-terminated string that snprintf may have cut inside a UTF-8
+ * sequence at the last complete character; returns s.
+ */
+char *ff_utf8_clip(char *s);
+
 #endif

@@ -195,6 +195,14 @@ static void progress(void *ctx, size_t done, size_t total)
     show_progress(ctx, done, total);
 }
 
+/* Text cut to fit a box (never its value; see vars.h).  One fprintf per
+ * message, so that lines from worker threads do not interleave. */
+static void warn(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "ffgen: warning: %s\n", msg);
+}
+
 /* Load a register and print its bad rows; NULL on a fatal error. */
 static struct ff_register *load_register(struct gen_cli *c, const char *path,
                                          struct ff_err *e)
@@ -372,6 +380,7 @@ static int run_selected(struct gen_cli *c, struct ff_err *e)
         o.payload = cfg;
         o.progress = c->quiet ? NULL : progress;
         o.progress_ctx = packets_word;
+        o.warn = warn;
         rc = gen_packet_run(&o, v, n, &written, e);
         if (rc == FF_OK)
             printf("wrote %zu packets (%zu households) under %s/\n", written,
@@ -384,6 +393,7 @@ static int run_selected(struct gen_cli *c, struct ff_err *e)
         o.layout = c->layout;
         o.cut_marks = c->cut_marks;
         o.payload = cfg;
+        o.warn = warn;
         rc = gen_labels_run(&o, v, n, e);
         if (rc == FF_OK)
             printf("wrote %zu labels to %s\n", n,
@@ -399,6 +409,7 @@ static int run_selected(struct gen_cli *c, struct ff_err *e)
         o.payload = cfg;
         o.progress = c->quiet ? NULL : progress;
         o.progress_ctx = households_word;
+        o.warn = warn;
         rc = gen_folders_run(&o, v, n, e);
         if (rc == FF_OK)
             printf("wrote %zu PDFs, one per household, under %s/<district>/\n", n,

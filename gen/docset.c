@@ -87,6 +87,21 @@ int gen_docset_render(const struct gen_docset *d, struct ff_pdf *pdf,
     return FF_OK;
 }
 
+int gen_docset_pages(const struct gen_docset *d, struct ff_pdf *pdf,
+                     struct gen_vars *v, int *pages, struct ff_err *e)
+{
+    size_t i;
+    int n;
+
+    *pages = 0;
+    for (i = 0; i < d->n; i++) {
+        if (gen_render_count(pdf, d->t[i], v, &n, e))
+            return e->code;
+        *pages += n;
+    }
+    return FF_OK;
+}
+
 struct ff_qr *gen_household_qr(const struct ff_payload_cfg *cfg,
                                const char *code, char *token,
                                size_t token_size, struct ff_err *e)

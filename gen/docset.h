@@ -46,6 +46,13 @@ int gen_docset_render(const struct gen_docset *d, struct ff_pdf *pdf,
                       int *starts, struct ff_err *e);
 
 /*
+ * The pages d would draw for v->h (a table that continues takes more than
+ * the templates' pages), without drawing, into *pages.
+ */
+int gen_docset_pages(const struct gen_docset *d, struct ff_pdf *pdf,
+                     struct gen_vars *v, int *pages, struct ff_err *e);
+
+/*
  * Everything of one household: its QR encoded from cfg (v->token points to
  * the token during the call, NULL after) and every document of d rendered
  * as gen_docset_render does.

@@ -65,6 +65,7 @@ struct job {
 struct worker {
     struct ff_pdf *pdf;
     struct ff_outgroup *group;
+    struct gen_rcache *rcache;
 };
 
 static void worker_free(void *w)
@@ -74,6 +75,7 @@ static void worker_free(void *w)
     if (k == NULL)
         return;
     ff_outgroup_free(k->group);
+    gen_rcache_free(k->rcache);
     ff_pdf_free(k->pdf);
     ff_free(k);
 }
@@ -89,6 +91,11 @@ static void *worker_new(void *shared, struct ff_err *e)
     }
     if ((k->pdf = ff_pdf_new(NULL, e)) == NULL ||
         (k->group = ff_outgroup_new(GROUP_FILES, e)) == NULL) {
+        worker_free(k);
+        return NULL;
+    }
+    if ((k->rcache = gen_rcache_new()) == NULL) {
+        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
         worker_free(k);
         return NULL;
     }
@@ -117,6 +124,9 @@ static int worker_run(void *shared, void *w, size_t i, struct ff_err *e)
     v.day = j->day;
     v.threshold = j->o->threshold;
     v.packet = "";
+    v.warn = j->o->warn;
+    v.warn_ctx = j->o->warn_ctx;
+    v.rcache = k->rcache;
     snprintf(path, sizeof path, "%s/%s/%s.pdf", j->o->out_dir,
              h->district_code, h->code);
     if ((rc = ff_pdf_begin(pdf, e)) == FF_OK &&

@@ -54,6 +54,7 @@ int gen_labels_run(const struct gen_labels_opts *o,
 {
     struct gen_template *t;
     const struct tpl_sheet *s;
+    const struct tpl_page *pg;
     struct ff_pdf *p = NULL;
     char path[1024];
     struct gen_vars v;
@@ -73,9 +74,19 @@ int gen_labels_run(const struct gen_labels_opts *o,
         goto out;
     }
     per = (size_t)(s->cols * s->rows);
+    /* The label drawn in each cell: the page for this sheet, else the
+     * first page (each layout sizes its text boxes to its own cells). */
+    pg = &t->pages[0];
+    for (i = 0; i < t->npages; i++)
+        if (strcmp(t->pages[i].sheet, s->name) == 0)
+            pg = &t->pages[i];
     memset(&v, 0, sizeof v);
     ff_today_bangkok(&v.year, &v.month, &v.day);
     v.threshold = GEN_BMN_THRESHOLD;
+    v.doc = t->name;
+    v.tpl_path = t->path;
+    v.warn = o->warn;
+    v.warn_ctx = o->warn_ctx;
     if ((p = ff_pdf_new(NULL, e)) == NULL || (rc = ff_pdf_begin(p, e)) ||
         (rc = ff_pdf_set_title(p, "Household QR labels", e))) {
         rc = e->code;
@@ -88,6 +99,13 @@ int gen_labels_run(const struct gen_labels_opts *o,
                                   (s->w + s->hgap);
         double dy = s->top + (double)(cell / (size_t)s->cols) *
                                  (s->h + s->vgap);
+
+        /* The page's coordinates start at the printable part of the cell:
+         * a cell at the sheet's edge begins margin mm in. */
+        if (dx < s->margin)
+            dx = s->margin;
+        if (dy < s->margin)
+            dy = s->margin;
         char token[128];
         struct ff_qr *qr;
 
@@ -104,8 +122,8 @@ int gen_labels_run(const struct gen_labels_opts *o,
         }
         v.h = h;
         v.token = token;
-        for (j = 0; j < t->pages[0].n && rc == FF_OK; j++)
-            rc = gen_render_item(p, &t->pages[0].items[j], dx, dy, &v, qr, e);
+        for (j = 0; j < pg->n && rc == FF_OK; j++)
+            rc = gen_render_item(p, &pg->items[j], dx, dy, &v, qr, e);
         ff_qr_free(qr);
         if (rc)
             goto out;

@@ -18,6 +18,9 @@ struct gen_labels_opts {
     const char *layout;             /* sheet name, NULL: the first */
     int cut_marks;
     const struct ff_payload_cfg *payload;
+    /* Text cut to fit its box is reported here (vars.h); may be NULL. */
+    void (*warn)(void *ctx, const char *msg);
+    void *warn_ctx;
 };
 
 /* The sheet called name (NULL: the first) of t, or NULL. */

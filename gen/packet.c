@@ -21,6 +21,7 @@
 #include "outfile.h"
 #include "text.h"
 #include "thai.h"
+#include "utf8.h"
 
 #include "jobs.h"
 #include "render.h"
@@ -135,7 +136,8 @@ int gen_packet_groups(const struct ff_household *const *hh, size_t n, int by,
             else
                 snprintf(label, sizeof label, "หมู่%d", h->village_no);
         }
-        gen_safe_name(label, safe, 120);
+        ff_utf8_clip(g[k].name);
+        gen_safe_name(ff_utf8_clip(label), safe, 120);
         snprintf(g[k].file, sizeof g[k].file, "%s-%s.pdf", key, safe);
         for (dup = 2; name_taken(g, k, g[k].file); dup++)
             snprintf(g[k].file, sizeof g[k].file, "%s-%s-%d.pdf", key, safe,
@@ -184,13 +186,14 @@ static int blank_page(struct ff_pdf *p, struct gen_vars *v, struct ff_err *e)
  * with long names, the heading is repeated on each page).  District and
  * subdistrict packets add the columns that say where each household is.
  * Its pages are counted by laying it out first, so that the start pages
- * (cover pages + i * pages per household + 1, the physical page of the
- * packet) are known while the cover is drawn.
+ * (cover pages + the pages of the households before + 1, the physical page
+ * of the packet) are known while the cover is drawn.
  */
 struct cover_ctx {
     const struct job *j;
     const struct gen_group_span *g;
     int hpages;
+    const int *before;          /* per household: pages of those before it */
     int cpages;                 /* cover pages after padding, 0 unknown */
     struct gen_vars v;          /* for the footer */
 };
@@ -267,6 +270,7 @@ static void place(const struct job *j, const struct ff_household *h,
     else
         snprintf(out, size, "%sตำบล%s  อำเภอ%s  จังหวัด%s", village,
                  h->subdistrict, h->district, h->province);
+    ff_utf8_clip(out);
 }
 
 static int draw_cover(struct ff_flow *f, void *arg, struct ff_err *e)
@@ -314,7 +318,8 @@ static int draw_cover(struct ff_flow *f, void *arg, struct ff_err *e)
         const struct ff_household *h = j->hh[g->first + i];
         char v[9][300];
         const char *cells[9];
-        int k = 0, n;
+        struct ff_buf head;
+        int k = 0, n, hk;
 
         snprintf(v[k++], sizeof v[0], "%zu", i + 1);
         if (j->o->by == GEN_BY_DISTRICT)
@@ -324,23 +329,30 @@ static int draw_cover(struct ff_flow *f, void *arg, struct ff_err *e)
             snprintf(v[k++], sizeof v[0], "%s", h->village_name);
         }
         snprintf(v[k++], sizeof v[0], "%s", h->house_no);
-        ff_household_head(h, v[k++], sizeof v[0]);
+        hk = k++;           /* the head's name has no length limit */
         snprintf(v[k++], sizeof v[0], "%s", h->code);
         snprintf(v[k++], sizeof v[0], "%d", h->status);
         /* The physical page of the packet where the household starts. */
-        snprintf(v[k++], sizeof v[0], "%d",
-                 c->cpages + (int)i * c->hpages + 1);
+        snprintf(v[k++], sizeof v[0], "%d", c->cpages + c->before[i] + 1);
         for (n = 0; n < k; n++)
-            cells[n] = v[n];
-        if ((rc = ff_flow_table_row(f, cells, td, NONE, e)))
+            cells[n] = ff_utf8_clip(v[n]);
+        ff_buf_init(&head);
+        if (gen_vars_head(h, &head)) {
+            ff_buf_release(&head);
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        }
+        cells[hk] = head.data;
+        rc = ff_flow_table_row(f, cells, td, NONE, e);
+        ff_buf_release(&head);
+        if (rc)
             return rc;
     }
     return FF_OK;
 }
 
 static int cover(struct ff_pdf *p, const struct job *j,
-                 const struct gen_group_span *g, int hpages, int *cpages,
-                 struct ff_err *e)
+                 const struct gen_group_span *g, int hpages,
+                 const int *before, int *cpages, struct ff_err *e)
 {
     struct cover_ctx c;
     struct ff_flow f;
@@ -350,6 +362,7 @@ static int cover(struct ff_pdf *p, const struct job *j,
     c.j = j;
     c.g = g;
     c.hpages = hpages;
+    c.before = before;
     c.v.packet = g->name;
     memset(&f, 0, sizeof f);
     f.p = p;
@@ -380,6 +393,22 @@ static int cover(struct ff_pdf *p, const struct job *j,
     return FF_OK;
 }
 
+/* Vars for household h of job j in packet g. */
+static void household_vars(const struct job *j, const struct gen_group_span *g,
+                           const struct ff_household *h, struct gen_vars *v)
+{
+    memset(v, 0, sizeof *v);
+    v->h = h;
+    v->year = j->year;
+    v->month = j->month;
+    v->day = j->day;
+    v->threshold = j->o->threshold;
+    v->packet = g->name;
+    v->footer = 1;
+    v->warn = j->o->warn;
+    v->warn_ctx = j->o->warn_ctx;
+}
+
 static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
 {
     const struct job *j = shared;
@@ -387,54 +416,85 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
     struct ff_pdf *p = w;
     int hpages = j->docs.pages + (j->docs.pages & 1);
     int cpages = 0;
-    int root, rc;
+    int root, rc, *before;
     char path[1200];
     size_t i;
 
+    /*
+     * A household's documents take more pages when a table continues (a
+     * long members list), so each household's pages are counted (laid out
+     * without drawing) before the cover lists where it starts; padded to
+     * an even count, so that every household still starts on an odd page.
+     */
+    before = ff_malloc((g->n + 1) * sizeof *before);
+    if (before == NULL)
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    before[0] = 0;
+    for (i = 0; i < g->n; i++) {
+        struct gen_vars v;
+        int n;
+
+        household_vars(j, g, j->hh[g->first + i], &v);
+        if ((rc = gen_docset_pages(&j->docs, p, &v, &n, e)))
+            goto out;
+        before[i + 1] = before[i] + n + (n & 1);
+    }
     if ((rc = ff_pdf_begin(p, e)) || (rc = ff_pdf_set_title(
                                          p, "Household packet", e)) ||
-        (rc = cover(p, j, g, hpages, &cpages, e)))
-        return rc;
+        (rc = cover(p, j, g, hpages, before, &cpages, e)))
+        goto out;
     root = ff_pdf_outline_add(p, 0, g->name, 0, e);
-    if (root == 0)
-        return e->code;
+    if (root == 0) {
+        rc = e->code;
+        goto out;
+    }
     for (i = 0; i < g->n; i++) {
         const struct ff_household *h = j->hh[g->first + i];
         struct gen_vars v;
-        char title[600], head[300];
+        struct ff_buf title;
         int node, starts[3];
         size_t k;
 
-        memset(&v, 0, sizeof v);
-        v.h = h;
-        v.year = j->year;
-        v.month = j->month;
-        v.day = j->day;
-        v.threshold = j->o->threshold;
-        v.packet = g->name;
-        v.footer = 1;
-        v.pages = hpages;
+        household_vars(j, g, h, &v);
+        v.pages = before[i + 1] - before[i];
         if ((rc = gen_docset_household(&j->docs, p, &v, j->o->payload,
                                         starts, e)))
-            return rc;
-        if (j->docs.pages & 1 && blank_page(p, &v, e))
-            return e->code;
+            goto out;
+        if (ff_pdf_page_count(p) < cpages + before[i + 1] &&
+            blank_page(p, &v, e)) {
+            rc = e->code;
+            goto out;
+        }
         /* Outline entries point at pages, so they follow the drawing. */
-        snprintf(title, sizeof title, "บ้านเลขที่ %s  %s  (%s)", h->house_no,
-                 ff_household_head(h, head, sizeof head), h->code);
-        node = ff_pdf_outline_add(p, root, title, starts[0], e);
-        if (node == 0)
-            return e->code;
+        ff_buf_init(&title);
+        if (ff_buf_addf(&title, "บ้านเลขที่ %s  ", h->house_no) ||
+            gen_vars_head(h, &title) ||
+            ff_buf_addf(&title, "  (%s)", h->code)) {
+            ff_buf_release(&title);
+            rc = ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            goto out;
+        }
+        node = ff_pdf_outline_add(p, root, title.data, starts[0], e);
+        ff_buf_release(&title);
+        if (node == 0) {
+            rc = e->code;
+            goto out;
+        }
         for (k = 0; k < j->docs.n; k++) {
             const struct gen_template *t = j->docs.t[k];
 
             if (!ff_pdf_outline_add(p, node, t->title ? t->title : t->name,
-                                    starts[k], e))
-                return e->code;
+                                    starts[k], e)) {
+                rc = e->code;
+                goto out;
+            }
         }
     }
     snprintf(path, sizeof path, "%s/%s", j->o->out_dir, g->file);
-    return ff_pdf_save(p, path, e);
+    rc = ff_pdf_save(p, path, e);
+out:
+    ff_free(before);
+    return rc;
 }
 
 int gen_packet_run(const struct gen_packet_opts *o,

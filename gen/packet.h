@@ -26,6 +26,9 @@ struct gen_packet_opts {
     const struct ff_payload_cfg *payload;
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
+    /* Text cut to fit its box is reported here (vars.h); may be NULL. */
+    void (*warn)(void *ctx, const char *msg);
+    void *warn_ctx;
 };
 
 /* A group of households, consecutive in walking order. */

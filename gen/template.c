@@ -258,6 +258,70 @@ static struct token *string_arg(struct parser *p)
     return NULL;
 }
 
+static int num(struct parser *p, const char *key, int required, double lo,
+               double hi, double *out);
+
+/* y= of a flowing item: "+N" (N mm below the item before) or a number. */
+static int ypos(struct parser *p, struct tpl_item *it, const char *key)
+{
+    struct token *t = find(p, key);
+
+    if (t && t->val_len > 1 && t->val[0] == '+') {
+        char buf[64];
+        char *end;
+        double v;
+
+        if (t->val_len >= sizeof buf)
+            return perr(p, t->col, "%s= is not a number", key);
+        memcpy(buf, t->val + 1, t->val_len - 1);
+        buf[t->val_len - 1] = '\0';
+        errno = 0;
+        v = strtod(buf, &end);
+        if (end == buf || *end != '\0' || errno || !isfinite(v) || v < 0 ||
+            v > 300)
+            return perr(p, t->col + t->key_len + 1, "%s=+ needs a distance "
+                        "in millimetres from 0 to 300", key);
+        it->y = v;
+        it->flow = 1;
+        return num(p, "miny", 0, 0, 2000, &it->min_y);
+    }
+    if (t)
+        t->used = 0;
+    if (flag(p, "beside")) {
+        it->beside = 1;
+        return t ? perr(p, t->col, "'beside' takes the top of the item "
+                        "before: leave out %s=", key)
+                 : FF_OK;
+    }
+    return num(p, key, 1, -2000, 2000, &it->y);
+}
+
+/* to=+N of a box or rules: its bottom N mm below the item before. */
+static int to_pos(struct parser *p, struct tpl_item *it)
+{
+    struct token *t = find(p, "to");
+
+    if (t == NULL)
+        return num(p, "h", 1, 0, 2000, &it->h);
+    if (t->val_len < 2 || t->val[0] != '+')
+        return perr(p, t->col, "to= must be +N (millimetres below the item "
+                    "before)");
+    {
+        char buf[64];
+        char *end;
+
+        snprintf(buf, sizeof buf, "%.*s", (int)t->val_len - 1, t->val + 1);
+        it->h = strtod(buf, &end);
+        if (end == buf || *end != '\0' || !isfinite(it->h) || it->h < 0 ||
+            it->h > 300)
+            return perr(p, t->col, "to=+ needs millimetres from 0 to 300");
+    }
+    it->to_flow = 1;
+    if (find(p, "h"))
+        return perr(p, t->col, "a box has either h= or to=");
+    return FF_OK;
+}
+
 /* A number value of key; *out untouched when absent and !required. */
 static int num(struct parser *p, const char *key, int required, double lo,
                double hi, double *out)
@@ -399,10 +463,10 @@ static int parse_item(struct parser *p, const char *kw, struct tpl_item *it)
 
     if (strcmp(kw, "text") == 0 || strcmp(kw, "checkbox") == 0) {
         it->kind = kw[0] == 't' ? TPL_TEXT : TPL_CHECKBOX;
-        if (num(p, "x", 1, -big, big, &it->x) || num(p, "y", 1, -big, big,
-                                                     &it->y) ||
+        if (num(p, "x", 1, -big, big, &it->x) || ypos(p, it, "y") ||
             num(p, "w", 0, 0, big, &it->w) || num(p, "h", 0, 0, big, &it->h) ||
             num(p, "size", 0, 4, 200, &it->size) ||
+            num(p, "minsize", 0, 4, 200, &it->min_size) ||
             num(p, "leading", 0, 0, 400, &it->leading) ||
             align_of(p, &it->align) || color(p, "color", &it->color, NULL))
             return p->e->code;
@@ -420,9 +484,8 @@ static int parse_item(struct parser *p, const char *kw, struct tpl_item *it)
     if (strcmp(kw, "box") == 0 || strcmp(kw, "rules") == 0) {
         it->kind = kw[0] == 'b' ? TPL_BOX : TPL_RULES;
         it->step = 8;
-        if (num(p, "x", 1, -big, big, &it->x) ||
-            num(p, "y", 1, -big, big, &it->y) ||
-            num(p, "w", 1, 0, big, &it->w) || num(p, "h", 1, 0, big, &it->h) ||
+        if (num(p, "x", 1, -big, big, &it->x) || ypos(p, it, "y") ||
+            num(p, "w", 1, 0, big, &it->w) || to_pos(p, it) ||
             num(p, "width", 0, 0, 20, &it->width) ||
             num(p, "step", 0, 2, 100, &it->step) ||
             color(p, "color", &it->color, NULL) ||
@@ -451,9 +514,11 @@ static int parse_item(struct parser *p, const char *kw, struct tpl_item *it)
         it->size = 12;
         it->rowh = 8;
         it->headh = 0;
-        if (num(p, "x", 1, -big, big, &it->x) ||
-            num(p, "y", 1, -big, big, &it->y) ||
+        double max_rows = 0;
+
+        if (num(p, "x", 1, -big, big, &it->x) || ypos(p, it, "y") ||
             num(p, "rows", 1, 0, 200, &rows) ||
+            num(p, "max", 0, 1, 500, &max_rows) ||
             num(p, "rowh", 0, 2, 200, &it->rowh) ||
             num(p, "headh", 0, 2, 200, &it->headh) ||
             num(p, "size", 0, 4, 100, &it->size) ||
@@ -461,6 +526,17 @@ static int parse_item(struct parser *p, const char *kw, struct tpl_item *it)
             color(p, "fill", &it->fill, &it->has_fill))
             return p->e->code;
         it->rows = (int)rows;
+        it->max_rows = (int)max_rows;
+        if ((t = find(p, "grow")) != NULL) {
+            if (!gen_vars_known(t->val, t->val_len))
+                return perr(p, t->col + 5, "grow= must name a placeholder "
+                            "such as members");
+            if ((it->grow = ff_strndup(t->val, t->val_len)) == NULL)
+                return ff_err_set(p->e, FF_ESYS, p->name, 0, 0,
+                                  "out of memory");
+        } else if (max_rows > 0) {
+            return perr(p, p->tok[0].col, "max= needs grow=");
+        }
         t = find(p, "cols");
         if (t == NULL)
             return perr(p, p->tok[0].col,
@@ -486,11 +562,15 @@ static int parse_item(struct parser *p, const char *kw, struct tpl_item *it)
         }
         if (it->headh <= 0)
             it->headh = it->rowh;
+        if ((t = find(p, "caption")) != NULL &&
+            (check_text(p, t) || dup_text(p, t, &it->text)))
+            return p->e->code;
         t = find(p, "first");
         if (t && (check_text(p, t) ||
                   split_bar(p, t, &it->first, &it->nfirst)))
             return p->e->code;
-        if (t && it->nfirst > (size_t)it->rows)
+        if (t && it->nfirst > (size_t)(it->max_rows > it->rows
+                                           ? it->max_rows : it->rows))
             return perr(p, t->col, "first= has %zu rows, the table %d",
                         it->nfirst, it->rows);
         return FF_OK;
@@ -542,6 +622,14 @@ static int add_page(struct parser *p, struct gen_template *t)
     }
     pg = &t->pages[t->npages++];
     memset(pg, 0, sizeof *pg);
+    {
+        struct token *sh = find(p, "sheet");
+
+        if (sh && (sh->val_len == 0 || sh->val_len >= sizeof pg->sheet))
+            return perr(p, sh->col, "sheet= needs a sheet name");
+        if (sh)
+            memcpy(pg->sheet, sh->val, sh->val_len);
+    }
     return page_size(p, &pg->w, &pg->h);
 }
 
@@ -573,6 +661,7 @@ static void item_release(struct tpl_item *it)
     for (i = 0; it->first && i < it->nfirst; i++)
         ff_free(it->first[i]);
     ff_free(it->first);
+    ff_free(it->grow);
     memset(it, 0, sizeof *it);
 }
 
@@ -596,6 +685,9 @@ static int sheet(struct parser *p, struct gen_template *t)
         num(p, "top", 0, 0, 200, &sh->top) ||
         num(p, "hgap", 0, 0, 100, &sh->hgap) ||
         num(p, "vgap", 0, 0, 100, &sh->vgap))
+        return p->e->code;
+    sh->margin = 5;
+    if (num(p, "margin", 0, 0, 30, &sh->margin))
         return p->e->code;
     sh->cols = (int)cols;
     sh->rows = (int)rows;
@@ -680,7 +772,8 @@ static void shift_items(struct gen_template *t, size_t from, double dx,
 
     for (i = from; i < pg->n; i++) {
         pg->items[i].x += dx;
-        pg->items[i].y += dy;
+        if (!pg->items[i].flow && !pg->items[i].beside)
+            pg->items[i].y += dy;
         pg->items[i].x2 += dx;
         pg->items[i].y2 += dy;
     }

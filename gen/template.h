@@ -47,10 +47,20 @@ struct tpl_item {
     size_t nfirst;
     char **first;               /* first-column text per row, may be fewer */
     int label;                  /* QR: print the token under the symbol */
+    /* Flow layout (templates/README.md): */
+    int flow;                   /* y=+N: y mm below the item before */
+    double min_y;               /* ... but not above miny= (mm) */
+    int beside;                 /* same top as the item before */
+    int to_flow;                /* BOX/RULES to=+N: bottom N mm below the
+                                   item before (h is then N) */
+    double min_size;            /* TEXT: shrink no further (points) */
+    char *grow;                 /* TABLE: rows follow this placeholder */
+    int max_rows;               /* TABLE: bound for grow (then continues) */
 };
 
 struct tpl_page {
     double w, h;                /* mm */
+    char sheet[16];             /* labels: the sheet this page is for */
     struct tpl_item *items;
     size_t n, cap;
 };
@@ -61,6 +71,7 @@ struct tpl_sheet {
     char name[16];
     int cols, rows;
     double w, h, left, top, hgap, vgap;
+    double margin;              /* the printer's unprintable edge, mm */
 };
 
 struct gen_template {

@@ -30,6 +30,18 @@ struct gen_vars {
     const char *packet;             /* packet name, or "" */
     int page, pages;                /* page within the household, 1-based */
     int footer;                     /* draw the packet footer on each page */
+    const char *doc;                /* document being drawn, for warnings */
+    const char *tpl_path;           /* its template file */
+    /*
+     * Text that had to be cut to fit its box is reported here (may be NULL:
+     * not reported).  msg names the template line, the household code, the
+     * document and the field, never the text.  Called from worker threads.
+     */
+    void (*warn)(void *ctx, const char *msg);
+    void *warn_ctx;
+    /* The worker's memory of flowing items drawn before (render.h); may
+     * be NULL: every item is then drawn anew. */
+    struct gen_rcache *rcache;
 };
 
 /* 1 when name[0..n) (without braces, may carry ":arg") is a known one. */
@@ -42,6 +54,13 @@ int gen_vars_known(const char *name, size_t n);
  */
 int gen_vars_expand(const struct gen_vars *v, const char *s, size_t n,
                     struct ff_buf *out, struct ff_err *e);
+
+/*
+ * Append the head's full name to out: title, first name, surname, with a
+ * space after a Latin title ("Mr. John") and none after a Thai one
+ * ("นายสมชาย ใจดี").  Any length.  0, or -1 when out of memory.
+ */
+int gen_vars_head(const struct ff_household *h, struct ff_buf *out);
 
 /* "2401-010596-3-7": the token grouped as the code is written (4-6-1,
  * housecode.h), then its check character. */

@@ -1,6 +1,9 @@
 # results.tpl - the monthly results report form (enclosure 5): the paper
 # fallback when the QR web form cannot be used, January - March 2568.
 # Reports are due by the 20th of each month ({deadline:...} prints it in BE).
+# The header flows (y=+N) with at most two lines (h=) for the name and the
+# address each; what still does not fit shrinks, then is cut with "…" and
+# reported, so the month boxes below keep their places.
 
 document results
 title "แบบรายงานผลการพัฒนาครัวเรือนรายเดือน"
@@ -24,31 +27,36 @@ text x=18 y=40 size=15 "ผลการดำเนินงาน"
 rules x=18 y=40 w=174 h=32 step=8 dashed
 text x=18 y=76 size=15 "รายได้หลังพัฒนา ............................ บาท/คน/ปี"
 text x=18 y=85 size=15 "สถานะหลังพัฒนา"
-checkbox x=57 y=85.5 size=13 "1 พัฒนาได้"
-checkbox x=84 y=85.5 size=13 "2 ขอรับการสงเคราะห์"
-checkbox x=132 y=85.5 size=13 "3 พึ่งตนเองได้"
-checkbox x=166 y=85.5 size=13 "4 อื่นๆ"
+checkbox x=58.5 y=85 size=13 "1 พัฒนาได้"
+checkbox x=89 y=85 size=13 "2 ขอรับการสงเคราะห์"
+checkbox x=136 y=85 size=13 "3 พึ่งตนเองได้"
+checkbox x=169.5 y=85 size=13 "4 อื่นๆ"
 text x=18 y=96 size=15 "ผู้รายงาน ........................................................   วันที่รายงาน ........ / ........ / ........"
 end
 
 page size=A4
 text x=15 y=12 w=152 size=19 bold align=center "แบบรายงานผลการพัฒนาครัวเรือนเป้าหมายรายเดือน"
-text x=15 y=22 w=152 size=14 align=center "รหัสบ้าน {code}  หัวหน้าครัวเรือน {head}"
-text x=15 y=29 w=152 size=14 align=center "บ้านเลขที่ {house_no} หมู่ที่ {village_no} ตำบล{subdistrict} อำเภอ{district}"
-text x=15 y=40 w=150 size=13 color=#444444 "รายงานผ่าน QR ทุกเดือนภายในวันที่ 20 ของเดือน ใช้แบบนี้เมื่อรายงานทางออนไลน์ไม่ได้ แล้วส่งสำนักงานพัฒนาชุมชนอำเภอภายในกำหนดเดียวกัน"
+text x=15 y=+0.5 w=152 h=12 size=14 align=center "รหัสบ้าน {code}  หัวหน้าครัวเรือน {head}"
+text x=15 y=+0 w=152 h=12 size=14 align=center "บ้านเลขที่~{house_no} หมู่ที่~{village_no} ตำบล{subdistrict} อำเภอ{district}"
+text x=15 y=+1.5 w=150 h=11 size=13 color=#444444 "รายงานผ่าน QR ทุกเดือนภายในวันที่~20~ของเดือน ใช้แบบนี้เมื่อรายงานทางออนไลน์ไม่ได้ แล้วส่งสำนักงานพัฒนาชุมชนอำเภอภายในกำหนดเดียวกัน"
 
-use month dy=53 value=2568-01
-use month dy=170 value=2568-02
+use month dy=60 value=year-01
+use month dy=173 value=year-02
 
 page size=A4
 text x=15 y=12 w=152 size=17 bold align=center "แบบรายงานผลการพัฒนาครัวเรือนเป้าหมายรายเดือน (ต่อ)"
-text x=15 y=22 w=152 size=14 align=center "รหัสบ้าน {code}  หัวหน้าครัวเรือน {head}"
+text x=15 y=+0.5 w=152 h=12 size=14 align=center "รหัสบ้าน {code}  หัวหน้าครัวเรือน {head}"
 
-use month dy=53 value=2568-03
+use month dy=53 value=year-03
 
-text x=15 y=175 size=15 bold "ความเห็นของพัฒนาการอำเภอ"
-rules x=15 y=178 w=180 h=32 step=8 dashed
-text x=15 y=225 w=85 size=15 align=center "ลงชื่อ ........................ ผู้รายงาน"
-text x=110 y=225 w=85 size=15 align=center "ลงชื่อ ........................ พัฒนาการอำเภอ"
-text x=15 y=233 w=85 size=15 align=center "วันที่ ........ / ........ / ........"
-text x=110 y=233 w=85 size=15 align=center "วันที่ ........ / ........ / ........"
+text x=15 y=170 size=15 bold "ความเห็นของพัฒนาการอำเภอ"
+rules x=15 y=173 w=180 h=32 step=8 dashed
+
+define sign
+text x=0 y=0 w=85 size=15 align=center "ลงชื่อ ...................... $value"
+text x=0 y=+0.5 w=85 size=15 align=center "(..............................)"
+text x=0 y=+0.5 w=85 size=15 align=center "ตำแหน่ง .............................."
+text x=0 y=+0.5 w=85 size=15 align=center "วันที่ ........ / ........ / ........"
+end
+use sign dx=15 dy=216 value=ผู้รายงาน
+use sign dx=110 dy=216 value=พัฒนาการอำเภอ

@@ -707,7 +707,7 @@ static void test_breaks(struct ff_pdf *p, const char *dir)
     char pdf[512], cmd[1024], *lines[200];
     struct ff_buf out;
     double fw, used;
-    int nl, i, k;
+    int nl, i, k, para_drawn_in_box = 0;
 
     ff_err_clear(&e);
     CHECK(check_wrap(p, brk, para, 300, 0) > 5);
@@ -746,10 +746,19 @@ static void test_breaks(struct ff_pdf *p, const char *dir)
     CHECK_INT(ff_pdf_add_page(p, FF_A4_W, FF_A4_H, &e), FF_OK);
     nl = ff_text_box(p, &st, 50, 50, 300, 0, para, strlen(para), &used, &e);
     CHECK(nl > 5);
-    CHECK(fabs(used - nl * 1.2 * SIZE) < 1e-9);
-    /* A box of height h draws only the lines that fit. */
-    CHECK_INT(ff_text_box(p, &st, 50, 500, 300, 3 * 1.2 * SIZE, para,
-                          strlen(para), &used, &e), 3);
+    /* Lines are 1.2 x size apart, more where stacked marks would meet. */
+    CHECK(used >= nl * 1.2 * SIZE - 1e-9 && used < nl * 1.7 * SIZE);
+    /* A box of height h draws only the lines that fit, as measured. */
+    {
+        int fits = 1, m;
+
+        m = ff_text_measure(p, &st, 300, 3 * 1.2 * SIZE, para, strlen(para),
+                            NULL, &fits, &e);
+        CHECK(m >= 2 && m <= 3 && !fits);
+        CHECK_INT(ff_text_box(p, &st, 50, 500, 300, 3 * 1.2 * SIZE, para,
+                              strlen(para), &used, &e), m);
+        para_drawn_in_box = m;
+    }
     snprintf(pdf, sizeof pdf, "%s/wrap.pdf", dir);
     CHECK_INT(ff_pdf_save(p, pdf, &e), FF_OK);
     CHECK_INT(ff_text_wrap(p, &st, 300, para, strlen(para), ln, 100, &e), nl);
@@ -765,8 +774,8 @@ static void test_breaks(struct ff_pdf *p, const char *dir)
                 lines[m++] = lines[i];
         k = m;
     }
-    CHECK_INT(k, nl + 3);
-    if (k != nl + 3)
+    CHECK_INT(k, nl + para_drawn_in_box);
+    if (k != nl + para_drawn_in_box)
         for (i = 0; i < k; i++)
             fprintf(stderr, "  %d: %s\n", i, lines[i]);
     for (i = 0; i < nl && i < k; i++) {
@@ -915,6 +924,114 @@ static void test_align(struct ff_pdf *p, const char *dir)
     CHECK_INT(e.code, FF_EINPUT);
 }
 
+/* Ink boxes of s shaped by HarfBuzz with its baseline at y (points, y
+ * down): x0, x1, top, bottom per glyph into box[]; returns the count. */
+static size_t ink_boxes(hb_font_t *font, double size, double y,
+                        const char *s, double (*box)[4], size_t max)
+{
+    hb_buffer_t *b = hb_buffer_create();
+    hb_glyph_info_t *info;
+    hb_glyph_position_t *pos;
+    unsigned len, i;
+    double pen = 0, k = size / 1000.0;
+    size_t n = 0;
+
+    hb_buffer_add_utf8(b, s, -1, 0, -1);
+    hb_buffer_set_direction(b, HB_DIRECTION_LTR);
+    hb_buffer_set_script(b, HB_SCRIPT_THAI);
+    hb_buffer_set_language(b, hb_language_from_string("th", -1));
+    hb_shape(font, b, NULL, 0);
+    info = hb_buffer_get_glyph_infos(b, &len);
+    pos = hb_buffer_get_glyph_positions(b, &len);
+    for (i = 0; i < len && n < max; i++) {
+        hb_glyph_extents_t x;
+
+        if (hb_font_get_glyph_extents(font, info[i].codepoint, &x) &&
+            x.height != 0) {
+            double gx = pen + pos[i].x_offset + x.x_bearing;
+
+            box[n][0] = gx * k;
+            box[n][1] = (gx + x.width) * k;
+            box[n][2] = y - (pos[i].y_offset + x.y_bearing) * k;
+            box[n][3] = y - (pos[i].y_offset + x.y_bearing + x.height) * k;
+            n++;
+        }
+        pen += pos[i].x_advance;
+    }
+    hb_buffer_destroy(b);
+    return n;
+}
+
+/* Whether any glyph box of line a meets one of line b (b below a). */
+static int inks_meet(hb_font_t *font, double size, const char *a, double ya,
+                     const char *b, double yb)
+{
+    double ba[64][4], bb[64][4];
+    size_t na = ink_boxes(font, size, ya, a, ba, 64);
+    size_t nb = ink_boxes(font, size, yb, b, bb, 64), i, j;
+
+    for (i = 0; i < na; i++)
+        for (j = 0; j < nb; j++)
+            if (ba[i][0] < bb[j][1] && bb[j][0] < ba[i][1] &&
+                bb[j][2] < ba[i][3])   /* b's top above a's bottom */
+                return 1;
+    return 0;
+}
+
+/*
+ * Line spacing clears Laksaman's hardest stacks: HarfBuzz's glyph extents
+ * of two consecutive lines never meet (issue 14 item 4).  The pairs are
+ * the ones seen touching at 1.2 x size (อยู่ over เชิง, ฏ's tail in
+ * ปฏิบัติ) and the deepest and tallest stacks of the font (ฎุ, ฏู under a
+ * tone over an upper vowel).  And 1.2 x size really is too little for
+ * them, so this test would fail on a fixed pitch.
+ */
+static void test_stacks(struct ff_pdf *p)
+{
+    static const char *pairs[][2] = {
+        {"อยู่", "เชิง"}, {"ปฏิบัติ", "ที่นี่"}, {"ฎุฏู", "ปั้นกิ้น"},
+        {"กฏหมายอยู่ดูแล", "เชิงชื่อที่นี่"}, {"สูญญู", "ฟื้นฝั่น"},
+        {"ปฏิบัติงานอยู่", "ปั้นชื่อเชิงที่"},
+    };
+    struct ff_text_style st = {FF_FONT_REGULAR, 15, 0, FF_ALIGN_LEFT, 0};
+    hb_blob_t *blob = hb_blob_create_from_file(FONT);
+    hb_face_t *face = hb_face_create(blob, 0);
+    hb_font_t *font = hb_font_create(face);
+    unsigned upem = hb_face_get_upem(face);
+    struct ff_err e;
+    size_t i;
+    int old_meets = 0;
+
+    hb_font_set_scale(font, (int)upem, (int)upem);
+    ff_err_clear(&e);
+    for (i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        char two[256];
+        double base[4];
+
+        snprintf(two, sizeof two, "%s\n%s", pairs[i][0], pairs[i][1]);
+        CHECK_INT(ff_text_baselines(p, &st, 400, two, strlen(two), base, 4,
+                                    &e), 2);
+        CHECK(base[1] - base[0] >= 1.2 * st.size - 1e-9);
+        CHECK(!inks_meet(font, st.size, pairs[i][0], base[0], pairs[i][1],
+                         base[1]));
+        if (inks_meet(font, st.size, pairs[i][0], base[0], pairs[i][1],
+                      base[0] + 1.2 * st.size))
+            old_meets++;
+    }
+    CHECK(old_meets >= 2);
+    /* Plain consonants keep the even pitch. */
+    {
+        double base[4];
+
+        CHECK_INT(ff_text_baselines(p, &st, 400, "กขค\nกขค", 19, base, 4, &e),
+                  2);
+        CHECK(fabs(base[1] - base[0] - 1.2 * st.size) < 1e-9);
+    }
+    hb_font_destroy(font);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+}
+
 int main(void)
 {
     struct ff_pdf *p;
@@ -936,6 +1053,7 @@ int main(void)
     test_align(p, dir);
     test_fallback(p, dir);
     test_justify(p, dir);
+    test_stacks(p);
     ff_pdf_free(p);
     for (i = 0; i < nstrs; i++)
         ff_free(strs[i]);

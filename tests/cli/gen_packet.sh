@@ -30,10 +30,11 @@ for code in $(awk -F, 'NR > 1 { print $1 }' "$village"); do
 done
 case "$cover" in *"1 มกราคม 2568"*) ;; *) bad "cover lacks the BE print date";; esac
 case "$cover" in *"จำนวน 8 ครัวเรือน"*) ;; *) bad "cover lacks the household count";; esac
-# Footer on a household page: code, head, page x/y, packet name.
+# Footer on a household page: code, head, the packet's page number with the
+# household's page x/y beside it, packet name.
 p3=$(pdftotext -f 3 -l 3 "$pkt" - 2>/dev/null)
 case "$p3" in *"24010105136 นายศักดิ์ชัย ที่ผู้"*) ;; *) bad "footer: code and head";; esac
-case "$p3" in *"หน้า 1/6"*) ;; *) bad "footer: page 1/6";; esac
+case "$p3" in *"หน้า 3 (1/6)"*) ;; *) bad "footer: page 3 (1/6)";; esac
 case "$p3" in *"หมู่ 5 บ้านแหลมปลาไหล ต.หน้าเมือง อ.เมืองฉะเชิงเทรา"*) ;; *) bad "footer: packet name";; esac
 # The font is embedded once per packet.
 check "one embedded regular font" [ "$(pdffonts "$pkt" 2>/dev/null | grep -c 'Laksaman ')" -le 1 ]
