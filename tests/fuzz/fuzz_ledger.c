@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ff_err_clear(&e);
     (void)intake_report_run(L, &o, &t, &e);
     ff_err_clear(&e);
-    (void)intake_export_run(L, "2025-01", csv, 0, NULL, &e);
+    (void)intake_export_run(L, "2025-01", csv, 0, 0600, NULL, &e);
     intake_ledger_free(L);
     return 0;
 }
