@@ -11,14 +11,15 @@ export SOURCE_DATE_EPOCH=1735689600
 long=$(python3 -c 'print(("ศรีสุวรรณรัตน" * 20)[:200])')
 # The first two developable households; the first gets the long name.
 awk -F, -v OFS=, -v long="$long" 'NR == 1 { print; next }
-    $15 == "1" && n < 2 { if (n == 0) $9 = long; print; n++ }' "$src" > "$reg"
+    $16 == "1" && n < 2 { if (n == 0) $10 = long; print; n++ }' "$src" > "$reg"
 code=$(awk -F, 'NR == 2 { print $1 }' "$reg")
 check "the register holds a 200-character name" \
-    [ "$(awk -F, 'NR == 2 { print $9 }' "$reg" | python3 -c 'import sys; print(len(sys.stdin.read().strip()))')" = 200 ]
+    [ "$(awk -F, 'NR == 2 { print $10 }' "$reg" | python3 -c 'import sys; print(len(sys.stdin.read().strip()))')" = 200 ]
 
 ffgen folders "$reg" -o "$FFWORK/f" -q > "$FFWORK/out" 2> "$FFWORK/err"
 rc=$?; check "folders exits 0 ($(tail -1 "$FFWORK/err"))" [ $rc = 0 ]
-pdf=$FFWORK/f/${code:0:4}/$code.pdf
+dist=$(awk -F, 'NR == 2 { print substr($6, 1, 4) }' "$reg")
+pdf=$FFWORK/f/$dist/$code.pdf
 check "folders writes the long name's PDF" [ -f "$pdf" ]
 check "and the other household's" [ "$(find "$FFWORK/f" -name '*.pdf' | wc -l)" = 2 ]
 grep -q "invalid UTF-8" "$FFWORK/err" && bad "folders: invalid UTF-8"
