@@ -38,8 +38,8 @@ def main():
     out = [head]
     for n, r in enumerate(rows[1:]):
         r = list(r)
-        r[col["อำเภอ"]] = longer(r[col["อำเภอ"]], "เฉลิมพระเกียรติ")
-        r[col["ตำบล"]] = longer(r[col["ตำบล"]], "พัฒนาสามัคคีใหม่")
+        # District and subdistrict stay real: the register checks them
+        # against the DOPA table (templates/geo).
         r[col["ชื่อหมู่บ้าน"]] = VILLAGES[n % len(VILLAGES)]
         r[col["บ้านเลขที่"]] = r[col["บ้านเลขที่"]].split("/")[0] + "/1234"
         r[col["คำนำหน้า"]] = TITLES[n % len(TITLES)]

@@ -39,8 +39,8 @@ def main(src, dst, n):
         r[col["ชื่อ"]] = FIRST[k] + ("" if k == 4 else r[col["ชื่อ"]])
         r[col["นามสกุล"]] = LAST[(i // 2) % len(LAST)]
         r[col["ชื่อหมู่บ้าน"]] = VILLAGE[i % len(VILLAGE)]
-        r[col["ตำบล"]] = SUB[i % len(SUB)]
-        r[col["อำเภอ"]] = DIST[(i // 3) % len(DIST)]
+        # ตำบล and อำเภอ stay real: the register checks them against the
+        # DOPA table (templates/geo).
         r[col["บ้านเลขที่"]] = HOUSE[i % len(HOUSE)]
         r[col["ตัวชี้วัดที่ไม่ผ่าน"]] = ";".join(
             str(x) for x in range(1 + i % 3, 38, 3))
