@@ -30,7 +30,9 @@ DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
         libxlsxwriter-dev libsodium-dev libdeflate-dev fonts-tlwg-laksaman-ttf \
         zbar-tools poppler-utils mupdf-tools qpdf sqlite3 unzip libxml2-utils valgrind \
-        python3 time clang libclang-rt-14-dev
+        python3 time clang libclang-rt-14-dev \
+        libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev \
+        chromium inotify-tools curl
 
 # The part of DEBS that compiling and linking need.  `make`, `make all` and
 # every build target check these first (one dpkg-query, a few
@@ -39,10 +41,12 @@ DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
 # where dpkg-query does not exist (not Debian) or with FF_SKIP_DEPS_CHECK=1.
 BUILD_DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev \
         libpng-dev libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
-        libxlsxwriter-dev libsodium-dev libdeflate-dev
+        libxlsxwriter-dev libsodium-dev libdeflate-dev \
+        libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
-PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium libdeflate
+PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium libdeflate \
+        libmicrohttpd jansson libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 HPDF_LIBS ?= -lhpdf

@@ -294,3 +294,67 @@ int ff_hmac_tag_equal(const char *a, const char *b)
 {
     return sodium_memcmp(a, b, FF_TAG_CHARS) == 0;
 }
+
+/*
+ * The server's secrets.  They live here because this is the one file that
+ * may include sodium.h; none of them touches the province key.
+ */
+int ff_secret_random_hex(char *out, size_t n, struct ff_err *e)
+{
+    unsigned char raw[64];
+    int rc;
+
+    if ((rc = start(e)) != FF_OK)
+        return rc;
+    if (n > sizeof raw)
+        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                          "random secret too long");
+    randombytes_buf(raw, n);
+    sodium_bin2hex(out, 2 * n + 1, raw, n);
+    sodium_memzero(raw, sizeof raw);
+    return FF_OK;
+}
+
+int ff_secret_sha256_hex(const void *msg, size_t n,
+                         char out[FF_SECRET_HEX + 1], struct ff_err *e)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    int rc;
+
+    if ((rc = start(e)) != FF_OK)
+        return rc;
+    crypto_hash_sha256(h, msg, n);
+    sodium_bin2hex(out, FF_SECRET_HEX + 1, h, sizeof h);
+    return FF_OK;
+}
+
+_Static_assert(FF_PWHASH_MAX >= crypto_pwhash_STRBYTES,
+               "room for an encoded Argon2id hash");
+
+int ff_secret_pwhash(const char *pw, size_t n, char out[FF_PWHASH_MAX],
+                     struct ff_err *e)
+{
+    int rc;
+
+    if ((rc = start(e)) != FF_OK)
+        return rc;
+    /* crypto_pwhash_str chooses Argon2id (libsodium >= 1.0.15) and a random
+     * salt; it fails only when it cannot get the memory. */
+    if (crypto_pwhash_str(out, pw, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0,
+                          "out of memory hashing the password");
+    return FF_OK;
+}
+
+int ff_secret_pwverify(const char *hash, const char *pw, size_t n)
+{
+    if (sodium_init() < 0)
+        return 0;
+    return crypto_pwhash_str_verify(hash, pw, n) == 0;
+}
+
+int ff_secret_equal(const void *a, const void *b, size_t n)
+{
+    return sodium_memcmp(a, b, n) == 0;
+}

@@ -70,4 +70,37 @@ int ff_hmac_tag(const struct ff_key *k, const char *msg, size_t n,
  */
 int ff_hmac_tag_equal(const char *a, const char *b);
 
+/* ---- secrets of the server (ffintake serve): tokens, passwords ---- */
+
+#define FF_SECRET_HEX 64        /* hex digits of a SHA-256 */
+#define FF_PWHASH_MAX 128       /* an Argon2id string, NUL included */
+
+/*
+ * Fill out with n random bytes as 2n lowercase hex digits and a NUL
+ * (randombytes_buf: the kernel's CSPRNG).  out holds 2n + 1 bytes.
+ * Returns FF_OK or FF_EINTERNAL (e filled).
+ */
+int ff_secret_random_hex(char *out, size_t n, struct ff_err *e);
+
+/* SHA-256 of msg[0..n) as 64 hex digits and a NUL into out.  A token of 160
+ * random bits needs no slow hash: nobody can guess it from its digest. */
+int ff_secret_sha256_hex(const void *msg, size_t n,
+                         char out[FF_SECRET_HEX + 1], struct ff_err *e);
+
+/*
+ * An Argon2id hash of the password pw[0..n) (crypto_pwhash_str, libsodium's
+ * interactive limits: 64 MiB, 2 passes) as an encoded string with its salt
+ * and parameters into out.  Returns FF_OK, FF_ESYS when the memory is not
+ * there, FF_EINTERNAL otherwise (e filled, never with the password).
+ */
+int ff_secret_pwhash(const char *pw, size_t n, char out[FF_PWHASH_MAX],
+                     struct ff_err *e);
+
+/* 1 when pw[0..n) matches the encoded hash, 0 otherwise (also when the
+ * hash is malformed or libsodium cannot start). */
+int ff_secret_pwverify(const char *hash, const char *pw, size_t n);
+
+/* 1 when a[0..n) equals b[0..n), compared in constant time. */
+int ff_secret_equal(const void *a, const void *b, size_t n);
+
 #endif

@@ -198,6 +198,11 @@ struct intake_ledger {
     int immutable;          /* read-only, as an immutable file (open_ro) */
     struct stat opened;     /* the file when it was opened immutable */
     char warning[300];      /* for the user, or "" (intake_ledger_warning) */
+    int busy;       /* the last begin or ad-hoc statement met SQLITE_BUSY */
+    /* Ad-hoc statements, cached by the address of their SQL text (the
+     * callers pass literals): the server runs a few per request. */
+    const char *adhoc_sql[16];
+    sqlite3_stmt *adhoc[16];
 };
 
 /* What to do about a damaged ledger, in every message that finds one. */
@@ -860,6 +865,8 @@ void intake_ledger_free(struct intake_ledger *L)
         intake_ledger_rollback(L);
     for (i = 0; i < S_COUNT; i++)
         sqlite3_finalize(L->st[i]);
+    for (i = 0; i < 16; i++)
+        sqlite3_finalize(L->adhoc[i]);
     sqlite3_close(L->db);
     ff_free(L);
 }
@@ -868,6 +875,7 @@ int intake_ledger_begin(struct intake_ledger *L, struct ff_err *e)
 {
     int rc = exec(L, "BEGIN IMMEDIATE", e);
 
+    L->busy = rc != FF_OK && sqlite3_errcode(L->db) == SQLITE_BUSY;
     if (rc == FF_OK)
         L->in_tx = 1;
     return rc;
@@ -890,6 +898,9 @@ void intake_ledger_rollback(struct intake_ledger *L)
     for (i = 0; i < S_COUNT; i++)
         if (L->st[i])
             sqlite3_reset(L->st[i]);
+    for (i = 0; i < 16; i++)
+        if (L->adhoc[i])
+            sqlite3_reset(L->adhoc[i]);
     exec(L, "ROLLBACK", NULL);
     L->in_tx = 0;
 }
@@ -1593,4 +1604,122 @@ int intake_ledger_check(struct intake_ledger *L,
         if ((rc = check_query(L, invariants[i], NULL, fn, ctx, problems, e)))
             return rc;
     return FF_OK;
+}
+/*
+ * Ad-hoc statements for the server's own tables and pages (serve, auth,
+ * pull).  The first 16 distinct texts stay prepared (a hook runs four per
+ * record, and preparing them each time cost a fifth of the server's CPU);
+ * any others are prepared per call.
+ */
+int intake_ledger_sql(struct intake_ledger *L, const char *q,
+                      const char *const *params, int nparams,
+                      int (*fn)(void *ctx, int ncols,
+                                const char *const *vals),
+                      void *ctx, long long *last_id, struct ff_err *e)
+{
+    const char *vals[32];
+    sqlite3_stmt *s = NULL;
+    int rc = FF_OK, i, step, slot = -1;
+
+    L->busy = 0;
+    for (i = 0; i < 16 && slot < 0; i++)
+        if (L->adhoc_sql[i] == q || L->adhoc_sql[i] == NULL)
+            slot = i;
+    if (slot >= 0 && L->adhoc_sql[slot] == q) {
+        s = L->adhoc[slot];
+        sqlite3_clear_bindings(s);
+    } else {
+        if (sqlite3_prepare_v3(L->db, q, -1,
+                               slot >= 0 ? SQLITE_PREPARE_PERSISTENT : 0, &s,
+                               NULL) != SQLITE_OK)
+            return db_error(L, e, "cannot prepare statement");
+        if (slot >= 0) {
+            L->adhoc_sql[slot] = q;
+            L->adhoc[slot] = s;
+        }
+    }
+    for (i = 0; i < nparams; i++)
+        sqlite3_bind_text(s, i + 1, params[i], -1, SQLITE_STATIC);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        int n = sqlite3_column_count(s);
+
+        if (n > 32)
+            n = 32;
+        for (i = 0; i < n; i++)
+            vals[i] = (const char *)sqlite3_column_text(s, i);
+        if (fn && (rc = fn(ctx, n, vals)) != FF_OK)
+            break;
+    }
+    if (rc == FF_OK && step != SQLITE_DONE) {
+        L->busy = sqlite3_errcode(L->db) == SQLITE_BUSY;
+        rc = db_error(L, e, "cannot run statement");
+    }
+    if (rc == FF_OK && last_id)
+        *last_id = sqlite3_last_insert_rowid(L->db);
+    if (slot >= 0)
+        sqlite3_reset(s);
+    else
+        sqlite3_finalize(s);
+    return rc;
+}
+
+int intake_ledger_script(struct intake_ledger *L, const char *q,
+                         struct ff_err *e)
+{
+    return exec(L, q, e);
+}
+
+int intake_ledger_was_busy(const struct intake_ledger *L)
+{
+    return L->busy;
+}
+
+int intake_ledger_first_seen(struct intake_ledger *L, const char *id,
+                             size_t id_len, const unsigned char *row_sha256,
+                             long long *record, struct ff_err *e)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = SQLITE_DONE;
+
+    *record = 0;
+    if (id == NULL && row_sha256 == NULL)
+        return FF_OK;
+    if (sqlite3_prepare_v2(L->db, "SELECT id, submission_id, row_sha256 "
+                                  "FROM record WHERE dup_key = ?1 "
+                                  "ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+        return db_error(L, e, "cannot prepare statement");
+    sqlite3_bind_int64(s, 1, dup_key(id, id_len, row_sha256));
+    while (*record == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int same;
+
+        if (id)
+            same = (size_t)sqlite3_column_bytes(s, 1) == id_len &&
+                   memcmp(sqlite3_column_text(s, 1), id, id_len) == 0;
+        else
+            same = sqlite3_column_bytes(s, 2) == 32 &&
+                   memcmp(sqlite3_column_blob(s, 2), row_sha256, 32) == 0;
+        if (same)
+            *record = sqlite3_column_int64(s, 0);
+    }
+    if (*record)
+        rc = SQLITE_DONE;
+    if (rc != SQLITE_DONE)
+        rc = db_error(L, e, "cannot look up duplicate");
+    else
+        rc = FF_OK;
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int intake_ledger_last_record(struct intake_ledger *L, long long *id,
+                              struct ff_err *e)
+{
+    (void)e;
+    *id = sqlite3_last_insert_rowid(L->db);
+    return FF_OK;
+}
+
+void intake_ledger_set_busy_timeout(struct intake_ledger *L, int ms)
+{
+    sqlite3_busy_timeout(L->db, ms);
 }

@@ -261,4 +261,43 @@ int intake_ledger_each_accepted(struct intake_ledger *L, const char *month,
                                           const struct intake_export_row *r),
                                 void *ctx, struct ff_err *e);
 
+/* ---- ad-hoc statements (the server's tables and pages) ---- */
+
+/*
+ * Run one SQL statement q with text parameters params[0..nparams) (?1..;
+ * NULL binds SQL NULL; SQLite's column affinity turns "5" into 5 where the
+ * column is an integer).  For each result row, fn(ctx, ncols, vals) gets
+ * the columns as text (NULL for SQL NULL), valid until it returns; a
+ * non-zero return stops and is returned.  *last_id (may be NULL) gets the
+ * rowid of the last insert.  Returns FF_OK or a code with e filled.
+ */
+int intake_ledger_sql(struct intake_ledger *L, const char *q,
+                      const char *const *params, int nparams,
+                      int (*fn)(void *ctx, int ncols,
+                                const char *const *vals),
+                      void *ctx, long long *last_id, struct ff_err *e);
+
+/* Run statements without parameters or results (schema of the server's
+ * tables). */
+int intake_ledger_script(struct intake_ledger *L, const char *q,
+                         struct ff_err *e);
+
+/* 1 when the last intake_ledger_begin() or intake_ledger_sql() failed
+ * because another process held the ledger's write lock past the busy
+ * timeout: the caller may say "try again later" (HTTP 503). */
+int intake_ledger_was_busy(const struct intake_ledger *L);
+
+/* The first valid record with this submission id (id non-NULL) or else
+ * this row hash, or *record = 0. */
+int intake_ledger_first_seen(struct intake_ledger *L, const char *id,
+                             size_t id_len, const unsigned char *row_sha256,
+                             long long *record, struct ff_err *e);
+
+/* The rowid of the record inserted last on this connection. */
+int intake_ledger_last_record(struct intake_ledger *L, long long *id,
+                              struct ff_err *e);
+
+/* How long a write waits for another process's lock (default 10 s). */
+void intake_ledger_set_busy_timeout(struct intake_ledger *L, int ms);
+
 #endif

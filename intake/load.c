@@ -1102,3 +1102,233 @@ out:
         intake_ledger_rollback(L);
     return rc;
 }
+
+/*
+ * A stream: the same classification as a load, fed one record at a time
+ * (ffintake serve's hooks), many transactions over one context.  Each
+ * transaction is one load; each (source name, dialect) met in it is one
+ * source row, named like "hook:kobo", whose provisional unique hash is
+ * "hook:LOAD:N" (no file bytes to hash).  The winners of the transaction
+ * are settled at commit exactly as at the end of a load, so a report that
+ * arrives by hook gets the outcome it would get in an export.
+ */
+#define STREAM_SOURCES 8
+
+struct intake_stream {
+    struct run r;
+    struct intake_load_summary sum;
+    struct intake_load_file files[STREAM_SOURCES];
+    char names[STREAM_SOURCES][64];
+    const struct intake_dialect *dialect[STREAM_SOURCES];
+    int nfiles;
+    long snapshot;
+    struct ff_buf raw;
+    char now[32];
+    int open;
+};
+
+struct intake_stream *intake_stream_new(struct intake_ledger *L,
+                                        const struct intake_load_opts *o,
+                                        struct ff_err *e)
+{
+    struct intake_stream *s = ff_calloc(1, sizeof *s);
+
+    if (s == NULL) {
+        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    s->r.L = L;
+    s->r.o = o;
+    s->r.sum = &s->sum;
+    s->r.rc.known = known;
+    s->r.rc.payload = o->payload;
+    s->r.rc.ctx = &s->r;
+    ff_buf_init(&s->r.raw);
+    return s;
+}
+
+void intake_stream_free(struct intake_stream *s)
+{
+    if (s == NULL)
+        return;
+    if (s->open)
+        intake_stream_rollback(s);
+    ff_free(s->r.codes.v);
+    ff_free(s->r.w);
+    ff_free(s->r.prev);
+    ff_free(s->r.fptr);
+    ff_buf_release(&s->r.raw);
+    ff_free(s);
+}
+
+int intake_stream_begin(struct intake_stream *s, const char *now,
+                        struct ff_err *e)
+{
+    struct intake_snapshot snap;
+    int rc;
+
+    if ((rc = intake_ledger_begin(s->r.L, e)))
+        return rc;
+    s->open = 1;
+    if ((rc = intake_ledger_snapshot_latest(s->r.L, &snap, e)))
+        goto fail;
+    if (snap.id == 0) {
+        rc = ff_err_set(e, FF_EINPUT, NULL, 0, 0,
+                        "the ledger has no household register yet");
+        goto fail;
+    }
+    /* The codes of the newest register, read again only when a new
+     * register snapshot has been stored meanwhile. */
+    if (snap.id != s->snapshot) {
+        s->r.codes.n = 0;
+        if ((rc = intake_ledger_each_household(s->r.L, snap.id, add_code,
+                                               &s->r.codes, e))) {
+            if (e->code == FF_OK)
+                ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            s->snapshot = 0;
+            goto fail;
+        }
+        qsort(s->r.codes.v, s->r.codes.n, sizeof s->r.codes.v[0], code_cmp);
+        s->snapshot = snap.id;
+    }
+    memset(&s->sum, 0, sizeof s->sum);
+    if (s->r.w)
+        memset(s->r.w, 0, s->r.wcap * sizeof *s->r.w);
+    s->r.wn = 0;
+    s->r.nprev = 0;
+    s->nfiles = 0;
+    snprintf(s->now, sizeof s->now, "%s", now);
+    if ((rc = intake_ledger_load_add(s->r.L, snap.id, now, &s->r.load_id, e)))
+        goto fail;
+    s->sum.load_id = s->r.load_id;
+    return FF_OK;
+fail:
+    intake_stream_rollback(s);
+    return rc;
+}
+
+/* The source row of (name, dialect) in this transaction, made on first use. */
+static struct intake_load_file *stream_source(struct intake_stream *s,
+                                              const char *name,
+                                              const struct intake_dialect *d,
+                                              struct ff_err *e)
+{
+    struct intake_load_file *f;
+    char sha[64];
+    int i;
+
+    for (i = 0; i < s->nfiles; i++)
+        if (s->dialect[i] == d && strcmp(s->names[i], name) == 0)
+            return &s->files[i];
+    if (s->nfiles == STREAM_SOURCES) {
+        ff_err_set(e, FF_EINTERNAL, NULL, 0, 0, "too many hook sources");
+        return NULL;
+    }
+    f = &s->files[s->nfiles];
+    memset(f, 0, sizeof *f);
+    snprintf(s->names[s->nfiles], sizeof s->names[0], "%s", name);
+    f->path = s->names[s->nfiles];
+    snprintf(f->dialect, sizeof f->dialect, "%s", d->name);
+    snprintf(sha, sizeof sha, "hook:%ld:%d", s->r.load_id, s->nfiles);
+    if (intake_ledger_source_add(s->r.L, s->r.load_id, name, sha, "", 0,
+                                 &f->source_id, e))
+        return NULL;
+    s->dialect[s->nfiles++] = d;
+    return f;
+}
+
+int intake_stream_add(struct intake_stream *s, const char *source,
+                      const struct intake_layout *lay, char *const *fields,
+                      const size_t *lens, size_t nfields,
+                      struct intake_stream_result *res, struct ff_err *e)
+{
+    struct intake_checked c;
+    unsigned char digest[32];
+    int has_digest = 0, rc;
+    long bad = 0;
+    size_t i;
+    struct intake_load_file *f;
+
+    memset(res, 0, sizeof *res);
+    for (i = 0; i < nfields && bad == 0; i++)
+        if (ff_utf8_invalid_at(fields[i], lens[i]) != lens[i])
+            bad = (long)i + 1;
+    if ((f = stream_source(s, source, lay->dialect, e)) == NULL)
+        return e->code;
+    s->r.file = f;
+    s->r.lay = *lay;
+    intake_rules_check(lay, &s->r.rc, fields, lens, nfields, bad, &c);
+    if (c.outcome == INTAKE_ACCEPTED && lay->col[INTAKE_F_ID] < 0) {
+        row_hash(fields, lens, nfields, digest);
+        has_digest = 1;
+    }
+    if (c.outcome == INTAKE_ACCEPTED) {
+        /* Already stored (a retried post, or the same report loaded from
+         * an export): nothing new is stored; the caller answers with the
+         * first copy. */
+        const char *sid = NULL;
+        size_t sidn = 0;
+        long col = lay->col[INTAKE_F_ID];
+
+        if (col >= 0 && (size_t)col < nfields) {
+            sid = fields[col];
+            sidn = ff_utf8_trim(&sid, lens[col]);
+        }
+        if ((rc = intake_ledger_first_seen(s->r.L, sid, sidn,
+                                           has_digest ? digest : NULL,
+                                           &res->id, e)))
+            return rc;
+        if (res->id) {
+            res->outcome = INTAKE_DUPLICATE;
+            res->reason = sid ? INTAKE_R_SAME_ID : INTAKE_R_IDENTICAL;
+            res->late = c.late;
+            return FF_OK;
+        }
+    }
+    /* Hook records are numbered like the data records of a file: the
+     * first is record 2 (the header would be 1). */
+    rc = store_record(&s->r, (long)f->records + 2, (long)f->records + 2,
+                      fields, lens, nfields, &c,
+                      has_digest ? digest : NULL, e);
+    if (rc)
+        return rc;
+    res->stored = 1;
+    res->outcome = c.outcome;
+    res->reason = c.reason;
+    res->late = c.late;
+    return intake_ledger_last_record(s->r.L, &res->id, e);
+}
+
+int intake_stream_commit(struct intake_stream *s, struct ff_err *e)
+{
+    int rc = FF_OK, i;
+
+    for (i = 0; i < s->nfiles && rc == FF_OK; i++)
+        rc = intake_ledger_source_finish(s->r.L, s->files[i].source_id,
+                                         s->files[i].dialect, "json", ' ',
+                                         s->files[i].records, e);
+    if (rc == FF_OK)
+        rc = settle(&s->r, e);
+    if (rc == FF_OK)
+        rc = intake_ledger_load_finish(s->r.L, s->r.load_id, s->now, e);
+    if (rc == FF_OK)
+        rc = intake_ledger_commit(s->r.L, e);
+    if (rc) {
+        intake_stream_rollback(s);
+        return rc;
+    }
+    s->open = 0;
+    return FF_OK;
+}
+
+void intake_stream_rollback(struct intake_stream *s)
+{
+    intake_ledger_rollback(s->r.L);
+    s->open = 0;
+}
+
+const struct intake_load_summary *
+intake_stream_summary(const struct intake_stream *s)
+{
+    return &s->sum;
+}

@@ -65,7 +65,56 @@ int intake_load_write_outcomes(struct intake_ledger *L,
                                const struct intake_load_file *files, int n,
                                const char *path, int mode, struct ff_err *e);
 
-#endif
+/* ---- a stream: records one at a time (ffintake serve) ---- */
+
+/*
+ * The same rules as a load for records that arrive one by one.  Each
+ * begin ... commit is one load (one transaction); within it each source
+ * name (e.g. "hook:kobo") and dialect gets a source row.  A record that is
+ * valid and whose submission id (or, without one, every field) is already
+ * stored is not stored again: the result names the first copy.
+ */
+struct intake_stream;
+
+struct intake_stream_result {
+    long long id;       /* the record stored, or the first copy */
+    int stored;         /* 1: a new record; 0: already stored as id */
+    int outcome;        /* provisional until commit (winners settle then) */
+    int reason;
+    int late;           /* -1 unknown */
+};
+
+/* o (borrowed, must outlive the stream) gives dialects and payload; its
+ * now and outcomes are unused.  Caller frees with intake_stream_free(). */
+struct intake_stream *intake_stream_new(struct intake_ledger *L,
+                                        const struct intake_load_opts *o,
+                                        struct ff_err *e);
+/* Rolls back an open transaction. */
+void intake_stream_free(struct intake_stream *s);
+
+/* Begin a transaction and its load (now: ISO 8601 UTC).  The newest
+ * register's codes are read again only when the snapshot changed.
+ * FF_EINPUT without a register; on any error nothing is open. */
+int intake_stream_begin(struct intake_stream *s, const char *now,
+                        struct ff_err *e);
+
+/* Classify fields[0..nfields), laid out by lay (its dialect borrowed),
+ * and store it unless already stored.  An error leaves the transaction to
+ * be rolled back by the caller. */
+int intake_stream_add(struct intake_stream *s, const char *source,
+                      const struct intake_layout *lay, char *const *fields,
+                      const size_t *lens, size_t nfields,
+                      struct intake_stream_result *res, struct ff_err *e);
+
+/* Settle the winners and commit (durably: synchronous = FULL).  On error
+ * everything of the transaction is rolled back. */
+int intake_stream_commit(struct intake_stream *s, struct ff_err *e);
+void intake_stream_rollback(struct intake_stream *s);
+
+/* Counts of the last transaction. */
+const struct intake_load_summary *
+intake_stream_summary(const struct intake_stream *s);
+
 
 /* ---- register snapshots ---- */
 
@@ -93,3 +142,5 @@ int intake_register_import(struct intake_ledger *L, const char *path,
                            struct ff_register **reg,
                            struct intake_register_result *res,
                            struct ff_err *e);
+
+#endif

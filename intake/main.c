@@ -25,6 +25,7 @@
 #include "report.h"
 #include "report_pdf.h"
 #include "rules.h"
+#include "servecmd.h"
 
 static const char usage[] =
     "usage: ffintake register REGISTER.csv --ledger L.db [--survey-year Y]\n"
@@ -36,10 +37,21 @@ static const char usage[] =
     "                       [--threshold BAHT] [--no-pdf] [--group-read]\n"
     "       ffintake export --ledger L.db --month YYYY-MM -o FILE.csv [--redact]\n"
     "       ffintake check --ledger L.db\n"
+    "       ffintake serve --ledger L.db [--listen 127.0.0.1:8080]\n"
+    "                      [--write-timeout MS] [--secure-cookies]\n"
+    "                      [--ffgen PATH --register REGISTER.csv]\n"
+    "       ffintake token add NAME | list | revoke NAME --ledger L.db\n"
+    "       ffintake user add NAME --ledger L.db   (password on stdin)\n"
+    "       ffintake pull --ledger L.db --kobo URL --asset UID --token-file F\n"
+    "       ffintake pull --ledger L.db --odk URL --project N --form ID\n"
+    "                     --credentials-file F\n"
+    "       ffintake watch --ledger L.db DIR [--once]\n"
     "\n"
     "Monthly results of target poor households, reported through QR-coded\n"
     "web forms (KoboToolbox, Google Forms, ODK...), into one SQLite ledger.\n"
-    "\n"
+    "\n";
+/* Two strings: C99 compilers need not take a literal over 4,095 bytes. */
+static const char usage_commands[] =
     "  register  store a validated household register as a new snapshot\n"
     "  load      detect each file's dialect, classify every record (accepted,\n"
     "            duplicate, superseded, rejected; late) and store it, all\n"
@@ -48,6 +60,13 @@ static const char usage[] =
     "  export    the accepted records of a month, CSV in UTF-8 with BOM\n"
     "  check     SQLite's integrity check and the ledger's own invariants;\n"
     "            prints each problem, exit 1 if there is any\n"
+    "  serve     HTTP: hooks from the form services (POST /hooks/kobo,\n"
+    "            /hooks/json with a token) and the month's pages for staff\n"
+    "  token     hook tokens (printed once, stored hashed)\n"
+    "  user      staff who sign in to the pages (Argon2id password)\n"
+    "  pull      fetch what is new from KoboToolbox or ODK Central\n"
+    "  watch     load each export file dropped into DIR, then move it to\n"
+    "            DIR/loaded/ or DIR/failed/ with its summary beside it\n"
     "\n"
     "options:\n"
     "  --ledger L.db       the ledger file (created by register, mode 0600)\n"
@@ -158,7 +177,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
     if (argc < 2)
         return usage_error("%s", "missing command");
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        fputs(usage, stdout);
+        fputs(usage, stdout), fputs(usage_commands, stdout);
         return 0;
     }
     o->cmd = argv[1];
@@ -194,7 +213,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
             o->threshold = v;
             break;
         case 'h':
-            fputs(usage, stdout);
+            fputs(usage, stdout), fputs(usage_commands, stdout);
             return 0;
         default:
             return usage_error("bad option '%s'", argv[optind]);
@@ -473,6 +492,8 @@ int main(int argc, char **argv)
     int rc;
 
     ff_alloc_init_from_env();
+    if (argc > 1 && intake_servecmd_is(argv[1]))
+        return intake_servecmd_main(argc, argv);
     rc = parse_args(argc, argv, &o);
     if (rc >= 0)
         return fclose(stdout) == 0 ? rc : 3;

@@ -508,3 +508,24 @@ int intake_export_run(struct intake_ledger *L, const char *month,
         *rows = x.rows;
     return intake_csvout_close(&x.o, e);
 }
+
+int intake_report_build(struct intake_ledger *L, const char *month,
+                        double threshold, struct intake_rep *r,
+                        struct ff_err *e)
+{
+    struct intake_report_opts o;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.month = month;
+    o.threshold = threshold;
+    if ((rc = build(L, &o, r, e)))
+        rep_free(r);
+    return rc;
+}
+
+void intake_report_release(struct intake_rep *r)
+{
+    rep_free(r);
+    memset(r, 0, sizeof *r);
+}

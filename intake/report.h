@@ -41,4 +41,16 @@ int intake_export_run(struct intake_ledger *L, const char *month,
                       const char *path, int redact, int mode, long *rows,
                       struct ff_err *e);
 
+/*
+ * The reconciliation of month (CE "YYYY-MM") in memory, as the report
+ * files show it (struct intake_rep in report_pdf.h): for pages that show it
+ * without writing files.  threshold <= 0: the snapshot's.  Release with
+ * intake_report_release() after FF_OK (nothing to release on error).
+ */
+struct intake_rep;
+int intake_report_build(struct intake_ledger *L, const char *month,
+                        double threshold, struct intake_rep *r,
+                        struct ff_err *e);
+void intake_report_release(struct intake_rep *r);
+
 #endif
