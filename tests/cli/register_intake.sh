@@ -5,6 +5,7 @@
 # becomes the current snapshot; registering a stored file again makes it
 # current again, and loads key on it.
 set -eu
+. "$FFTOP/tests/lib/common.sh"   # damm
 ff() { $FFRUN "$FFBIN/ffintake" "$@"; }
 REG=$FFTOP/tests/data/households.csv
 S=$FFTOP/tests/data/intake/samples
@@ -60,15 +61,6 @@ test "${n_unknown:-0}" -lt 10
 # character) or as typed (grouped, no check) are the household's; a code
 # whose DOPA check digit is right but which is not in the register is
 # unknown_hhid.  The Damm digit is computed here in awk, independently.
-damm() {
-    awk -v s="$1" 'BEGIN {
-        split("0317598642 7092154863 4206871359 1750983426 6123045978 " \
-              "3674209581 5869720134 8945362017 9438617205 2581436790", r, " ")
-        i = 0
-        for (k = 1; k <= length(s); k++)
-            i = substr(r[i + 1], substr(s, k, 1) + 1, 1)
-        print i }'
-}
 c=24985798606
 g="${c:0:4}-${c:4:6}-${c:10:1}"
 c3=24014547736
