@@ -31,7 +31,16 @@
 #include "alloc.h"
 #include "rules.h"
 
-#define SCHEMA_VERSION 1
+/*
+ * 2: records carry the header of the column that decided (col_name), a
+ * short detail, the logical key across edits, ODK's edit count, Kobo's
+ * deprecatedID, the review state and a stale flag (an older version that
+ * arrived after a newer one); supersession says why (NULL: a later
+ * submission, 'edit', 'review').  A version-1 ledger gets the columns on
+ * open (ALTER TABLE ADD COLUMN: its rows keep NULL, which means what
+ * version 1 meant).
+ */
+#define SCHEMA_VERSION 2
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(\n"
@@ -82,6 +91,18 @@ static const char schema[] =
     "  FROM record r LEFT JOIN supersession s ON s.record_id = r.id;\n"
     "INSERT OR IGNORE INTO meta VALUES('schema_version', '1');\n";
 
+/* Version 2's additions, applied to a ledger that lacks them. */
+static const char *const v2_columns[][2] = {
+    {"record", "col_name TEXT"},     {"record", "detail TEXT"},
+    {"record", "logical_key TEXT"},  {"record", "edits INTEGER"},
+    {"record", "deprecated TEXT"},   {"record", "review TEXT"},
+    {"record", "stale INTEGER"},     {"supersession", "why TEXT"},
+};
+static const char v2_schema[] =
+    "CREATE INDEX IF NOT EXISTS record_key ON record(logical_key)\n"
+    "  WHERE logical_key IS NOT NULL;\n"
+    "UPDATE meta SET value = '2' WHERE key = 'schema_version';\n";
+
 enum stmt_id {
     S_SNAP_BY_SHA,
     S_SNAP_LATEST,
@@ -106,6 +127,9 @@ enum stmt_id {
     S_FACT_INCOME,
     S_FACT_REJECTED,
     S_ACCEPTED_EACH,
+    S_LIVE_VERSION,
+    S_KEY_OF_VERSION,
+    S_FACT_FACTORS,
     S_COUNT
 };
 
@@ -140,9 +164,11 @@ static const char *const sql[S_COUNT] = {
                   "outcome, reason, col, late, hhid, month, submitted, "
                   "submitted_text, submission_id, row_sha256, activity, "
                   "category, result, income, status, reporter, raw, "
-                  "dup_key) "
+                  "dup_key, col_name, detail, logical_key, edits, "
+                  "deprecated, review, stale) "
                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                  "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                  "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+                  "?23, ?24, ?25, ?26, ?27, ?28, ?29)",
     [S_SEEN] = "SELECT submission_id, row_sha256 FROM record "
                "WHERE dup_key = ?1",
     [S_ACCEPTED_FOR] = "SELECT r.id, r.submitted FROM record r "
@@ -152,17 +178,25 @@ static const char *const sql[S_COUNT] = {
                        "WHERE s.record_id = r.id) ORDER BY r.id DESC LIMIT 1",
     [S_MARK_ACCEPTED] = "UPDATE record SET outcome = 'accepted' "
                         "WHERE id = ?1",
-    [S_SUPERSEDE] = "INSERT INTO supersession VALUES(?1, ?2, ?3)",
+    [S_SUPERSEDE] = "INSERT INTO supersession(record_id, by_record, "
+                    "load_id, why) VALUES(?1, ?2, ?3, ?4)",
     [S_OUTCOMES] = "SELECT s.file, r.record_no, r.line, r.outcome, "
-                   "r.reason, r.late, r.hhid, r.month FROM record r "
+                   "r.reason, r.late, r.hhid, r.month, r.col_name, "
+                   "r.detail FROM record r "
                    "JOIN source s ON s.id = r.source_id "
                    "WHERE r.source_id = ?1 ORDER BY r.id",
-    [S_FACT_EARLIEST] = "SELECT hhid, MIN(submitted) FROM record "
+    /* A report the reviewer rejected later (a supersession 'review') is
+     * no report: it counts neither for lateness nor as reported. */
+    [S_FACT_EARLIEST] = "SELECT hhid, MIN(submitted) FROM record r "
                         "WHERE month = ?1 AND outcome IN "
-                        "('accepted', 'superseded') GROUP BY hhid",
-    [S_FACT_REPORTED] = "SELECT hhid, COUNT(*) FROM record "
+                        "('accepted', 'superseded') AND NOT EXISTS "
+                        "(SELECT 1 FROM supersession s WHERE s.record_id "
+                        "= r.id AND s.why = 'review') GROUP BY hhid",
+    [S_FACT_REPORTED] = "SELECT hhid, COUNT(*) FROM record r "
                         "WHERE month <= ?1 AND outcome IN "
-                        "('accepted', 'superseded') GROUP BY hhid",
+                        "('accepted', 'superseded') AND NOT EXISTS "
+                        "(SELECT 1 FROM supersession s WHERE s.record_id "
+                        "= r.id AND s.why = 'review') GROUP BY hhid",
     /* Latest income: the accepted record of the latest month that has one;
      * rows come in (hhid, month) order and the caller keeps the last. */
     [S_FACT_INCOME] = "SELECT hhid, 1, income FROM ledger "
@@ -180,10 +214,25 @@ static const char *const sql[S_COUNT] = {
     [S_ACCEPTED_EACH] = "SELECT r.hhid, r.month, r.submitted, r.late, "
                         "r.submitted_text, r.submission_id, r.activity, "
                         "r.category, r.result, r.reporter, r.status, "
-                        "r.income, s.file, r.record_no, r.line, r.load_id "
+                        "r.income, s.file, r.record_no, r.line, r.load_id, "
+                        "r.review "
                         "FROM ledger r JOIN source s ON s.id = r.source_id "
                         "WHERE r.current_outcome = 'accepted' "
                         "AND r.month = ?1 ORDER BY r.hhid, r.id",
+    /* The live version of a submission: its newest record that is valid
+     * and was not older on arrival. */
+    [S_LIVE_VERSION] = "SELECT r.id, r.load_id, r.hhid, r.month, "
+                       "r.submitted, r.edits, r.deprecated, "
+                       "r.submission_id, r.current_outcome FROM ledger r "
+                       "WHERE r.logical_key = ?1 AND r.outcome IN "
+                       "('accepted', 'superseded') AND r.stale IS NULL "
+                       "ORDER BY r.id DESC LIMIT 1",
+    [S_KEY_OF_VERSION] = "SELECT submission_id, logical_key FROM record "
+                         "WHERE dup_key = ?1",
+    /* The 4T factors of the month's accepted reports, one row per
+     * household (a set: "skills resources"). */
+    [S_FACT_FACTORS] = "SELECT hhid, category FROM ledger "
+                       "WHERE current_outcome = 'accepted' AND month = ?1",
 };
 
 struct intake_ledger {
@@ -503,6 +552,35 @@ static const char *ledger_vfs(void)
     return faulty_vfs.zName;
 }
 
+/* Add version 2's columns to a ledger made by version 1 (additive: old
+ * rows keep NULL there). */
+static int migrate_v2(struct intake_ledger *L, struct ff_err *e)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof v2_columns / sizeof v2_columns[0]; i++) {
+        char q[160];
+        sqlite3_stmt *s;
+        size_t nl = strcspn(v2_columns[i][1], " ");
+        int have = 0;
+
+        snprintf(q, sizeof q, "SELECT 1 FROM pragma_table_info('%s') "
+                 "WHERE name = '%.*s'", v2_columns[i][0], (int)nl,
+                 v2_columns[i][1]);
+        if (sqlite3_prepare_v2(L->db, q, -1, &s, NULL) != SQLITE_OK)
+            return db_error(L, e, "cannot read the ledger's schema");
+        have = sqlite3_step(s) == SQLITE_ROW;
+        sqlite3_finalize(s);
+        if (have)
+            continue;
+        snprintf(q, sizeof q, "ALTER TABLE %s ADD COLUMN %s",
+                 v2_columns[i][0], v2_columns[i][1]);
+        if (exec(L, q, e))
+            return e->code;
+    }
+    return exec(L, v2_schema, e);
+}
+
 struct intake_ledger *intake_ledger_open(const char *path, int create,
                                          struct ff_err *e)
 {
@@ -560,7 +638,7 @@ struct intake_ledger *intake_ledger_open(const char *path, int create,
         goto fail;
     if (exec(L, "BEGIN IMMEDIATE", e))
         goto fail;
-    if (exec(L, schema, e)) {
+    if (exec(L, schema, e) || migrate_v2(L, e)) {
         exec(L, "ROLLBACK", NULL);
         goto fail;
     }
@@ -860,6 +938,7 @@ int intake_ledger_record_add(struct intake_ledger *L,
     sqlite3_stmt *s = stmt(L, S_REC_ADD, e);
     int rc, valid = r->outcome == INTAKE_ACCEPTED ||
                     r->outcome == INTAKE_SUPERSEDED;
+    char cats[48];
 
     if (s == NULL)
         return e->code;
@@ -895,8 +974,8 @@ int intake_ledger_record_add(struct intake_ledger *L,
             sqlite3_bind_int64(s, 22, dup_key(NULL, 0, r->row_sha256));
         }
         bind_field(s, 15, r, INTAKE_F_ACTIVITY);
-        sqlite3_bind_text(s, 16, intake_category_name(r->category), -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(s, 16, intake_category_set_name(r->category, cats),
+                          -1, SQLITE_TRANSIENT);
         bind_field(s, 17, r, INTAKE_F_RESULT);
         if (r->has_income)
             sqlite3_bind_double(s, 18, r->income);
@@ -905,6 +984,20 @@ int intake_ledger_record_add(struct intake_ledger *L,
     } else if (r->raw) {
         sqlite3_bind_blob(s, 21, r->raw, (int)r->raw_len, SQLITE_STATIC);
     }
+    if (r->col_name && r->col_name[0])
+        sqlite3_bind_text(s, 23, r->col_name, -1, SQLITE_STATIC);
+    if (r->detail && r->detail[0])
+        sqlite3_bind_text(s, 24, r->detail, -1, SQLITE_STATIC);
+    if (valid && r->logical_key && r->logical_key[0])
+        sqlite3_bind_text(s, 25, r->logical_key, -1, SQLITE_STATIC);
+    if (valid && r->edits >= 0)
+        sqlite3_bind_int64(s, 26, r->edits);
+    if (valid && r->deprecated && r->deprecated[0])
+        sqlite3_bind_text(s, 27, r->deprecated, -1, SQLITE_STATIC);
+    if (r->review_text && r->review_text[0])
+        sqlite3_bind_text(s, 28, r->review_text, -1, SQLITE_STATIC);
+    if (valid && r->stale)
+        sqlite3_bind_int(s, 29, 1);
     rc = step_done(L, s, e, "cannot add record");
     if (rc == FF_OK && id)
         *id = sqlite3_last_insert_rowid(L->db);
@@ -977,6 +1070,13 @@ int intake_ledger_mark_accepted(struct intake_ledger *L, long long id,
 int intake_ledger_supersede(struct intake_ledger *L, long long id,
                             long long by, long load_id, struct ff_err *e)
 {
+    return intake_ledger_supersede_why(L, id, by, load_id, NULL, e);
+}
+
+int intake_ledger_supersede_why(struct intake_ledger *L, long long id,
+                                long long by, long load_id, const char *why,
+                                struct ff_err *e)
+{
     sqlite3_stmt *s = stmt(L, S_SUPERSEDE, e);
 
     if (s == NULL)
@@ -984,7 +1084,66 @@ int intake_ledger_supersede(struct intake_ledger *L, long long id,
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int64(s, 2, by);
     sqlite3_bind_int64(s, 3, load_id);
+    if (why)
+        sqlite3_bind_text(s, 4, why, -1, SQLITE_STATIC);
     return step_done(L, s, e, "cannot record supersession");
+}
+
+int intake_ledger_live_version(struct intake_ledger *L, const char *key,
+                               struct intake_version *v, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_LIVE_VERSION, e);
+    int rc;
+
+    if (s == NULL)
+        return e->code;
+    memset(v, 0, sizeof *v);
+    v->edits = -1;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        v->id = sqlite3_column_int64(s, 0);
+        v->load_id = (long)sqlite3_column_int64(s, 1);
+        copy_text(v->hhid, sizeof v->hhid, s, 2);
+        copy_text(v->month, sizeof v->month, s, 3);
+        v->submitted = sqlite3_column_int64(s, 4);
+        if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+            v->edits = (long)sqlite3_column_int64(s, 5);
+        copy_text(v->deprecated, sizeof v->deprecated, s, 6);
+        copy_text(v->version, sizeof v->version, s, 7);
+        v->accepted = strcmp(col_text(s, 8), "accepted") == 0;
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot look up submission versions");
+    return FF_OK;
+}
+
+int intake_ledger_key_of_version(struct intake_ledger *L, const char *version,
+                                 size_t n, char *key, size_t size, int *found,
+                                 struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_KEY_OF_VERSION, e);
+    int rc;
+
+    if (s == NULL)
+        return e->code;
+    *found = 0;
+    sqlite3_bind_int64(s, 1, dup_key(version, n, NULL));
+    while (!*found && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if ((size_t)sqlite3_column_bytes(s, 0) == n &&
+            memcmp(sqlite3_column_text(s, 0), version, n) == 0) {
+            *found = 1;
+            copy_text(key, size, s, 1);
+        }
+    }
+    if (*found)
+        rc = SQLITE_DONE;
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot look up submission versions");
+    return FF_OK;
 }
 
 int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
@@ -1011,6 +1170,8 @@ int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
                      : sqlite3_column_int(s, 5);
         r.hhid = col_text(s, 6);
         r.month = col_text(s, 7);
+        r.column = col_text(s, 8);
+        r.detail = col_text(s, 9);
         if ((cb = fn(ctx, &r)) != FF_OK)
             break;
     }
@@ -1086,6 +1247,7 @@ int intake_ledger_each_accepted(struct intake_ledger *L, const char *month,
         r.record_no = (long)sqlite3_column_int64(s, 13);
         r.line = (long)sqlite3_column_int64(s, 14);
         r.load_id = (long)sqlite3_column_int64(s, 15);
+        r.review = col_text(s, 16);
         if ((cb = fn(ctx, &r)) != FF_OK)
             break;
     }
@@ -1127,4 +1289,26 @@ int intake_ledger_source_set_sha(struct intake_ledger *L, long source_id,
     sqlite3_bind_int64(s, 1, source_id);
     sqlite3_bind_text(s, 2, sha, -1, SQLITE_STATIC);
     return step_done(L, s, e, "cannot store file hash");
+}
+
+int intake_ledger_each_factors(struct intake_ledger *L, const char *month,
+                               int (*fn)(void *ctx, const char *hhid,
+                                         const char *set),
+                               void *ctx, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_FACT_FACTORS, e);
+    int rc, cb = FF_OK;
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_text(s, 1, month, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        if ((cb = fn(ctx, col_text(s, 0), col_text(s, 1))) != FF_OK)
+            break;
+    sqlite3_reset(s);
+    if (cb != FF_OK)
+        return cb;
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot read report facts");
+    return FF_OK;
 }

@@ -141,6 +141,14 @@ struct intake_row {
     int has_income;
     const void *raw;        /* every field, 0x1F-separated (not valid rows) */
     size_t raw_len;
+    /* Schema 2: what decided, identity across edits, the review. */
+    const char *col_name;   /* header of the column that decided, or NULL */
+    const char *detail;     /* short message, never a personal value */
+    const char *logical_key;    /* valid rows: the submission across edits */
+    long edits;             /* ODK's Edits, -1 when unknown */
+    const char *deprecated; /* Kobo's deprecatedID (normalised), or NULL */
+    const char *review_text;    /* the review state as given, or NULL */
+    int stale;              /* an older version that arrived late */
 };
 
 int intake_ledger_record_add(struct intake_ledger *L,
@@ -161,6 +169,31 @@ int intake_ledger_mark_accepted(struct intake_ledger *L, long long id,
 /* Record that load_id superseded an earlier load's accepted record. */
 int intake_ledger_supersede(struct intake_ledger *L, long long id,
                             long long by, long load_id, struct ff_err *e);
+/* The same with why: NULL (a later submission), "edit" (a new version of
+ * the same submission), "review" (the reviewer rejected it later; such a
+ * record no longer counts as reported). */
+int intake_ledger_supersede_why(struct intake_ledger *L, long long id,
+                                long long by, long load_id, const char *why,
+                                struct ff_err *e);
+
+/* The live (newest valid, not stale) version of a logical key. */
+struct intake_version {
+    long long id;           /* 0: none */
+    long load_id;
+    char hhid[12], month[8];
+    long long submitted;
+    long edits;             /* -1 unknown */
+    char deprecated[128];
+    char version[128];      /* its submission id */
+    int accepted;           /* currently accepted */
+};
+int intake_ledger_live_version(struct intake_ledger *L, const char *key,
+                               struct intake_version *v, struct ff_err *e);
+/* The logical key of the valid record whose submission id is version[0..n),
+ * into key (NUL-terminated); *found = 0 when there is none. */
+int intake_ledger_key_of_version(struct intake_ledger *L, const char *version,
+                                 size_t n, char *key, size_t size, int *found,
+                                 struct ff_err *e);
 
 /* ---- reading ---- */
 
@@ -170,6 +203,7 @@ struct intake_outcome_row {
     const char *outcome, *reason;
     int late;               /* -1 unknown */
     const char *hhid, *month;
+    const char *column, *detail;    /* "" when none */
 };
 
 /* The records of one source file in input order. */
@@ -185,6 +219,12 @@ enum intake_fact {
     INTAKE_FACT_INCOME,     /* month <= m: latest reported income */
     INTAKE_FACT_REJECTED    /* month = m: rejected records by hhid field */
 };
+/* The 4T set of each currently accepted report of month m: fn gets the
+ * household and the stored set text ("skills resources"). */
+int intake_ledger_each_factors(struct intake_ledger *L, const char *month,
+                               int (*fn)(void *ctx, const char *hhid,
+                                         const char *set),
+                               void *ctx, struct ff_err *e);
 int intake_ledger_each_fact(struct intake_ledger *L, int fact,
                             const char *month,
                             int (*fn)(void *ctx, const char *hhid,
@@ -202,6 +242,7 @@ struct intake_export_row {
     int has_income;
     const char *file;
     long record_no, line, load_id;
+    const char *review;     /* review state as given, "" when none */
 };
 
 /* The currently accepted records of a month, by household code. */

@@ -63,6 +63,18 @@ struct codes {
     size_t n, cap;
 };
 
+/*
+ * A record of an earlier load (or of this one) that this load took out by
+ * identity rather than by time: replaced by an edit of the same submission
+ * ("edit"), or rejected by the reviewer since ("review").  done: its
+ * supersession row is written already.
+ */
+struct taken {
+    long long id, by;
+    const char *why;
+    int done;
+};
+
 struct run {
     struct intake_ledger *L;
     const struct intake_load_opts *o;
@@ -79,6 +91,13 @@ struct run {
     char **fptr;                /* field pointers of the record stored */
     size_t fcap;
     long load_id;
+    struct taken *taken;
+    size_t ntaken, cap_taken;
+    /* The file's header cells, NUL-terminated, for the outcomes' column
+     * (copied by the parser from record 1, read by the writer after). */
+    struct ff_buf hdr;
+    size_t *hdr_off;
+    size_t nhdr;
 };
 
 static int code_cmp(const void *a, const void *b)
@@ -109,6 +128,73 @@ static int known(void *ctx, const char *code)
 
     return bsearch(code, r->codes.v, r->codes.n, sizeof r->codes.v[0],
                    code_cmp) != NULL;
+}
+
+/* Keep the header record's cells for naming columns in the outcomes. */
+static int keep_header(struct run *r, const struct ff_csv_record *rec)
+{
+    size_t i, *off;
+
+    ff_buf_reset(&r->hdr);
+    off = ff_realloc(r->hdr_off, (rec->nfields + 1) * sizeof *off);
+    if (off == NULL)
+        return FF_ESYS;
+    r->hdr_off = off;
+    for (i = 0; i < rec->nfields; i++) {
+        const char *t = rec->fields[i];
+        size_t tn = ff_utf8_trim(&t, rec->lens[i]);
+
+        if (tn > 120)
+            tn = 120;           /* a question text: the start is enough */
+        while (tn && (unsigned char)t[tn] >= 0x80 &&
+               (unsigned char)t[tn] < 0xC0)
+            tn--;               /* do not cut a UTF-8 sequence */
+        off[i] = r->hdr.len;
+        if (ff_buf_add(&r->hdr, t, tn) || ff_buf_addc(&r->hdr, '\0'))
+            return FF_ESYS;
+    }
+    r->nhdr = rec->nfields;
+    return FF_OK;
+}
+
+/* The header of 1-based column col, or "" (a ragged row's extra field). */
+static const char *column_name(const struct run *r, long col)
+{
+    if (col < 1 || (size_t)col > r->nhdr ||
+        ff_utf8_invalid_at(r->hdr.data + r->hdr_off[col - 1],
+                           strlen(r->hdr.data + r->hdr_off[col - 1])) !=
+            strlen(r->hdr.data + r->hdr_off[col - 1]))
+        return "";
+    return r->hdr.data + r->hdr_off[col - 1];
+}
+
+static int add_taken(struct run *r, long long id, long long by,
+                     const char *why, int done, struct ff_err *e)
+{
+    if (r->ntaken == r->cap_taken) {
+        size_t cap = r->cap_taken ? r->cap_taken * 2 : 64;
+        struct taken *v = ff_realloc(r->taken, cap * sizeof *v);
+
+        if (v == NULL)
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        r->taken = v;
+        r->cap_taken = cap;
+    }
+    r->taken[r->ntaken].id = id;
+    r->taken[r->ntaken].by = by;
+    r->taken[r->ntaken].why = why;
+    r->taken[r->ntaken++].done = done;
+    return FF_OK;
+}
+
+static struct taken *find_taken(struct run *r, long long id)
+{
+    size_t i;
+
+    for (i = 0; i < r->ntaken; i++)
+        if (r->taken[i].id == id)
+            return &r->taken[i];
+    return NULL;
 }
 
 /*
@@ -186,10 +272,15 @@ static int remember_earlier(struct run *r, uint64_t key, long long id,
 /*
  * A new valid record for (hhid, month): it wins when its submission time is
  * not earlier than the current winner's (ties go to the later record, and
- * records arrive in file order).
+ * records arrive in file order).  rep (may be NULL) is the earlier version
+ * of the same submission that this record is an edit of: where rep is the
+ * winner, the edit takes its place whatever the times say, and competes
+ * with rep's time when that is later (an ODK edit keeps the original
+ * SubmissionDate; a Kobo edit may be stamped later or not).
  */
 static int compete(struct run *r, const char *hhid, const char *month,
-                   long long id, long long submitted, struct ff_err *e)
+                   long long id, long long submitted,
+                   const struct intake_version *rep, struct ff_err *e)
 {
     uint64_t key = winner_key(hhid, month);
     struct winner *w;
@@ -208,6 +299,8 @@ static int compete(struct run *r, const char *hhid, const char *month,
         if (pid && (rc = remember_earlier(r, key, pid, e)))
             return rc;
         r->wn++;
+        if (rep && rep->id == pid && psub > submitted)
+            submitted = psub;
         if (pid == 0 || submitted >= psub) {
             w->key = key | NEW_WINNER;
             w->id = id;
@@ -219,12 +312,165 @@ static int compete(struct run *r, const char *hhid, const char *month,
         }
         return FF_OK;
     }
+    if (rep && w->id == rep->id) {
+        w->key |= NEW_WINNER;
+        w->id = id;
+        if (submitted > w->submitted)
+            w->submitted = submitted;
+        return FF_OK;
+    }
     if (submitted >= w->submitted) {
         w->key |= NEW_WINNER;
         w->id = id;
         w->submitted = submitted;
     }
     return FF_OK;
+}
+
+/*
+ * Record v no longer counts: replaced by record by (an edit that moved the
+ * report to another household or month) or rejected by the reviewer
+ * (why "review").  An earlier load's accepted record gets its supersession
+ * row now; a winner of this load loses its place (the pair's earlier
+ * accepted record, if any, stays accepted).
+ */
+static int take_out(struct run *r, const struct intake_version *v,
+                    long long by, const char *why, struct ff_err *e)
+{
+    int rc;
+
+    if (find_taken(r, v->id))
+        return FF_OK;
+    if (v->load_id == r->load_id && r->wcap &&
+        strlen(v->hhid) == 11 && strlen(v->month) == 7) {
+        struct winner *w = winner_slot(r, winner_key(v->hhid, v->month));
+
+        if (w->key && w->id == v->id) {
+            w->key &= ~NEW_WINNER;
+            w->id = 0;
+            w->submitted = INT64_MIN;
+        }
+    }
+    if (v->load_id != r->load_id && !v->accepted && strcmp(why, "review"))
+        return FF_OK;           /* already out of the count */
+    if ((rc = intake_ledger_supersede_why(r->L, v->id, by, r->load_id, why,
+                                          e)))
+        return rc;
+    if (v->load_id != r->load_id && v->accepted)
+        r->sum->superseded_earlier++;
+    return add_taken(r, v->id, by, why, 1, e);
+}
+
+/* "uuid:abc" and "abc" name the same instance (Kobo writes both forms). */
+static size_t norm_id(const char *s, size_t n, char *out, size_t size)
+{
+    const char *t = s;
+
+    n = ff_utf8_trim(&t, n);
+    if (n >= 5 && memcmp(t, "uuid:", 5) == 0) {
+        t += 5;
+        n -= 5;
+    }
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, t, n);
+    out[n] = '\0';
+    return n;
+}
+
+/*
+ * The logical key of a record: ODK's KEY or Kobo's rootUuid; else the key
+ * of the version Kobo's deprecatedID names (or that id itself); else its
+ * own version id.  *maybe_edit says whether it can be a new version of
+ * something already loaded.
+ */
+static int logical_key(struct run *r, const struct intake_checked *c,
+                       char key[128], char dep[128], int *maybe_edit,
+                       struct ff_err *e)
+{
+    const char *k = c->field[INTAKE_F_KEY], *d = c->field[INTAKE_F_DEPRECATED];
+    const char *v = c->field[INTAKE_F_ID];
+    int rc, found;
+
+    key[0] = dep[0] = '\0';
+    *maybe_edit = 0;
+    if (d && norm_id(d, c->field_len[INTAKE_F_DEPRECATED], dep, 128) == 0)
+        dep[0] = '\0';
+    if (k && norm_id(k, c->field_len[INTAKE_F_KEY], key, 128) > 0) {
+        *maybe_edit = 1;
+        return FF_OK;
+    }
+    if (dep[0]) {
+        char with[134];
+
+        *maybe_edit = 1;
+        snprintf(with, sizeof with, "uuid:%s", dep);
+        if ((rc = intake_ledger_key_of_version(r->L, dep, strlen(dep), key,
+                                               128, &found, e)))
+            return rc;
+        if (!found && (rc = intake_ledger_key_of_version(
+                           r->L, with, strlen(with), key, 128, &found, e)))
+            return rc;
+        if (!found || key[0] == '\0')
+            snprintf(key, 128, "%s", dep);
+        return FF_OK;
+    }
+    if (v)
+        norm_id(v, c->field_len[INTAKE_F_ID], key, 128);
+    return FF_OK;
+}
+
+/* ODK's Edits: a count, or -1. */
+static long edits_of(const struct intake_checked *c)
+{
+    const char *s = c->field[INTAKE_F_EDITS];
+    size_t n = s ? ff_utf8_trim(&s, c->field_len[INTAKE_F_EDITS]) : 0, i;
+    long v = 0;
+
+    if (n == 0 || n > 6)
+        return -1;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Count a decided column for the summary's "column most often at fault". */
+static void count_column(struct intake_load_summary *sum, int reason,
+                         const char *col, const char *detail)
+{
+    int i;
+
+    if (col == NULL || col[0] == '\0')
+        return;
+    for (i = 0; i < sum->ncols; i++)
+        if (sum->cols[i].reason == reason &&
+            strcmp(sum->cols[i].column, col) == 0) {
+            sum->cols[i].n++;
+            return;
+        }
+    if (sum->ncols == INTAKE_MAX_REASON_COLUMNS)
+        return;
+    sum->cols[i].reason = reason;
+    snprintf(sum->cols[i].column, sizeof sum->cols[i].column, "%s", col);
+    sum->cols[i].detail = detail;
+    sum->cols[i].n = 1;
+    sum->ncols++;
+}
+
+const struct intake_reason_column *
+intake_load_top_column(const struct intake_load_summary *s, int reason)
+{
+    const struct intake_reason_column *best = NULL;
+    int i;
+
+    for (i = 0; i < s->ncols; i++)
+        if (s->cols[i].reason == reason && (best == NULL ||
+                                            s->cols[i].n > best->n))
+            best = &s->cols[i];
+    return best;
 }
 
 /* SHA-256 of every field, length-prefixed so that boundaries count. */
@@ -248,10 +494,11 @@ static void row_hash(char *const *fields, const size_t *lens, size_t n,
 }
 
 /*
- * The writer's half of a record: duplicates, the ledger row, the winner.
- * fields[0..nfields) are the record's fields; c came from the rules (its
- * field pointers are rebuilt here from the layout); digest is the row hash
- * when the dialect has no submission id and the record is valid.
+ * The writer's half of a record: duplicates, identity across edits, the
+ * reviewer's verdict, the ledger row, the winner.  fields[0..nfields) are
+ * the record's fields; c came from the rules (its field pointers are
+ * rebuilt here from the layout); digest is the row hash when the dialect
+ * has no submission id and the record is valid.
  */
 static int store_record(struct run *r, long record_no, long line,
                         char *const *fields, const size_t *lens,
@@ -259,9 +506,12 @@ static int store_record(struct run *r, long record_no, long line,
                         const unsigned char *digest, struct ff_err *e)
 {
     struct intake_row row;
+    struct intake_version live;
+    const struct intake_version *rep = NULL;
+    char key[128], dep[128], review[64];
     long long id = 0;
     size_t i;
-    int rc, f;
+    int rc, f, maybe_edit = 0;
 
     for (f = 0; f < INTAKE_NFIELDS; f++) {
         long col = r->lay.col[f];
@@ -273,6 +523,8 @@ static int store_record(struct run *r, long record_no, long line,
     r->file->records++;
     r->sum->records++;
     memset(&row, 0, sizeof row);
+    memset(&live, 0, sizeof live);
+    key[0] = dep[0] = '\0';
     row.load_id = r->load_id;
     row.source_id = r->file->source_id;
     row.record_no = record_no;
@@ -292,6 +544,19 @@ static int store_record(struct run *r, long record_no, long line,
     row.status = c->status;
     row.income = c->income;
     row.has_income = c->has_income;
+    row.detail = c->detail;
+    row.edits = -1;
+    if (c->outcome == INTAKE_REJECTED && c->reason != INTAKE_R_RAGGED_ROW)
+        row.col_name = column_name(r, c->col);
+    else if (c->fault >= 0)
+        row.col_name = column_name(r, r->lay.col[c->fault] + 1);
+    if (c->field[INTAKE_F_REVIEW] && c->review != INTAKE_REVIEW_NONE) {
+        const char *t = c->field[INTAKE_F_REVIEW];
+        size_t tn = ff_utf8_trim(&t, c->field_len[INTAKE_F_REVIEW]);
+
+        snprintf(review, sizeof review, "%.*s", (int)(tn < 60 ? tn : 60), t);
+        row.review_text = review;
+    }
     if (c->hhid[0]) {
         row.hhid = c->hhid;
         row.hhid_len = 11;
@@ -315,12 +580,44 @@ static int store_record(struct run *r, long record_no, long line,
         if (seen) {
             row.outcome = INTAKE_DUPLICATE;
             row.reason = sid ? INTAKE_R_SAME_ID : INTAKE_R_IDENTICAL;
+            row.detail = sid ? "this version of the submission was loaded "
+                               "before"
+                             : "identical to an earlier record";
         } else {
             row.outcome = INTAKE_SUPERSEDED;    /* until it wins */
             row.submission_id = sid;
             row.submission_id_len = sidn;
             row.row_sha256 = sid ? NULL : digest;
+            if ((rc = logical_key(r, c, key, dep, &maybe_edit, e)))
+                return rc;
+            row.logical_key = key;
+            row.deprecated = dep;
+            row.edits = edits_of(c);
+            if (maybe_edit && key[0] &&
+                (rc = intake_ledger_live_version(r->L, key, &live, e)))
+                return rc;
+            if (live.id) {
+                char mine[128];
+
+                norm_id(sid ? sid : "", sidn, mine, sizeof mine);
+                if ((row.edits >= 0 && live.edits > row.edits) ||
+                    (live.deprecated[0] && strcmp(live.deprecated, mine) == 0)) {
+                    /* An older version, loaded after its edit. */
+                    row.stale = 1;
+                    row.detail = "an older version of a submission whose "
+                                 "edit is loaded already";
+                } else {
+                    rep = &live;
+                }
+            }
         }
+    } else if (c->reason == INTAKE_R_REVIEW_REJECTED) {
+        /* Whatever version the reviewer rejected, the submission is out:
+         * a copy accepted before no longer counts. */
+        if ((rc = logical_key(r, c, key, dep, &maybe_edit, e)))
+            return rc;
+        if (key[0] && (rc = intake_ledger_live_version(r->L, key, &live, e)))
+            return rc;
     }
     if (row.outcome == INTAKE_REJECTED || row.outcome == INTAKE_DUPLICATE) {
         ff_buf_reset(&r->raw);
@@ -337,6 +634,12 @@ static int store_record(struct run *r, long record_no, long line,
     case INTAKE_REJECTED:
         r->sum->rejected++;
         r->sum->by_reason[row.reason]++;
+        count_column(r->sum, row.reason, row.col_name, row.detail);
+        if (live.id) {
+            if ((rc = take_out(r, &live, id, "review", e)))
+                return rc;
+            r->sum->withdrawn++;
+        }
         break;
     case INTAKE_DUPLICATE:
         r->sum->duplicate++;
@@ -346,7 +649,23 @@ static int store_record(struct run *r, long record_no, long line,
         if (c->late == 1)
             r->sum->late++;
         r->sum->superseded++;   /* corrected when the winners are known */
-        return compete(r, c->hhid, c->month, id, c->submitted, e);
+        if (c->review == INTAKE_REVIEW_FLAGGED)
+            r->sum->flagged++;
+        if (row.stale) {
+            r->sum->stale++;
+            return FF_OK;       /* an old version never competes */
+        }
+        if (rep) {
+            r->sum->edits++;
+            if (strcmp(rep->hhid, c->hhid) || strcmp(rep->month, c->month)) {
+                if ((rc = take_out(r, rep, id, "edit", e)))
+                    return rc;
+            } else if (rep->load_id != r->load_id &&
+                       (rc = add_taken(r, rep->id, id, "edit", 0, e))) {
+                return rc;
+            }
+        }
+        return compete(r, c->hhid, c->month, id, c->submitted, rep, e);
     }
     return FF_OK;
 }
@@ -420,9 +739,18 @@ static int parse_record(void *ctx, const struct ff_csv_record *rec,
     size_t i, at = b->b.len, need;
     static const char zeros[8] = {0};
 
-    if (rec->record == 1)
+    if (rec->record == 1) {
+        if (keep_header(r, rec))
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
         return intake_dialect_detect(r->o->dialects, rec->fields, rec->lens,
                                      rec->nfields, r->file->path, &r->lay, e);
+    }
+    /* An HXL hashtag row under the header ("#loc+name") is no report. */
+    if (rec->record == 2 &&
+        intake_is_hxl_row(rec->fields, rec->lens, rec->nfields)) {
+        r->file->hxl_row = 1;
+        return FF_OK;
+    }
     memset(&k, 0, sizeof k);
     k.record = rec->record;
     k.line = rec->line;
@@ -584,6 +912,106 @@ static void *hash_main(void *arg)
 }
 
 /*
+ * The day/month order of a file's slashed dates ("5/1/2025"), decided from
+ * its data before any record is classified, because Google Sheets writes
+ * them in the sheet's locale and says nothing of which: a day above 12 or a
+ * Buddhist year (the Thai locale) decides, for the whole file.  ISO dates
+ * (Kobo, ODK) need no decision: the scan stops at the first one, so it
+ * reads little more than the header of such a file.
+ */
+struct order_scan {
+    const struct intake_dialects *ds;
+    const char *path;
+    struct intake_layout lay;
+    int slashed;                /* slashed dates seen */
+    long dmy_line, mdy_line;    /* first line deciding either way */
+    long col;                   /* 1-based column of the timestamp */
+    int order;
+};
+
+#define SCAN_STOP 99
+
+static int scan_record(void *ctx, const struct ff_csv_record *rec,
+                       struct ff_err *e)
+{
+    struct order_scan *o = ctx;
+    long c;
+    int h;
+
+    if (rec->record == 1) {
+        if (intake_dialect_detect(o->ds, rec->fields, rec->lens,
+                                  rec->nfields, o->path, &o->lay, e))
+            return SCAN_STOP;   /* the load itself reports it */
+        return FF_OK;
+    }
+    c = o->lay.col[INTAKE_F_SUBMITTED];
+    if (c < 0 || (size_t)c >= rec->nfields || rec->bad_utf8_field ||
+        (rec->record == 2 &&
+         intake_is_hxl_row(rec->fields, rec->lens, rec->nfields)))
+        return FF_OK;
+    o->col = c + 1;
+    {
+        const char *t = rec->fields[c];
+
+        if (ff_utf8_trim(&t, rec->lens[c]) == 0)
+            return FF_OK;
+    }
+    h = intake_time_order_hint(rec->fields[c], rec->lens[c]);
+    if (h < 0)
+        return o->slashed ? FF_OK : SCAN_STOP;
+    o->slashed = 1;
+    if (h == INTAKE_ORDER_DMY && o->dmy_line == 0)
+        o->dmy_line = rec->line;
+    if (h == INTAKE_ORDER_MDY && o->mdy_line == 0)
+        o->mdy_line = rec->line;
+    if (o->dmy_line && o->mdy_line)
+        return SCAN_STOP;
+    return FF_OK;
+}
+
+static int scan_date_order(struct run *r, struct intake_load_file *file,
+                           int *order, struct ff_err *e)
+{
+    struct order_scan o;
+    struct ff_err ignore;
+    struct ff_csv *csv;
+    int rc;
+
+    *order = INTAKE_ORDER_UNKNOWN;
+    memset(&o, 0, sizeof o);
+    o.ds = r->o->dialects;
+    o.path = file->path;
+    csv = ff_csv_open(file->path, NULL, e);
+    if (csv == NULL)
+        return e->code;
+    ff_err_clear(&ignore);
+    rc = ff_csv_read(csv, scan_record, &o, &ignore);
+    ff_csv_free(csv);
+    if (rc != FF_OK && rc != SCAN_STOP)
+        return FF_OK;           /* the load reads it again and says why */
+    if (!o.slashed)
+        return FF_OK;
+    if (o.dmy_line && o.mdy_line)
+        return ff_err_set(e, FF_EINPUT, file->path, o.mdy_line, o.col,
+                          "dates in this column are month/day here but "
+                          "day/month on line %ld: the file mixes two "
+                          "locales; export each sheet again or fix the "
+                          "dates", o.dmy_line);
+    if (o.dmy_line)
+        *order = INTAKE_ORDER_DMY;
+    else if (o.mdy_line)
+        *order = INTAKE_ORDER_MDY;
+    else
+        return ff_err_set(e, FF_EINPUT, file->path, 0, o.col,
+                          "every date in column %ld could be day/month or "
+                          "month/day (no day above 12, no Buddhist year): "
+                          "say which with --date-order dmy or --date-order "
+                          "mdy (the sheet's locale: Thai and UK dmy, US "
+                          "mdy)", o.col);
+    return FF_OK;
+}
+
+/*
  * Read one file into the open load.  When its SHA-256 is not known yet
  * (the cheap size + first-64-KiB check found no candidate in the ledger), a
  * thread hashes it meanwhile and the source row gets the hash at the end.
@@ -597,6 +1025,11 @@ static int load_file(struct run *r, struct intake_load_file *file,
     struct ff_csv *csv;
     char provisional[80];
 
+    file->date_order = r->o->date_order;
+    if (file->date_order == INTAKE_ORDER_UNKNOWN &&
+        (rc = scan_date_order(r, file, &file->date_order, e)))
+        return rc;
+    r->rc.date_order = file->date_order;
     csv = ff_csv_open(file->path, NULL, e);
     if (csv == NULL)
         return e->code;
@@ -687,10 +1120,16 @@ static int settle(struct run *r, struct ff_err *e)
     if (r->nprev)
         qsort(r->prev, r->nprev, sizeof *r->prev, by_earlier_id);
     for (i = 0; i < r->nprev; i++) {
+        const struct taken *t;
+
         if (r->prev[i].by == 0)
             continue;
-        if ((rc = intake_ledger_supersede(r->L, r->prev[i].id, r->prev[i].by,
-                                          r->load_id, e)))
+        t = find_taken(r, r->prev[i].id);
+        if (t && t->done)
+            continue;           /* out by identity already */
+        if ((rc = intake_ledger_supersede_why(r->L, r->prev[i].id,
+                                              r->prev[i].by, r->load_id,
+                                              t ? t->why : NULL, e)))
             return rc;
         r->sum->superseded_earlier++;
     }
@@ -733,6 +1172,7 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
     r.rc.payload = o->payload;
     r.rc.ctx = &r;
     ff_buf_init(&r.raw);
+    ff_buf_init(&r.hdr);
     if ((rc = intake_ledger_begin(L, e)))
         goto out_free;
     if ((rc = intake_ledger_snapshot_latest(L, &snap, e)))
@@ -756,6 +1196,8 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
         f->source_id = f->prior_load = f->records = 0;
         f->dialect[0] = f->sha256[0] = '\0';
         f->encoding = "";
+        f->date_order = INTAKE_ORDER_UNKNOWN;
+        f->hxl_row = 0;
         if ((rc = intake_sha256_head(f->path, head, &f->bytes, e)) ||
             (rc = intake_ledger_source_by_head(L, f->bytes, head, &maybe, e)))
             goto out;
@@ -806,6 +1248,9 @@ out_free:
     ff_free(r.w);
     ff_free(r.prev);
     ff_free(r.fptr);
+    ff_free(r.taken);
+    ff_free(r.hdr_off);
+    ff_buf_release(&r.hdr);
     ff_buf_release(&r.raw);
     return rc;
 }
@@ -825,6 +1270,8 @@ static int write_outcome(void *ctx, const struct intake_outcome_row *r)
         intake_csvout_str(o, NULL);
     intake_csvout_str(o, r->hhid);
     intake_csvout_str(o, r->month);
+    intake_csvout_str(o, r->column);
+    intake_csvout_str(o, r->detail);
     intake_csvout_end_row(o);
     return FF_OK;
 }
@@ -839,7 +1286,8 @@ static int outcomes_prepare(struct intake_ledger *L,
 
     if ((rc = intake_csvout_open(o, path, 0, e)))
         return rc;
-    fputs("file,record,line,outcome,reason,late,hhid,month\r\n", o->f.fp);
+    fputs("file,record,line,outcome,reason,late,hhid,month,column,detail\r\n",
+          o->f.fp);
     for (i = 0; i < n; i++) {
         if (files[i].source_id == 0 || files[i].prior_load < 0)
             continue;

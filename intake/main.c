@@ -30,7 +30,7 @@ static const char usage[] =
     "                         [--threshold BAHT] [--columns MAP]\n"
     "       ffintake load --ledger L.db [--outcomes OUT.csv]\n"
     "                     [--dialects MAP] [--qr-config CONF] [--key KEY]\n"
-    "                     FILE.csv...\n"
+    "                     [--date-order dmy|mdy] FILE.csv...\n"
     "       ffintake report --ledger L.db --month YYYY-MM -o DIR\n"
     "                       [--threshold BAHT] [--no-pdf]\n"
     "       ffintake export --ledger L.db --month YYYY-MM -o FILE.csv [--redact]\n"
@@ -57,6 +57,10 @@ static const char usage[] =
     "  --qr-config CONF    load: QR payload config (default: the template\n"
     "                      dir's qr.conf); with a key, tags are checked\n"
     "  --key KEY           load: the province key file (overrides CONF's)\n"
+    "  --date-order O      load: slashed dates (5/1/2025) are dmy (day first:\n"
+    "                      Thai, UK locales) or mdy (US); default: decided\n"
+    "                      from each file's dates, refused when they cannot\n"
+    "                      tell\n"
     "  --columns MAP       register: column map (default: built in)\n"
     "  --survey-year Y     register: BMN survey year, BE (default 2567)\n"
     "  --threshold BAHT    income threshold, baht/person/year (default 38000\n"
@@ -78,6 +82,7 @@ struct opts {
     const char *ledger, *month, *output, *outcomes, *dialects, *columns;
     const char *qr_config, *key;
     int survey_year;
+    int date_order;
     double threshold;
     int no_pdf;
     int redact;
@@ -128,6 +133,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"threshold", required_argument, NULL, 't'},
         {"no-pdf", no_argument, NULL, 'P'},
         {"redact", no_argument, NULL, 'R'},
+        {"date-order", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     double v;
@@ -160,6 +166,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
         case 'k': o->key = optarg; break;
         case 'P': o->no_pdf = 1; break;
         case 'R': o->redact = 1; break;
+        case 'D':
+            if (strcmp(optarg, "dmy") == 0)
+                o->date_order = INTAKE_ORDER_DMY;
+            else if (strcmp(optarg, "mdy") == 0)
+                o->date_order = INTAKE_ORDER_MDY;
+            else
+                return usage_error("bad --date-order '%s' (dmy or mdy)",
+                                   optarg);
+            break;
         case 'y':
             if (parse_number(optarg, 2400, 2700, &v))
                 return usage_error("bad --survey-year '%s' (a BE year)",
@@ -290,6 +305,7 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
     lo.payload = payload;
     lo.now = now;
     lo.outcomes = o->outcomes;
+    lo.date_order = o->date_order;
     if ((rc = intake_load_run(L, files, o->nfiles, &lo, &s, e)))
         goto out;
     for (i = 0; i < o->nfiles; i++) {
@@ -302,8 +318,12 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
             printf("%s: same bytes as an earlier file here; skipped\n",
                    f->path);
         else
-            printf("%s: %s, %s, '%c': %ld records\n", f->path, f->dialect,
-                   f->encoding, f->delimiter, f->records);
+            printf("%s: %s, %s, '%c': %ld records%s%s\n", f->path,
+                   f->dialect, f->encoding, f->delimiter, f->records,
+                   f->date_order == INTAKE_ORDER_DMY   ? ", dates day/month"
+                   : f->date_order == INTAKE_ORDER_MDY ? ", dates month/day"
+                                                       : "",
+                   f->hxl_row ? ", HXL tag row skipped" : "");
     }
     if (s.load_id == 0) {
         printf("nothing new: the ledger is unchanged\n");
@@ -311,9 +331,39 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
         printf("load %ld: %ld records: %ld accepted, %ld duplicate, %ld "
                "superseded, %ld rejected; %ld late\n", s.load_id, s.records,
                s.accepted, s.duplicate, s.superseded, s.rejected, s.late);
-        for (i = 1; i < INTAKE_NREASONS; i++)
-            if (s.by_reason[i])
-                printf("  %s: %ld\n", intake_reason_name(i), s.by_reason[i]);
+        for (i = 1; i < INTAKE_NREASONS; i++) {
+            const struct intake_reason_column *top =
+                intake_load_top_column(&s, i);
+
+            if (s.by_reason[i] == 0)
+                continue;
+            /* The column most often at fault tells a clerk what to fix. */
+            if (top && top->detail)
+                printf("  %s: %ld (column %s: %s)\n", intake_reason_name(i),
+                       s.by_reason[i], top->column, top->detail);
+            else if (top)
+                printf("  %s: %ld (column %s)\n", intake_reason_name(i),
+                       s.by_reason[i], top->column);
+            else
+                printf("  %s: %ld\n", intake_reason_name(i),
+                       s.by_reason[i]);
+            if (i == INTAKE_R_NO_TIME)
+                printf("    the submission times lost their time of day "
+                       "(Excel reformatted them as dates): export again "
+                       "as CSV, or with dates as text, and load that "
+                       "file\n");
+        }
+        if (s.edits)
+            printf("  edits replacing an earlier version: %ld\n", s.edits);
+        if (s.stale)
+            printf("  older versions arriving after their edit: %ld\n",
+                   s.stale);
+        if (s.withdrawn)
+            printf("  earlier reports now rejected by the reviewer: %ld\n",
+                   s.withdrawn);
+        if (s.flagged)
+            printf("  flagged by the reviewer (accepted, look at them): "
+                   "%ld\n", s.flagged);
         if (s.superseded_earlier)
             printf("  corrections of earlier loads: %ld\n",
                    s.superseded_earlier);
