@@ -16,7 +16,7 @@ ff report --ledger "$L" --month 2568-01 -o "$R" > "$FFWORK/out.txt"
 grep -q "^2025-01: 11 districts; expected 184" "$FFWORK/out.txt"
 
 head -1 "$R/reconciliation.csv" | tr -d '\r' | grep -q \
- 'month,district_code,district,expected,on_time,late,missing,rejected,developed,developed_pct,below_threshold,below_threshold_pct$'
+ 'month,district_code,district,expected,on_time,late,missing,rejected,developed,developed_pct,below_threshold,below_threshold_pct,attitude,skills,resources,way_out$'
 test "$(wc -l < "$R/reconciliation.csv")" = 13
 tail -1 "$R/reconciliation.csv" | grep -q '^2025-01,24,รวมจังหวัดฉะเชิงเทรา,184,'
 # The district rows add up to the province row (rejected records whose code
