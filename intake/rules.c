@@ -370,8 +370,17 @@ int intake_parse_month(const char *s, size_t n, char out[8])
             y += 2500;      /* "ม.ค. 68": a two-digit year is BE */
     } else {
         if ((y = digits(&p, end, 4, 4)) < 0 || p >= end || *p++ != '-' ||
-            (m = digits(&p, end, 1, 2)) < 0 || p != end)
+            (m = digits(&p, end, 1, 2)) < 0)
             return -1;
+        /* An XLSForm date with appearance month-year is stored as the
+         * month's first day: "2025-01-01". */
+        if (p < end) {
+            long d;
+
+            if (*p++ != '-' || (d = digits(&p, end, 2, 2)) < 0 ||
+                p != end || d != 1)
+                return -1;
+        }
     }
     if ((ce = year_ce(y)) < 0 || m < 1 || m > 12)
         return -1;

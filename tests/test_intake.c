@@ -188,6 +188,9 @@ int main(void)
     CHECK_INT(intake_parse_month("ม.ค. 68", strlen("ม.ค. 68"), m), 0);
     CHECK_STR(m, "2025-01");
     CHECK_INT(intake_parse_month("ม.ค. 268", strlen("ม.ค. 268"), m), -1);
+    CHECK_INT(intake_parse_month("2025-01-01", 10, m), 0);     /* XLSForm */
+    CHECK_STR(m, "2025-01");
+    CHECK_INT(intake_parse_month("2025-01-15", 10, m), -1);
     CHECK_INT(intake_parse_review("rejected", 8), INTAKE_REVIEW_REJECTED);
     CHECK_INT(intake_parse_review("Not Approved", 12), INTAKE_REVIEW_REJECTED);
     CHECK_INT(intake_parse_review("validation_status_not_approved", 30),
