@@ -215,7 +215,13 @@ static const char *const sql[S_COUNT] = {
                         "r.submitted_text, r.submission_id, r.activity, "
                         "r.category, r.result, r.reporter, r.status, "
                         "r.income, s.file, r.record_no, r.line, r.load_id, "
-                        "r.review "
+                        /* The review state as the latest export of the
+                         * same submission gave it (a duplicate may carry
+                         * a newer one). */
+                        "CASE WHEN r.logical_key IS NULL THEN r.review "
+                        "ELSE (SELECT r2.review FROM record r2 WHERE "
+                        "r2.logical_key = r.logical_key AND r2.id >= r.id "
+                        "ORDER BY r2.id DESC LIMIT 1) END "
                         "FROM ledger r JOIN source s ON s.id = r.source_id "
                         "WHERE r.current_outcome = 'accepted' "
                         "AND r.month = ?1 ORDER BY r.hhid, r.id",
@@ -988,7 +994,8 @@ int intake_ledger_record_add(struct intake_ledger *L,
         sqlite3_bind_text(s, 23, r->col_name, -1, SQLITE_STATIC);
     if (r->detail && r->detail[0])
         sqlite3_bind_text(s, 24, r->detail, -1, SQLITE_STATIC);
-    if (valid && r->logical_key && r->logical_key[0])
+    if ((valid || r->outcome == INTAKE_DUPLICATE) && r->logical_key &&
+        r->logical_key[0])
         sqlite3_bind_text(s, 25, r->logical_key, -1, SQLITE_STATIC);
     if (valid && r->edits >= 0)
         sqlite3_bind_int64(s, 26, r->edits);

@@ -583,6 +583,13 @@ static int store_record(struct run *r, long record_no, long line,
             row.detail = sid ? "this version of the submission was loaded "
                                "before"
                              : "identical to an earlier record";
+            if (c->review == INTAKE_REVIEW_FLAGGED)
+                row.detail = "loaded before; the reviewer flags it now "
+                             "(has issues / on hold)";
+            /* The key lets the export show the latest review state. */
+            if (sid && (rc = logical_key(r, c, key, dep, &maybe_edit, e)))
+                return rc;
+            row.logical_key = key;
         } else {
             row.outcome = INTAKE_SUPERSEDED;    /* until it wins */
             row.submission_id = sid;
@@ -644,13 +651,15 @@ static int store_record(struct run *r, long record_no, long line,
     case INTAKE_DUPLICATE:
         r->sum->duplicate++;
         r->sum->by_reason[row.reason]++;
+        if (c->review == INTAKE_REVIEW_FLAGGED)
+            r->sum->flagged++;
         break;
     default:
+        if (c->review == INTAKE_REVIEW_FLAGGED)
+            r->sum->flagged++;
         if (c->late == 1)
             r->sum->late++;
         r->sum->superseded++;   /* corrected when the winners are known */
-        if (c->review == INTAKE_REVIEW_FLAGGED)
-            r->sum->flagged++;
         if (row.stale) {
             r->sum->stale++;
             return FF_OK;       /* an old version never competes */
@@ -1002,12 +1011,12 @@ static int scan_date_order(struct run *r, struct intake_load_file *file,
     else if (o.mdy_line)
         *order = INTAKE_ORDER_MDY;
     else
-        return ff_err_set(e, FF_EINPUT, file->path, 0, o.col,
-                          "every date in column %ld could be day/month or "
+        return ff_err_set(e, FF_EINPUT, file->path, 1, o.col,
+                          "every date in this column could be day/month or "
                           "month/day (no day above 12, no Buddhist year): "
                           "say which with --date-order dmy or --date-order "
                           "mdy (the sheet's locale: Thai and UK dmy, US "
-                          "mdy)", o.col);
+                          "mdy)");
     return FF_OK;
 }
 

@@ -235,7 +235,7 @@ def identity(d):
     and reviews, as each service writes it (only current versions)."""
     first = REPORTS[:7]
     odk(os.path.join(d, "odk_1.csv"), first)
-    kobo(os.path.join(d, "kobo_1.csv"), first)
+    kobo(os.path.join(d, "kobo_1.csv"), reports=first)
     edited = list(first)
     # Report 1: income corrected (an edit keeps the original time).
     r = list(first[1])
@@ -252,7 +252,7 @@ def identity(d):
     r = list(first[4])
     r[4] = "27000"
     edited[4] = tuple(r)
-    kobo(os.path.join(d, "kobo_2.csv"), edited, {
+    kobo(os.path.join(d, "kobo_2.csv"), reports=edited, extra={
         1: {"uuid": uuid(1, 1), "dep": "uuid:" + uuid(1)},
         4: {"uuid": uuid(4, 1), "dep": "uuid:" + uuid(4), "root": ""},
         2: {"review": "Not Approved"},
@@ -267,8 +267,8 @@ def dates(d):
     amb = [r for r in REPORTS if r[7][2] <= 12]
     gforms(os.path.join(d, "gforms_us_ambiguous.csv"), "us", amb)
     # Excel turned _submission_time into a date cell, then saved CSV.
-    kobo(os.path.join(d, "kobo_dates.csv"), REPORTS[:3],
-         {0: {"time": "2025-01-03"}, 1: {"time": "2025-01-05"}})
+    kobo(os.path.join(d, "kobo_dates.csv"), reports=REPORTS[:3],
+         extra={0: {"time": "2025-01-03"}, 1: {"time": "2025-01-05"}})
 
 
 if __name__ == "__main__":

@@ -1,0 +1,95 @@
+#!/bin/bash
+# intake_identity.sh - one submission across its edits, and the reviewer's
+# verdict, as ODK Central and KoboToolbox export them (tests/gen/
+# make_exports.py identity): an edit supersedes the version it replaces
+# whatever the submission times say; the same version again is a
+# duplicate; an older version loaded after its edit never wins; a report
+# the reviewer rejected is not accepted and takes an earlier accepted copy
+# out; "hasIssues" / "On Hold" stay accepted and are flagged.
+set -eu
+ff() { $FFRUN "$FFBIN/ffintake" "$@"; }
+D=$FFTOP/tests/data/intake
+V=$FFWORK/v
+python3 "$FFTOP/tests/gen/make_exports.py" "$V" identity
+q() { sqlite3 -separator '|' "$L" "$1"; }
+
+# ---- ODK Central ----
+L=$FFWORK/odk.db
+ff register "$D/register.csv" --ledger "$L" >/dev/null
+ff load --ledger "$L" "$V/odk_1.csv" >/dev/null
+test "$(q "SELECT income FROM ledger WHERE hhid = '24010109307'
+    AND current_outcome = 'accepted'")" = 41000.0
+ff load --ledger "$L" "$V/odk_2.csv" --outcomes "$FFWORK/o2.out" \
+    > "$FFWORK/o2.txt"
+grep -qx "load 2: 7 records: 1 accepted, 5 duplicate, 0 superseded, 1 rejected; 0 late" \
+    "$FFWORK/o2.txt"
+grep -qx "  review_rejected: 1 (column ReviewState: the reviewer rejected this report)" \
+    "$FFWORK/o2.txt"
+grep -qx "  edits replacing an earlier version: 1" "$FFWORK/o2.txt"
+grep -qx "  earlier reports now rejected by the reviewer: 1" "$FFWORK/o2.txt"
+grep -qx "  flagged by the reviewer (accepted, look at them): 1" "$FFWORK/o2.txt"
+grep -qx "  corrections of earlier loads: 2" "$FFWORK/o2.txt"
+tr -d '\r' < "$FFWORK/o2.out" > "$FFWORK/o2"
+grep -qx "odk_2.csv,3,3,accepted,,0,24010109307,2025-01,," "$FFWORK/o2"
+grep -qx "odk_2.csv,4,4,rejected,review_rejected,,24010304651,2025-01,ReviewState,the reviewer rejected this report" "$FFWORK/o2"
+grep -qx "odk_2.csv,5,5,duplicate,same_submission_id,0,24010310148,2025-01,ReviewState,loaded before; the reviewer flags it now (has issues / on hold)" "$FFWORK/o2"
+# The edit is accepted with the new income although its SubmissionDate is
+# the original's; the old version is superseded, not deleted.
+test "$(q "SELECT income || '|' || submitted FROM ledger
+    WHERE hhid = '24010109307' AND current_outcome = 'accepted'")" \
+    = "45000.0|1736060520"
+test "$(q "SELECT r.income || '|' || s.why FROM record r JOIN supersession s
+    ON s.record_id = r.id WHERE r.hhid = '24010109307'")" = "41000.0|edit"
+# The rejected report no longer counts: no accepted record, reported as
+# missing; its earlier copy is still in the ledger.
+test "$(q "SELECT COUNT(*) FROM ledger WHERE hhid = '24010304651'
+    AND current_outcome = 'accepted'")" = 0
+test "$(q "SELECT s.why FROM record r JOIN supersession s
+    ON s.record_id = r.id WHERE r.hhid = '24010304651'")" = review
+mkdir "$FFWORK/r"
+ff report --ledger "$L" --month 2568-01 -o "$FFWORK/r" --no-pdf >/dev/null
+grep -q '^2025-01,2401,.*,3,2,0,1,' "$FFWORK/r/reconciliation.csv"
+# hasIssues: accepted, and the export says so.
+ff export --ledger "$L" --month 2568-01 -o "$FFWORK/x.csv" >/dev/null
+grep -q '^24010310148,.*,hasIssues' "$FFWORK/x.csv"
+grep -q '^24010109307,.*,edited' "$FFWORK/x.csv" && exit 1
+# An older export loaded after the newer one: its older version of the
+# edited submission (Edits 0 < 1) is superseded and never wins.
+ff load --ledger "$L" "$V/odk_0.csv" > "$FFWORK/o0.txt"
+grep -qx "  older versions arriving after their edit: 1" "$FFWORK/o0.txt"
+test "$(q "SELECT income FROM ledger WHERE hhid = '24010109307'
+    AND current_outcome = 'accepted'")" = 45000.0
+
+# Both exports in one load: the same result.
+L2=$FFWORK/odk2.db
+ff register "$D/register.csv" --ledger "$L2" >/dev/null
+ff load --ledger "$L2" "$V/odk_1.csv" "$V/odk_2.csv" >/dev/null
+for l in "$L" "$L2"; do
+    sqlite3 "$l" "SELECT hhid, income FROM ledger
+        WHERE current_outcome = 'accepted' ORDER BY hhid"
+done > "$FFWORK/both"
+half=$(($(wc -l < "$FFWORK/both") / 2))
+diff <(head -n $half "$FFWORK/both") <(tail -n $half "$FFWORK/both")
+
+# ---- KoboToolbox ----
+L=$FFWORK/kobo.db
+ff register "$D/register.csv" --ledger "$L" >/dev/null
+ff load --ledger "$L" "$V/kobo_1.csv" >/dev/null
+ff load --ledger "$L" "$V/kobo_2.csv" --outcomes "$FFWORK/k2.out" \
+    > "$FFWORK/k2.txt"
+# Two edits (rootUuid + deprecatedID; deprecatedID alone), one "Not
+# Approved", one "On Hold" (same version: a duplicate, flagged).
+grep -qx "load 2: 7 records: 2 accepted, 4 duplicate, 0 superseded, 1 rejected; 0 late" \
+    "$FFWORK/k2.txt"
+grep -qx "  review_rejected: 1 (column _validation_status: the reviewer rejected this report)" \
+    "$FFWORK/k2.txt"
+grep -qx "  edits replacing an earlier version: 2" "$FFWORK/k2.txt"
+test "$(q "SELECT income FROM ledger WHERE hhid = '24021120915'
+    AND current_outcome = 'accepted'")" = 27000.0
+test "$(q "SELECT COUNT(*) FROM supersession WHERE why = 'edit'")" = 2
+test "$(q "SELECT COUNT(*) FROM ledger WHERE hhid = '24010304651'
+    AND current_outcome = 'accepted'")" = 0
+ff export --ledger "$L" --month 2568-01 -o "$FFWORK/k.csv" >/dev/null
+grep -q '^24030104852,.*,On Hold' "$FFWORK/k.csv"
+test "$(grep -c '^24' "$FFWORK/k.csv")" = 6
+echo ok
