@@ -36,11 +36,20 @@
  * short detail, the logical key across edits, ODK's edit count, Kobo's
  * deprecatedID, the review state and a stale flag (an older version that
  * arrived after a newer one); supersession says why (NULL: a later
- * submission, 'edit', 'review').  A version-1 ledger gets the columns on
- * open (ALTER TABLE ADD COLUMN: its rows keep NULL, which means what
- * version 1 meant).
+ * submission, 'edit'); withdrawal holds the records whose submission the
+ * reviewer rejected later, and the view ledger counts them out.  A
+ * version-1 ledger gets the columns, the table and the view on open (ALTER
+ * TABLE ADD COLUMN: its rows keep NULL, which means what version 1 meant).
  */
 #define SCHEMA_VERSION 2
+
+/* A record is no longer accepted when a later record superseded it or the
+ * reviewer rejected its submission since (withdrawal). */
+#define LEDGER_VIEW                                                         \
+    "SELECT r.*, CASE WHEN r.outcome = 'accepted' AND (s.record_id IS NOT " \
+    "NULL OR w.record_id IS NOT NULL) THEN 'superseded' ELSE r.outcome "    \
+    "END AS current_outcome FROM record r LEFT JOIN supersession s ON "     \
+    "s.record_id = r.id LEFT JOIN withdrawal w ON w.record_id = r.id"
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(\n"
@@ -85,10 +94,11 @@ static const char schema[] =
     "  record_id INTEGER PRIMARY KEY REFERENCES record(id),\n"
     "  by_record INTEGER NOT NULL REFERENCES record(id),\n"
     "  load_id INTEGER NOT NULL REFERENCES load(id));\n"
-    "CREATE VIEW IF NOT EXISTS ledger AS\n"
-    "  SELECT r.*, CASE WHEN r.outcome = 'accepted' AND s.record_id IS NOT\n"
-    "    NULL THEN 'superseded' ELSE r.outcome END AS current_outcome\n"
-    "  FROM record r LEFT JOIN supersession s ON s.record_id = r.id;\n"
+    "CREATE TABLE IF NOT EXISTS withdrawal(\n"
+    "  record_id INTEGER PRIMARY KEY REFERENCES record(id),\n"
+    "  by_record INTEGER NOT NULL REFERENCES record(id),\n"
+    "  load_id INTEGER NOT NULL REFERENCES load(id));\n"
+    "CREATE VIEW IF NOT EXISTS ledger AS " LEDGER_VIEW ";\n"
     "INSERT OR IGNORE INTO meta VALUES('schema_version', '1');\n";
 
 /* Version 2's additions, applied to a ledger that lacks them. */
@@ -130,6 +140,7 @@ enum stmt_id {
     S_LIVE_VERSION,
     S_KEY_OF_VERSION,
     S_FACT_FACTORS,
+    S_WITHDRAW,
     S_COUNT
 };
 
@@ -175,7 +186,9 @@ static const char *const sql[S_COUNT] = {
                        "WHERE r.hhid = ?1 AND r.month = ?2 "
                        "AND r.outcome = 'accepted' AND NOT EXISTS "
                        "(SELECT 1 FROM supersession s "
-                       "WHERE s.record_id = r.id) ORDER BY r.id DESC LIMIT 1",
+                       "WHERE s.record_id = r.id) AND NOT EXISTS "
+                       "(SELECT 1 FROM withdrawal w WHERE w.record_id = "
+                       "r.id) ORDER BY r.id DESC LIMIT 1",
     [S_MARK_ACCEPTED] = "UPDATE record SET outcome = 'accepted' "
                         "WHERE id = ?1",
     [S_SUPERSEDE] = "INSERT INTO supersession(record_id, by_record, "
@@ -185,18 +198,18 @@ static const char *const sql[S_COUNT] = {
                    "r.detail FROM record r "
                    "JOIN source s ON s.id = r.source_id "
                    "WHERE r.source_id = ?1 ORDER BY r.id",
-    /* A report the reviewer rejected later (a supersession 'review') is
-     * no report: it counts neither for lateness nor as reported. */
+    /* A report the reviewer rejected later (withdrawn) is no report: it
+     * counts neither for lateness nor as reported. */
     [S_FACT_EARLIEST] = "SELECT hhid, MIN(submitted) FROM record r "
                         "WHERE month = ?1 AND outcome IN "
                         "('accepted', 'superseded') AND NOT EXISTS "
-                        "(SELECT 1 FROM supersession s WHERE s.record_id "
-                        "= r.id AND s.why = 'review') GROUP BY hhid",
+                        "(SELECT 1 FROM withdrawal w WHERE w.record_id "
+                        "= r.id) GROUP BY hhid",
     [S_FACT_REPORTED] = "SELECT hhid, COUNT(*) FROM record r "
                         "WHERE month <= ?1 AND outcome IN "
                         "('accepted', 'superseded') AND NOT EXISTS "
-                        "(SELECT 1 FROM supersession s WHERE s.record_id "
-                        "= r.id AND s.why = 'review') GROUP BY hhid",
+                        "(SELECT 1 FROM withdrawal w WHERE w.record_id "
+                        "= r.id) GROUP BY hhid",
     /* Latest income: the accepted record of the latest month that has one;
      * rows come in (hhid, month) order and the caller keeps the last. */
     [S_FACT_INCOME] = "SELECT hhid, 1, income FROM ledger "
@@ -229,10 +242,14 @@ static const char *const sql[S_COUNT] = {
      * and was not older on arrival. */
     [S_LIVE_VERSION] = "SELECT r.id, r.load_id, r.hhid, r.month, "
                        "r.submitted, r.edits, r.deprecated, "
-                       "r.submission_id, r.current_outcome FROM ledger r "
+                       "r.submission_id, r.current_outcome, EXISTS "
+                       "(SELECT 1 FROM withdrawal w WHERE w.record_id = "
+                       "r.id) FROM ledger r "
                        "WHERE r.logical_key = ?1 AND r.outcome IN "
                        "('accepted', 'superseded') AND r.stale IS NULL "
                        "ORDER BY r.id DESC LIMIT 1",
+    [S_WITHDRAW] = "INSERT INTO withdrawal(record_id, by_record, load_id) "
+                   "VALUES(?1, ?2, ?3)",
     [S_KEY_OF_VERSION] = "SELECT submission_id, logical_key FROM record "
                          "WHERE dup_key = ?1",
     /* The 4T factors of the month's accepted reports, one row per
@@ -582,6 +599,23 @@ static int migrate_v2(struct intake_ledger *L, struct ff_err *e)
         snprintf(q, sizeof q, "ALTER TABLE %s ADD COLUMN %s",
                  v2_columns[i][0], v2_columns[i][1]);
         if (exec(L, q, e))
+            return e->code;
+    }
+    /* A version-1 view knows nothing of withdrawals. */
+    {
+        sqlite3_stmt *s;
+        int old = 0;
+
+        if (sqlite3_prepare_v2(L->db, "SELECT sql FROM sqlite_master WHERE "
+                               "type = 'view' AND name = 'ledger'", -1, &s,
+                               NULL) != SQLITE_OK)
+            return db_error(L, e, "cannot read the ledger's schema");
+        if (sqlite3_step(s) == SQLITE_ROW)
+            old = strstr((const char *)sqlite3_column_text(s, 0),
+                         "withdrawal") == NULL;
+        sqlite3_finalize(s);
+        if (old && exec(L, "DROP VIEW ledger; CREATE VIEW ledger AS "
+                           LEDGER_VIEW ";", e))
             return e->code;
     }
     return exec(L, v2_schema, e);
@@ -1096,6 +1130,19 @@ int intake_ledger_supersede_why(struct intake_ledger *L, long long id,
     return step_done(L, s, e, "cannot record supersession");
 }
 
+int intake_ledger_withdraw(struct intake_ledger *L, long long id,
+                           long long by, long load_id, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_WITHDRAW, e);
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, by);
+    sqlite3_bind_int64(s, 3, load_id);
+    return step_done(L, s, e, "cannot record withdrawal");
+}
+
 int intake_ledger_live_version(struct intake_ledger *L, const char *key,
                                struct intake_version *v, struct ff_err *e)
 {
@@ -1119,6 +1166,7 @@ int intake_ledger_live_version(struct intake_ledger *L, const char *key,
         copy_text(v->deprecated, sizeof v->deprecated, s, 6);
         copy_text(v->version, sizeof v->version, s, 7);
         v->accepted = strcmp(col_text(s, 8), "accepted") == 0;
+        v->withdrawn = sqlite3_column_int(s, 9);
         rc = SQLITE_DONE;
     }
     sqlite3_reset(s);

@@ -170,11 +170,15 @@ int intake_ledger_mark_accepted(struct intake_ledger *L, long long id,
 int intake_ledger_supersede(struct intake_ledger *L, long long id,
                             long long by, long load_id, struct ff_err *e);
 /* The same with why: NULL (a later submission), "edit" (a new version of
- * the same submission), "review" (the reviewer rejected it later; such a
- * record no longer counts as reported). */
+ * the same submission). */
 int intake_ledger_supersede_why(struct intake_ledger *L, long long id,
                                 long long by, long load_id, const char *why,
                                 struct ff_err *e);
+
+/* Record that load_id's record by (the reviewer rejected the submission)
+ * takes record id out: no longer accepted, nor counted as reported. */
+int intake_ledger_withdraw(struct intake_ledger *L, long long id,
+                           long long by, long load_id, struct ff_err *e);
 
 /* The live (newest valid, not stale) version of a logical key. */
 struct intake_version {
@@ -186,6 +190,7 @@ struct intake_version {
     char deprecated[128];
     char version[128];      /* its submission id */
     int accepted;           /* currently accepted */
+    int withdrawn;          /* taken out by a reviewer's rejection */
 };
 int intake_ledger_live_version(struct intake_ledger *L, const char *key,
                                struct intake_version *v, struct ff_err *e);

@@ -329,10 +329,11 @@ static int compete(struct run *r, const char *hhid, const char *month,
 
 /*
  * Record v no longer counts: replaced by record by (an edit that moved the
- * report to another household or month) or rejected by the reviewer
- * (why "review").  An earlier load's accepted record gets its supersession
- * row now; a winner of this load loses its place (the pair's earlier
- * accepted record, if any, stays accepted).
+ * report to another household or month: a supersession row, for an
+ * earlier load's accepted record) or rejected by the reviewer (why
+ * "review": a withdrawal row, whatever v's outcome).  A winner of this
+ * load loses its place (the pair's earlier accepted record, if any, stays
+ * accepted).
  */
 static int take_out(struct run *r, const struct intake_version *v,
                     long long by, const char *why, struct ff_err *e)
@@ -351,10 +352,14 @@ static int take_out(struct run *r, const struct intake_version *v,
             w->submitted = INT64_MIN;
         }
     }
-    if (v->load_id != r->load_id && !v->accepted && strcmp(why, "review"))
+    if (strcmp(why, "review") == 0)
+        rc = intake_ledger_withdraw(r->L, v->id, by, r->load_id, e);
+    else if (v->load_id != r->load_id && !v->accepted)
         return FF_OK;           /* already out of the count */
-    if ((rc = intake_ledger_supersede_why(r->L, v->id, by, r->load_id, why,
-                                          e)))
+    else
+        rc = intake_ledger_supersede_why(r->L, v->id, by, r->load_id, why,
+                                         e);
+    if (rc)
         return rc;
     if (v->load_id != r->load_id && v->accepted)
         r->sum->superseded_earlier++;
@@ -418,6 +423,11 @@ static int logical_key(struct run *r, const struct intake_checked *c,
     if (v)
         norm_id(v, c->field_len[INTAKE_F_ID], key, 128);
     return FF_OK;
+}
+
+static int has_text(const char *s, size_t n)
+{
+    return s && ff_utf8_trim(&s, n) > 0;
 }
 
 /* ODK's Edits: a count, or -1. */
@@ -577,6 +587,25 @@ static int store_record(struct run *r, long record_no, long line,
 
         if ((rc = intake_ledger_seen(r->L, sid, sidn, digest, &seen, e)))
             return rc;
+        if (seen && sid) {
+            /* A version the reviewer rejected before and now gives
+             * another explicit state (approved after all) counts again:
+             * as a new record, the withdrawn one stays as it is.  An empty
+             * state does not: it may be an older export, from before the
+             * review. */
+            if ((rc = logical_key(r, c, key, dep, &maybe_edit, e)) ||
+                (key[0] &&
+                 (rc = intake_ledger_live_version(r->L, key, &live, e))))
+                return rc;
+            if (live.id && live.withdrawn &&
+                has_text(c->field[INTAKE_F_REVIEW],
+                         c->field_len[INTAKE_F_REVIEW])) {
+                seen = 0;
+                row.detail = "approved again after the reviewer had "
+                             "rejected it";
+            }
+            memset(&live, 0, sizeof live);
+        }
         if (seen) {
             row.outcome = INTAKE_DUPLICATE;
             row.reason = sid ? INTAKE_R_SAME_ID : INTAKE_R_IDENTICAL;
@@ -587,8 +616,6 @@ static int store_record(struct run *r, long record_no, long line,
                 row.detail = "loaded before; the reviewer flags it now "
                              "(has issues / on hold)";
             /* The key lets the export show the latest review state. */
-            if (sid && (rc = logical_key(r, c, key, dep, &maybe_edit, e)))
-                return rc;
             row.logical_key = key;
         } else {
             row.outcome = INTAKE_SUPERSEDED;    /* until it wins */
@@ -603,6 +630,8 @@ static int store_record(struct run *r, long record_no, long line,
             if (maybe_edit && key[0] &&
                 (rc = intake_ledger_live_version(r->L, key, &live, e)))
                 return rc;
+            if (live.withdrawn)
+                live.id = 0;    /* out already: nothing to replace */
             if (live.id) {
                 char mine[128];
 

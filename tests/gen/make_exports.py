@@ -173,7 +173,7 @@ def odk(path, reports=REPORTS, extra=None):
         sub = utc(r).strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (i * 7)
         row = [sub, r[0], "2025-01", r[1], " ".join(cats(r)), r[3], r[4],
                str(r[5]), r[6], "uuid:" + x.get("instance", uuid(i)),
-               "uuid:" + uuid(i), "7", "enumerator", "0", "0", "",
+               "uuid:" + x.get("key", uuid(i)), "7", "enumerator", "0", "0", "",
                x.get("review", ""), "collect:abc", str(x.get("edits", 0)),
                "2025010101"]
         lines.append(quote_min(row))
@@ -260,6 +260,15 @@ def identity(d):
     })
     # An older export loaded after the newer one: Edits 0 after Edits 1.
     odk(os.path.join(d, "odk_0.csv"), first, {1: {"instance": uuid(1, 2)}})
+    # A later report of household 0 (another submission), then the
+    # reviewer rejects household 0's first one, superseded by then.
+    odk(os.path.join(d, "odk_5.csv"), [REPORTS[7]],
+        {0: {"key": uuid(70), "instance": uuid(70)}})
+    odk(os.path.join(d, "odk_6.csv"), first[:1], {0: {"review": "rejected"}})
+    # The reviewer approves report 2 after all (the same version).
+    odk(os.path.join(d, "odk_3.csv"), edited[:4], {
+        1: {"instance": uuid(1, 1), "edits": 1},
+        2: {"review": "approved"}})
 
 
 def dates(d):
