@@ -138,7 +138,6 @@ enum stmt_id {
     S_FACT_REJECTED,
     S_ACCEPTED_EACH,
     S_LIVE_VERSION,
-    S_KEY_OF_VERSION,
     S_FACT_FACTORS,
     S_WITHDRAW,
     S_COUNT
@@ -180,7 +179,7 @@ static const char *const sql[S_COUNT] = {
                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                   "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
                   "?23, ?24, ?25, ?26, ?27, ?28, ?29)",
-    [S_SEEN] = "SELECT submission_id, row_sha256 FROM record "
+    [S_SEEN] = "SELECT submission_id, row_sha256, logical_key FROM record "
                "WHERE dup_key = ?1",
     [S_ACCEPTED_FOR] = "SELECT r.id, r.submitted FROM record r "
                        "WHERE r.hhid = ?1 AND r.month = ?2 "
@@ -250,8 +249,6 @@ static const char *const sql[S_COUNT] = {
                        "ORDER BY r.id DESC LIMIT 1",
     [S_WITHDRAW] = "INSERT INTO withdrawal(record_id, by_record, load_id) "
                    "VALUES(?1, ?2, ?3)",
-    [S_KEY_OF_VERSION] = "SELECT submission_id, logical_key FROM record "
-                         "WHERE dup_key = ?1",
     /* The 4T factors of the month's accepted reports, one row per
      * household (a set: "skills resources"). */
     [S_FACT_FACTORS] = "SELECT hhid, category FROM ledger "
@@ -1045,9 +1042,15 @@ int intake_ledger_record_add(struct intake_ledger *L,
     return rc;
 }
 
-int intake_ledger_seen(struct intake_ledger *L, const char *id,
-                       size_t id_len, const unsigned char *row_sha256,
-                       int *seen, struct ff_err *e)
+/*
+ * The valid first occurrence with this submission id (id non-NULL) or row
+ * hash: *seen, and its logical key into key (may be NULL).  The indexed
+ * key is a hash: equality is confirmed on the full value.
+ */
+static int lookup_version(struct intake_ledger *L, const char *id,
+                          size_t id_len, const unsigned char *row_sha256,
+                          int *seen, char *key, size_t key_size,
+                          struct ff_err *e)
 {
     sqlite3_stmt *s = stmt(L, S_SEEN, e);
     int rc = SQLITE_DONE;
@@ -1056,7 +1059,6 @@ int intake_ledger_seen(struct intake_ledger *L, const char *id,
         return e->code;
     *seen = 0;
     sqlite3_bind_int64(s, 1, dup_key(id, id_len, row_sha256));
-    /* The key is a hash: confirm with the full value. */
     while (!*seen && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (id)
             *seen = (size_t)sqlite3_column_bytes(s, 0) == id_len &&
@@ -1064,6 +1066,8 @@ int intake_ledger_seen(struct intake_ledger *L, const char *id,
         else
             *seen = sqlite3_column_bytes(s, 1) == 32 &&
                     memcmp(sqlite3_column_blob(s, 1), row_sha256, 32) == 0;
+        if (*seen && key)
+            copy_text(key, key_size, s, 2);
     }
     if (*seen)
         rc = SQLITE_DONE;
@@ -1071,6 +1075,13 @@ int intake_ledger_seen(struct intake_ledger *L, const char *id,
     if (rc != SQLITE_DONE)
         return db_error(L, e, "cannot look up duplicate");
     return FF_OK;
+}
+
+int intake_ledger_seen(struct intake_ledger *L, const char *id,
+                       size_t id_len, const unsigned char *row_sha256,
+                       int *seen, struct ff_err *e)
+{
+    return lookup_version(L, id, id_len, row_sha256, seen, NULL, 0, e);
 }
 
 int intake_ledger_accepted_for(struct intake_ledger *L, const char *hhid,
@@ -1179,26 +1190,8 @@ int intake_ledger_key_of_version(struct intake_ledger *L, const char *version,
                                  size_t n, char *key, size_t size, int *found,
                                  struct ff_err *e)
 {
-    sqlite3_stmt *s = stmt(L, S_KEY_OF_VERSION, e);
-    int rc;
-
-    if (s == NULL)
-        return e->code;
-    *found = 0;
-    sqlite3_bind_int64(s, 1, dup_key(version, n, NULL));
-    while (!*found && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if ((size_t)sqlite3_column_bytes(s, 0) == n &&
-            memcmp(sqlite3_column_text(s, 0), version, n) == 0) {
-            *found = 1;
-            copy_text(key, size, s, 1);
-        }
-    }
-    if (*found)
-        rc = SQLITE_DONE;
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return db_error(L, e, "cannot look up submission versions");
-    return FF_OK;
+    key[0] = '\0';
+    return lookup_version(L, version, n, NULL, found, key, size, e);
 }
 
 int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
