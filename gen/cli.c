@@ -23,6 +23,7 @@
 #include "thai.h"
 
 #include "folders.h"
+#include "form.h"
 #include "labels.h"
 #include "packet.h"
 #include "summary.h"
@@ -163,7 +164,12 @@ int gen_cli_parse(struct gen_cli *c, int argc, char **argv, struct ff_err *e)
         }
 #undef VALUE
     }
-    if (strcmp(c->command, "key") != 0 && c->reg_path == NULL)
+    if (strcmp(c->command, "form") == 0 && c->reg_path)
+        return ff_err_set(e, FF_EUSAGE, NULL, 0, 0, "'form' takes no "
+                          "register (it writes templates/report-form.def "
+                          "as a form)");
+    if (strcmp(c->command, "key") != 0 && strcmp(c->command, "form") != 0 &&
+        c->reg_path == NULL)
         return ff_err_set(e, FF_EUSAGE, NULL, 0, 0, "'%s' needs a register "
                           "CSV", c->command);
     if (c->out == NULL)
@@ -430,6 +436,17 @@ int gen_cli_run(struct gen_cli *c, struct ff_err *e)
     if (strcmp(c->command, "folders") == 0 || strcmp(c->command, "qr") == 0 ||
         strcmp(c->command, "packet") == 0 || strcmp(c->command, "labels") == 0)
         return run_selected(c, e);
+    if (strcmp(c->command, "form") == 0) {
+        char def[1024];
+        int n = 0;
+
+        ff_template_path("report-form.def", def, sizeof def);
+        if (gen_form_write(def, c->out, &n, e))
+            return e->code;
+        printf("wrote %s: the monthly report form, %d questions (from %s)\n",
+               c->out, n, def);
+        return FF_OK;
+    }
     if (strcmp(c->command, "key") == 0) {
         char where[1100];
 

@@ -20,7 +20,8 @@
 
 static const char *const field_names[INTAKE_NFIELDS] = {
     "hhid", "month", "activity", "category", "result",
-    "status", "submitted", "id", "income", "reporter"};
+    "status", "submitted", "id", "income", "reporter",
+    "key", "edits", "deprecated", "review"};
 
 /* Fields every dialect must map; id, income and reporter are optional. */
 #define REQUIRED_MASK ((1u << INTAKE_F_HHID) | (1u << INTAKE_F_MONTH) |    \
@@ -29,11 +30,44 @@ static const char *const field_names[INTAKE_NFIELDS] = {
                        (1u << INTAKE_F_RESULT) | (1u << INTAKE_F_STATUS) |  \
                        (1u << INTAKE_F_SUBMITTED))
 
+/*
+ * The forms ffgen writes (templates/report-form.def) name their fields like
+ * the kobo column names and label them like the gforms question titles, so
+ * a Kobo export with labels as headers, one with XML names, an ODK Central
+ * export and the Google Form all load with no mapping file.  Metadata that
+ * is not mapped (_id, _index, __version__, *_URL media columns, GPS parts,
+ * SubmitterID, DeviceID...) is simply not looked at.
+ *
+ * kobo: _uuid is one version (it changes on every edit); meta/rootUuid is
+ * the submission across edits, meta/deprecatedID the version an edit
+ * replaces.  odk-central, from its export header (SubmissionDate, fields,
+ * meta-instanceID, KEY, SubmitterID, SubmitterName, AttachmentsPresent,
+ * AttachmentsExpected, Status, ReviewState, DeviceID, Edits, FormVersion):
+ * KEY stays across edits, meta-instanceID is the version.
+ */
 static const char builtin[] =
     "dialect kobo\n"
     "  zone      = utc\n"
     "  submitted = _submission_time\n"
     "  id        = _uuid\n"
+    "  key       = rootUuid\n"
+    "  deprecated = deprecatedID\n"
+    "  review    = _validation_status\n"
+    "  hhid      = hhid | รหัสบ้าน\n"
+    "  month     = month | เดือนที่รายงาน\n"
+    "  activity  = activity | กิจกรรม\n"
+    "  category  = t_category | ประเภทปัจจัย (4ท)\n"
+    "  result    = result | ผลการดำเนินงาน\n"
+    "  income    = income_after | รายได้หลังพัฒนา (บาท/คน/ปี)\n"
+    "  status    = status_after | สถานะหลังพัฒนา\n"
+    "  reporter  = reporter | ผู้รายงาน\n"
+    "dialect odk-central\n"
+    "  zone      = utc\n"
+    "  submitted = SubmissionDate\n"
+    "  id        = instanceID\n"
+    "  key       = KEY\n"
+    "  edits     = Edits\n"
+    "  review    = ReviewState\n"
     "  hhid      = hhid\n"
     "  month     = month\n"
     "  activity  = activity\n"
@@ -44,7 +78,7 @@ static const char builtin[] =
     "  reporter  = reporter\n"
     "dialect gforms\n"
     "  zone      = bangkok\n"
-    "  submitted = ประทับเวลา\n"
+    "  submitted = ประทับเวลา | Timestamp\n"
     "  hhid      = รหัสบ้าน\n"
     "  month     = เดือนที่รายงาน\n"
     "  activity  = กิจกรรม\n"
@@ -187,7 +221,7 @@ static int parse_setting(struct intake_dialect *d, const char *line,
         return ff_err_set(e, FF_EINPUT, name, lineno, (long)(k - line) + 1,
                           "unknown field '%s' (known: hhid month activity "
                           "category result status submitted id income "
-                          "reporter zone)", q);
+                          "reporter key edits deprecated review zone)", q);
     }
     if (d->header[f])
         return ff_err_set(e, FF_EINPUT, name, lineno, (long)(k - line) + 1,
@@ -196,6 +230,7 @@ static int parse_setting(struct intake_dialect *d, const char *line,
     d->header[f] = ff_strndup(v, vn);
     if (d->header[f] == NULL)
         return ff_err_set(e, FF_ESYS, name, lineno, 0, "out of memory");
+    d->line[f] = lineno;
     return FF_OK;
 }
 
@@ -235,6 +270,7 @@ int intake_dialects_parse(struct intake_dialects *ds, const char *name,
                                   (long)(nm - ln) + 1, e)))
                 return rc;
             cur = &ds->d[ds->n - 1];
+            cur->source = name;
             dialect_line = lineno;
             continue;
         }
@@ -284,20 +320,174 @@ out:
     return rc;
 }
 
-/* Column of header text h in the header record, or -1. */
+/* The next '|'-separated alternative of a mapping's header text, trimmed;
+ * returns 0 when there is none left. */
+static int next_alt(const char **p, const char **alt, size_t *an)
+{
+    const char *bar;
+    size_t n;
+
+    while (**p) {
+        bar = strchr(*p, '|');
+        n = bar ? (size_t)(bar - *p) : strlen(*p);
+        *alt = *p;
+        *an = ff_utf8_trim(alt, n);
+        *p = bar ? bar + 1 : *p + n;
+        if (*an)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Does cell s name header h behind group prefixes: "report/hhid" (Kobo's
+ * "include groups"), "report-hhid" (ODK Central), any depth?
+ */
+static int prefixed(const char *s, size_t sn, const char *h, size_t hn)
+{
+    return sn > hn + 1 && (s[sn - hn - 1] == '/' || s[sn - hn - 1] == '-') &&
+           same_text(s + sn - hn, hn, h, hn);
+}
+
+#define AMBIGUOUS (-2)
+#define SPLIT (-3)              /* found as one 0/1 column per choice */
+
+/*
+ * Column of the mapping text h (alternatives separated by '|') in the header
+ * record: an exact cell first, else the one cell that has it behind group
+ * prefixes.  -1 when absent, AMBIGUOUS when several cells end in it.
+ */
 static long find_column(char *const *fields, const size_t *lens, size_t n,
                         const char *h)
 {
+    const char *p = h, *alt;
+    long hit = -1;
+    size_t an, i;
+    int nprefixed = 0;
+
+    while (next_alt(&p, &alt, &an)) {
+        for (i = 0; i < n; i++) {
+            const char *s = fields[i];
+            size_t sn = ff_utf8_trim(&s, lens[i]);
+
+            if (same_text(s, sn, alt, an))
+                return (long)i;
+            if (prefixed(s, sn, alt, an) && hit != (long)i) {
+                hit = (long)i;
+                nprefixed++;
+            }
+        }
+    }
+    return nprefixed > 1 ? AMBIGUOUS : hit;
+}
+
+/* Spellings of each 4T choice: name, Thai label, English label. */
+static const char *const cat_spellings[5][4] = {
+    {NULL},
+    {"attitude", "ทัศนคติ", NULL},
+    {"skills", "ทักษะ", "skill", NULL},
+    {"resources", "ทรัพยากร", "resource", NULL},
+    {"way-out", "ทางออก", "way_out", "way out"},
+};
+
+int intake_category_choice(const char *s, size_t n)
+{
+    int c, k;
+
+    for (c = 1; c <= 4; c++)
+        for (k = 0; k < 4 && cat_spellings[c][k]; k++)
+            if (same_text(s, n, cat_spellings[c][k],
+                          strlen(cat_spellings[c][k])))
+                return c;
+    return 0;
+}
+
+/*
+ * Kobo's "separate columns" export of a select_multiple: one 0/1 column per
+ * choice, headed "t_category/skills" (or the label "ประเภทปัจจัย
+ * (4ท)/ทักษะ"), possibly behind group prefixes.
+ */
+static int find_split_category(char *const *fields, const size_t *lens,
+                               size_t n, const char *h, long catcol[5])
+{
+    const char *p = h, *alt;
+    size_t an, i;
+    int found = 0, c;
+
+    for (c = 0; c < 5; c++)
+        catcol[c] = -1;
+    while (next_alt(&p, &alt, &an)) {
+        for (i = 0; i < n; i++) {
+            const char *s = fields[i];
+            size_t sn = ff_utf8_trim(&s, lens[i]);
+            const char *slash = NULL;
+            size_t k;
+
+            /* The last '/' splits "<question>/<choice>"; the question part
+             * may itself sit behind group prefixes. */
+            for (k = sn; k > 0; k--)
+                if (s[k - 1] == '/') {
+                    slash = s + k - 1;
+                    break;
+                }
+            if (slash == NULL)
+                continue;
+            c = intake_category_choice(slash + 1,
+                                       sn - (size_t)(slash + 1 - s));
+            if (c == 0 || catcol[c] >= 0)
+                continue;
+            if (same_text(s, (size_t)(slash - s), alt, an) ||
+                prefixed(s, (size_t)(slash - s), alt, an)) {
+                catcol[c] = (long)i;
+                found++;
+            }
+        }
+        if (found)
+            return 1;
+    }
+    return 0;
+}
+
+int intake_is_hxl_row(char *const *fields, const size_t *lens, size_t n)
+{
     size_t i;
+    int tags = 0;
 
     for (i = 0; i < n; i++) {
         const char *s = fields[i];
         size_t sn = ff_utf8_trim(&s, lens[i]);
 
-        if (same_text(s, sn, h, strlen(h)))
-            return (long)i;
+        if (sn == 0)
+            continue;
+        if (s[0] != '#' || sn < 2 || !isalpha((unsigned char)s[1]))
+            return 0;
+        tags++;
     }
-    return -1;
+    return tags > 0;
+}
+
+/* Where the field's header is; also the split category columns. */
+static long locate(const struct intake_dialect *d, int f,
+                   char *const *fields, const size_t *lens, size_t n,
+                   long catcol[5])
+{
+    long c = find_column(fields, lens, n, d->header[f]);
+
+    if (c == -1 && f == INTAKE_F_CATEGORY &&
+        find_split_category(fields, lens, n, d->header[f], catcol))
+        return SPLIT;
+    return c;
+}
+
+/* The first alternative of a mapping text, for messages. */
+static int first_alt(const char *h)
+{
+    const char *bar = strchr(h, '|');
+    size_t n = bar ? (size_t)(bar - h) : strlen(h);
+
+    while (n && h[n - 1] == ' ')
+        n--;
+    return (int)(n > 120 ? 120 : n);
 }
 
 int intake_dialect_detect(const struct intake_dialects *ds,
@@ -306,30 +496,36 @@ int intake_dialect_detect(const struct intake_dialects *ds,
                           struct ff_err *e)
 {
     const struct intake_dialect *best = NULL, *tie = NULL, *closest = NULL;
-    int best_mapped = -1, closest_found = -1;
-    const char *closest_missing = "";
+    int best_mapped = -1, closest_found = -1, closest_f = 0;
+    int closest_ambiguous = 0;
+    long catcol[5];
     size_t i;
     int f;
 
     for (i = 0; i < ds->n; i++) {
         const struct intake_dialect *d = &ds->d[i];
-        int mapped = 0, found = 0;
-        const char *missing = NULL;
+        int mapped = 0, found = 0, missing = -1, ambiguous = 0;
 
-        for (f = 0; f < INTAKE_NFIELDS; f++) {
+        for (f = 0; f < INTAKE_F_FIRST_OPTIONAL; f++) {
+            long c;
+
             if (d->header[f] == NULL)
                 continue;
             mapped++;
-            if (find_column(fields, lens, n, d->header[f]) >= 0)
+            c = locate(d, f, fields, lens, n, catcol);
+            if (c >= 0 || c == SPLIT)
                 found++;
-            else if (missing == NULL)
-                missing = d->header[f];
+            else if (missing < 0) {
+                missing = f;
+                ambiguous = c == AMBIGUOUS;
+            }
         }
-        if (missing) {
+        if (missing >= 0) {
             if (found > closest_found) {
                 closest_found = found;
                 closest = d;
-                closest_missing = missing;
+                closest_f = missing;
+                closest_ambiguous = ambiguous;
             }
             continue;
         }
@@ -342,13 +538,38 @@ int intake_dialect_detect(const struct intake_dialects *ds,
         }
     }
     if (best == NULL) {
-        if (closest && closest_found > 0)
+        const char *h;
+
+        if (closest == NULL || closest_found <= 0)
+            return ff_err_set(e, FF_EINPUT, file, 1, 0,
+                              "header matches no dialect");
+        h = closest->header[closest_f];
+        if (closest_ambiguous)
+            return ff_err_set(e, FF_EINPUT, file, 1, 0,
+                              "header matches no dialect (closest '%s': "
+                              "several group columns end in '%.*s'; map "
+                              "the full header in intake-dialects.map: "
+                              "'%s = GROUP/%.*s')", closest->name,
+                              first_alt(h), h, field_names[closest_f],
+                              first_alt(h), h);
+        /* Say which line of the mapping file would map the column. */
+        if (closest->line[closest_f] > 0 && closest->source &&
+            closest->source[0] != '<')
             return ff_err_set(e, FF_EINPUT, file, 1, 0,
                               "header matches no dialect (closest '%s' "
-                              "lacks column '%s')", closest->name,
-                              closest_missing);
+                              "lacks column '%.*s'; if the file names it "
+                              "otherwise, add its header to %s line %ld: "
+                              "'%s = %.*s | YOUR HEADER')", closest->name,
+                              first_alt(h), h, closest->source,
+                              closest->line[closest_f],
+                              field_names[closest_f], first_alt(h), h);
         return ff_err_set(e, FF_EINPUT, file, 1, 0,
-                          "header matches no dialect");
+                          "header matches no dialect (closest '%s' lacks "
+                          "column '%.*s'; if the file names it otherwise, "
+                          "copy dialect '%s' into intake-dialects.map with "
+                          "the line '%s = %.*s | YOUR HEADER')",
+                          closest->name, first_alt(h), h, closest->name,
+                          field_names[closest_f], first_alt(h), h);
     }
     if (tie)
         return ff_err_set(e, FF_EINPUT, file, 1, 0,
@@ -356,9 +577,14 @@ int intake_dialect_detect(const struct intake_dialects *ds,
                           best->name, tie->name);
     out->dialect = best;
     out->ncols = n;
-    for (f = 0; f < INTAKE_NFIELDS; f++)
-        out->col[f] = best->header[f]
-                          ? find_column(fields, lens, n, best->header[f])
-                          : -1;
+    for (f = 0; f < 5; f++)
+        out->catcol[f] = -1;
+    for (f = 0; f < INTAKE_NFIELDS; f++) {
+        long c = best->header[f]
+                     ? locate(best, f, fields, lens, n, out->catcol)
+                     : -1;
+
+        out->col[f] = c >= 0 ? c : -1;
+    }
     return FF_OK;
 }

@@ -31,7 +31,28 @@
 #include "alloc.h"
 #include "rules.h"
 
-#define SCHEMA_VERSION_TEXT "1"
+/*
+ * 2: records carry the header of the column that decided (col_name), a
+ * short detail, the logical key across edits, ODK's edit count, Kobo's
+ * deprecatedID, the review state and a stale flag (an older version that
+ * arrived after a newer one); supersession says why (NULL: a later
+ * submission, 'edit'); withdrawal holds the records whose submission the
+ * reviewer rejected later, and the view ledger counts them out.  A
+ * version-1 ledger gets the columns, the table and the view when a writer
+ * (load, register, migrate) opens it (ALTER TABLE ADD COLUMN: its rows keep
+ * NULL, which means what version 1 meant); readers open the ledger
+ * read-only and refuse version 1, saying which command migrates it.
+ */
+#define SCHEMA_VERSION_TEXT "2"     /* INTAKE_LEDGER_SCHEMA */
+#define SCHEMA_VERSION_OLD "1"  /* migrated by writers (migrate_v2) */
+
+/* A record is no longer accepted when a later record superseded it or the
+ * reviewer rejected its submission since (withdrawal). */
+#define LEDGER_VIEW                                                         \
+    "SELECT r.*, CASE WHEN r.outcome = 'accepted' AND (s.record_id IS NOT " \
+    "NULL OR w.record_id IS NOT NULL) THEN 'superseded' ELSE r.outcome "    \
+    "END AS current_outcome FROM record r LEFT JOIN supersession s ON "     \
+    "s.record_id = r.id LEFT JOIN withdrawal w ON w.record_id = r.id"
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(\n"
@@ -76,11 +97,24 @@ static const char schema[] =
     "  record_id INTEGER PRIMARY KEY REFERENCES record(id),\n"
     "  by_record INTEGER NOT NULL REFERENCES record(id),\n"
     "  load_id INTEGER NOT NULL REFERENCES load(id));\n"
-    "CREATE VIEW IF NOT EXISTS ledger AS\n"
-    "  SELECT r.*, CASE WHEN r.outcome = 'accepted' AND s.record_id IS NOT\n"
-    "    NULL THEN 'superseded' ELSE r.outcome END AS current_outcome\n"
-    "  FROM record r LEFT JOIN supersession s ON s.record_id = r.id;\n"
+    "CREATE TABLE IF NOT EXISTS withdrawal(\n"
+    "  record_id INTEGER PRIMARY KEY REFERENCES record(id),\n"
+    "  by_record INTEGER NOT NULL REFERENCES record(id),\n"
+    "  load_id INTEGER NOT NULL REFERENCES load(id));\n"
+    "CREATE VIEW IF NOT EXISTS ledger AS " LEDGER_VIEW ";\n"
     "INSERT OR IGNORE INTO meta VALUES('schema_version', '1');\n";
+
+/* Version 2's additions, applied to a ledger that lacks them. */
+static const char *const v2_columns[][2] = {
+    {"record", "col_name TEXT"},     {"record", "detail TEXT"},
+    {"record", "logical_key TEXT"},  {"record", "edits INTEGER"},
+    {"record", "deprecated TEXT"},   {"record", "review TEXT"},
+    {"record", "stale INTEGER"},     {"supersession", "why TEXT"},
+};
+static const char v2_schema[] =
+    "CREATE INDEX IF NOT EXISTS record_key ON record(logical_key)\n"
+    "  WHERE logical_key IS NOT NULL;\n"
+    "UPDATE meta SET value = '2' WHERE key = 'schema_version';\n";
 
 enum stmt_id {
     S_SNAP_BY_SHA,
@@ -107,6 +141,9 @@ enum stmt_id {
     S_FACT_REJECTED,
     S_ACCEPTED_EACH,
     S_SNAP_HOUSEHOLDS,
+    S_LIVE_VERSION,
+    S_FACT_FACTORS,
+    S_WITHDRAW,
     S_COUNT
 };
 
@@ -142,29 +179,41 @@ static const char *const sql[S_COUNT] = {
                   "outcome, reason, col, late, hhid, month, submitted, "
                   "submitted_text, submission_id, row_sha256, activity, "
                   "category, result, income, status, reporter, raw, "
-                  "dup_key) "
+                  "dup_key, col_name, detail, logical_key, edits, "
+                  "deprecated, review, stale) "
                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                  "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
-    [S_SEEN] = "SELECT submission_id, row_sha256 FROM record "
+                  "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+                  "?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+    [S_SEEN] = "SELECT submission_id, row_sha256, logical_key FROM record "
                "WHERE dup_key = ?1",
     [S_ACCEPTED_FOR] = "SELECT r.id, r.submitted FROM record r "
                        "WHERE r.hhid = ?1 AND r.month = ?2 "
                        "AND r.outcome = 'accepted' AND NOT EXISTS "
                        "(SELECT 1 FROM supersession s "
-                       "WHERE s.record_id = r.id) ORDER BY r.id DESC LIMIT 1",
+                       "WHERE s.record_id = r.id) AND NOT EXISTS "
+                       "(SELECT 1 FROM withdrawal w WHERE w.record_id = "
+                       "r.id) ORDER BY r.id DESC LIMIT 1",
     [S_MARK_ACCEPTED] = "UPDATE record SET outcome = 'accepted' "
                         "WHERE id = ?1",
-    [S_SUPERSEDE] = "INSERT INTO supersession VALUES(?1, ?2, ?3)",
+    [S_SUPERSEDE] = "INSERT INTO supersession(record_id, by_record, "
+                    "load_id, why) VALUES(?1, ?2, ?3, ?4)",
     [S_OUTCOMES] = "SELECT s.file, r.record_no, r.line, r.outcome, "
-                   "r.reason, r.late, r.hhid, r.month FROM record r "
+                   "r.reason, r.late, r.hhid, r.month, r.col_name, "
+                   "r.detail FROM record r "
                    "JOIN source s ON s.id = r.source_id "
                    "WHERE r.source_id = ?1 ORDER BY r.id",
-    [S_FACT_EARLIEST] = "SELECT hhid, MIN(submitted) FROM record "
+    /* A report the reviewer rejected later (withdrawn) is no report: it
+     * counts neither for lateness nor as reported. */
+    [S_FACT_EARLIEST] = "SELECT hhid, MIN(submitted) FROM record r "
                         "WHERE month = ?1 AND outcome IN "
-                        "('accepted', 'superseded') GROUP BY hhid",
-    [S_FACT_REPORTED] = "SELECT hhid, COUNT(*) FROM record "
+                        "('accepted', 'superseded') AND NOT EXISTS "
+                        "(SELECT 1 FROM withdrawal w WHERE w.record_id "
+                        "= r.id) GROUP BY hhid",
+    [S_FACT_REPORTED] = "SELECT hhid, COUNT(*) FROM record r "
                         "WHERE month <= ?1 AND outcome IN "
-                        "('accepted', 'superseded') GROUP BY hhid",
+                        "('accepted', 'superseded') AND NOT EXISTS "
+                        "(SELECT 1 FROM withdrawal w WHERE w.record_id "
+                        "= r.id) GROUP BY hhid",
     /* Latest income: the accepted record of the latest month that has one;
      * rows come in (hhid, month) order and the caller keeps the last. */
     [S_FACT_INCOME] = "SELECT hhid, 1, income FROM ledger "
@@ -182,12 +231,35 @@ static const char *const sql[S_COUNT] = {
     [S_ACCEPTED_EACH] = "SELECT r.hhid, r.month, r.submitted, r.late, "
                         "r.submitted_text, r.submission_id, r.activity, "
                         "r.category, r.result, r.reporter, r.status, "
-                        "r.income, s.file, r.record_no, r.line, r.load_id "
+                        "r.income, s.file, r.record_no, r.line, r.load_id, "
+                        /* The review state as the latest export of the
+                         * same submission gave it (a duplicate may carry
+                         * a newer one). */
+                        "CASE WHEN r.logical_key IS NULL THEN r.review "
+                        "ELSE (SELECT r2.review FROM record r2 WHERE "
+                        "r2.logical_key = r.logical_key AND r2.id >= r.id "
+                        "ORDER BY r2.id DESC LIMIT 1) END "
                         "FROM ledger r JOIN source s ON s.id = r.source_id "
                         "WHERE r.current_outcome = 'accepted' "
                         "AND r.month = ?1 ORDER BY r.hhid, r.id",
     [S_SNAP_HOUSEHOLDS] = "SELECT households FROM register_snapshot "
                           "WHERE id = ?1",
+    /* The live version of a submission: its newest record that is valid
+     * and was not older on arrival. */
+    [S_LIVE_VERSION] = "SELECT r.id, r.load_id, r.hhid, r.month, "
+                       "r.submitted, r.edits, r.deprecated, "
+                       "r.submission_id, r.current_outcome, EXISTS "
+                       "(SELECT 1 FROM withdrawal w WHERE w.record_id = "
+                       "r.id) FROM ledger r "
+                       "WHERE r.logical_key = ?1 AND r.outcome IN "
+                       "('accepted', 'superseded') AND r.stale IS NULL "
+                       "ORDER BY r.id DESC LIMIT 1",
+    [S_WITHDRAW] = "INSERT INTO withdrawal(record_id, by_record, load_id) "
+                   "VALUES(?1, ?2, ?3)",
+    /* The 4T factors of the month's accepted reports, one row per
+     * household (a set: "skills resources"). */
+    [S_FACT_FACTORS] = "SELECT hhid, category FROM ledger "
+                       "WHERE current_outcome = 'accepted' AND month = ?1",
 };
 
 struct intake_ledger {
@@ -203,6 +275,7 @@ struct intake_ledger {
      * callers pass literals): the server runs a few per request. */
     const char *adhoc_sql[16];
     sqlite3_stmt *adhoc[16];
+    int migrated_from;      /* schema version migrated on open, or 0 */
 };
 
 /* What to do about a damaged ledger, in every message that finds one. */
@@ -528,11 +601,14 @@ static const char *ledger_vfs(void)
 
 /*
  * What the file at L->path is: 0 an empty database (no table yet), 1 an
- * ffkit ledger of the schema version this code knows; anything else is
- * refused with e filled.  Reading meta is also the first read of the file,
- * so "not a database" and a damaged first page show here.
+ * ffkit ledger of the schema version this code knows, 2 (writer only) a
+ * ledger of the older version 1 that the writer migrates; anything else is
+ * refused with e filled (a reader refuses version 1 and says which command
+ * migrates it).  Reading meta is also the first read of the file, so "not
+ * a database" and a damaged first page show here.
  */
-static int schema_state(struct intake_ledger *L, struct ff_err *e)
+static int schema_state(struct intake_ledger *L, int writer,
+                        struct ff_err *e)
 {
     sqlite3_stmt *s = NULL;
     int rc, tables = 0, state = -1;
@@ -572,6 +648,19 @@ static int schema_state(struct intake_ledger *L, struct ff_err *e)
         snprintf(version, sizeof version, "%s", col_text(s, 0));
     else if (rc != SQLITE_DONE) {
         db_error(L, e, "cannot read ledger");
+        goto out;
+    }
+    if (strcmp(version, SCHEMA_VERSION_OLD) == 0) {
+        if (writer) {
+            state = 2;
+            goto out;
+        }
+        ff_err_set(e, FF_EINPUT, L->path, 0, 0,
+                   "ledger schema version %s (written before edits and "
+                   "reviews were kept) cannot be read by this ffintake "
+                   "until it is migrated: run 'ffintake migrate --ledger "
+                   "%.200s' (or any 'ffintake load' into it) once; nothing "
+                   "was changed", SCHEMA_VERSION_OLD, L->path);
         goto out;
     }
     if (strcmp(version, SCHEMA_VERSION_TEXT) != 0) {
@@ -668,6 +757,57 @@ const char *intake_ledger_warning(const struct intake_ledger *L)
     return L->warning[0] ? L->warning : NULL;
 }
 
+int intake_ledger_migrated_from(const struct intake_ledger *L)
+{
+    return L->migrated_from;
+}
+
+/* Add version 2's columns to a ledger made by version 1 (additive: old
+ * rows keep NULL there). */
+static int migrate_v2(struct intake_ledger *L, struct ff_err *e)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof v2_columns / sizeof v2_columns[0]; i++) {
+        char q[160];
+        sqlite3_stmt *s;
+        size_t nl = strcspn(v2_columns[i][1], " ");
+        int have = 0;
+
+        snprintf(q, sizeof q, "SELECT 1 FROM pragma_table_info('%s') "
+                 "WHERE name = '%.*s'", v2_columns[i][0], (int)nl,
+                 v2_columns[i][1]);
+        if (sqlite3_prepare_v2(L->db, q, -1, &s, NULL) != SQLITE_OK)
+            return db_error(L, e, "cannot read the ledger's schema");
+        have = sqlite3_step(s) == SQLITE_ROW;
+        sqlite3_finalize(s);
+        if (have)
+            continue;
+        snprintf(q, sizeof q, "ALTER TABLE %s ADD COLUMN %s",
+                 v2_columns[i][0], v2_columns[i][1]);
+        if (exec(L, q, e))
+            return e->code;
+    }
+    /* A version-1 view knows nothing of withdrawals. */
+    {
+        sqlite3_stmt *s;
+        int old = 0;
+
+        if (sqlite3_prepare_v2(L->db, "SELECT sql FROM sqlite_master WHERE "
+                               "type = 'view' AND name = 'ledger'", -1, &s,
+                               NULL) != SQLITE_OK)
+            return db_error(L, e, "cannot read the ledger's schema");
+        if (sqlite3_step(s) == SQLITE_ROW)
+            old = strstr((const char *)sqlite3_column_text(s, 0),
+                         "withdrawal") == NULL;
+        sqlite3_finalize(s);
+        if (old && exec(L, "DROP VIEW ledger; CREATE VIEW ledger AS "
+                           LEDGER_VIEW ";", e))
+            return e->code;
+    }
+    return exec(L, v2_schema, e);
+}
+
 struct intake_ledger *intake_ledger_open(const char *path, int create,
                                          struct ff_err *e)
 {
@@ -701,7 +841,7 @@ struct intake_ledger *intake_ledger_open(const char *path, int create,
     sqlite3_busy_timeout(L->db, 10000);
     /* Before any pragma or CREATE: a file that is not ours, or a ledger
      * of a schema we do not know, is refused untouched. */
-    if ((state = schema_state(L, e)) < 0)
+    if ((state = schema_state(L, 1, e)) < 0)
         goto fail;
     tighten(L, 1);
     /* WAL: a reader (report) never blocks a load, and a killed load leaves
@@ -718,12 +858,14 @@ struct intake_ledger *intake_ledger_open(const char *path, int create,
         goto fail;
     if (exec(L, "BEGIN IMMEDIATE", e))
         goto fail;
-    if (exec(L, schema, e)) {
+    if (exec(L, schema, e) || migrate_v2(L, e)) {
         exec(L, "ROLLBACK", NULL);
         goto fail;
     }
     if (exec(L, "COMMIT", e))
         goto fail;
+    if (state == 2)
+        L->migrated_from = 1;
     return L;
 fail:
     intake_ledger_free(L);
@@ -790,7 +932,7 @@ struct intake_ledger *intake_ledger_open_ro(const char *path,
     if (open_db(L, SQLITE_OPEN_READONLY, e))
         goto fail;
     sqlite3_busy_timeout(L->db, 2000);
-    if (schema_state(L, e) != 1) {
+    if (schema_state(L, 0, e) != 1) {
         /*
          * A WAL ledger whose -shm and -wal do not exist and cannot be
          * created (another user's ledger, a read-only share) cannot be
@@ -816,7 +958,7 @@ struct intake_ledger *intake_ledger_open_ro(const char *path,
         sqlite3_extended_result_codes(L->db, 0);
         L->immutable = 1;
         L->opened = st;
-        if (schema_state(L, e) != 1)
+        if (schema_state(L, 0, e) != 1)
             goto fail_state;
     }
     if (exec(L, "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
@@ -1202,6 +1344,7 @@ int intake_ledger_record_add(struct intake_ledger *L,
     sqlite3_stmt *s = stmt(L, S_REC_ADD, e);
     int rc, valid = r->outcome == INTAKE_ACCEPTED ||
                     r->outcome == INTAKE_SUPERSEDED;
+    char cats[48];
 
     if (s == NULL)
         return e->code;
@@ -1237,8 +1380,8 @@ int intake_ledger_record_add(struct intake_ledger *L,
             sqlite3_bind_int64(s, 22, dup_key(NULL, 0, r->row_sha256));
         }
         bind_field(s, 15, r, INTAKE_F_ACTIVITY);
-        sqlite3_bind_text(s, 16, intake_category_name(r->category), -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(s, 16, intake_category_set_name(r->category, cats),
+                          -1, SQLITE_TRANSIENT);
         bind_field(s, 17, r, INTAKE_F_RESULT);
         if (r->has_income)
             sqlite3_bind_double(s, 18, r->income);
@@ -1247,15 +1390,36 @@ int intake_ledger_record_add(struct intake_ledger *L,
     } else if (r->raw) {
         sqlite3_bind_blob(s, 21, r->raw, (int)r->raw_len, SQLITE_STATIC);
     }
+    if (r->col_name && r->col_name[0])
+        sqlite3_bind_text(s, 23, r->col_name, -1, SQLITE_STATIC);
+    if (r->detail && r->detail[0])
+        sqlite3_bind_text(s, 24, r->detail, -1, SQLITE_STATIC);
+    if ((valid || r->outcome == INTAKE_DUPLICATE) && r->logical_key &&
+        r->logical_key[0])
+        sqlite3_bind_text(s, 25, r->logical_key, -1, SQLITE_STATIC);
+    if (valid && r->edits >= 0)
+        sqlite3_bind_int64(s, 26, r->edits);
+    if (valid && r->deprecated && r->deprecated[0])
+        sqlite3_bind_text(s, 27, r->deprecated, -1, SQLITE_STATIC);
+    if (r->review_text && r->review_text[0])
+        sqlite3_bind_text(s, 28, r->review_text, -1, SQLITE_STATIC);
+    if (valid && r->stale)
+        sqlite3_bind_int(s, 29, 1);
     rc = step_done(L, s, e, "cannot add record");
     if (rc == FF_OK && id)
         *id = sqlite3_last_insert_rowid(L->db);
     return rc;
 }
 
-int intake_ledger_seen(struct intake_ledger *L, const char *id,
-                       size_t id_len, const unsigned char *row_sha256,
-                       int *seen, struct ff_err *e)
+/*
+ * The valid first occurrence with this submission id (id non-NULL) or row
+ * hash: *seen, and its logical key into key (may be NULL).  The indexed
+ * key is a hash: equality is confirmed on the full value.
+ */
+static int lookup_version(struct intake_ledger *L, const char *id,
+                          size_t id_len, const unsigned char *row_sha256,
+                          int *seen, char *key, size_t key_size,
+                          struct ff_err *e)
 {
     sqlite3_stmt *s = stmt(L, S_SEEN, e);
     int rc = SQLITE_DONE;
@@ -1264,7 +1428,6 @@ int intake_ledger_seen(struct intake_ledger *L, const char *id,
         return e->code;
     *seen = 0;
     sqlite3_bind_int64(s, 1, dup_key(id, id_len, row_sha256));
-    /* The key is a hash: confirm with the full value. */
     while (!*seen && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (id)
             *seen = (size_t)sqlite3_column_bytes(s, 0) == id_len &&
@@ -1272,6 +1435,8 @@ int intake_ledger_seen(struct intake_ledger *L, const char *id,
         else
             *seen = sqlite3_column_bytes(s, 1) == 32 &&
                     memcmp(sqlite3_column_blob(s, 1), row_sha256, 32) == 0;
+        if (*seen && key)
+            copy_text(key, key_size, s, 2);
     }
     if (*seen)
         rc = SQLITE_DONE;
@@ -1279,6 +1444,13 @@ int intake_ledger_seen(struct intake_ledger *L, const char *id,
     if (rc != SQLITE_DONE)
         return db_error(L, e, "cannot look up duplicate");
     return FF_OK;
+}
+
+int intake_ledger_seen(struct intake_ledger *L, const char *id,
+                       size_t id_len, const unsigned char *row_sha256,
+                       int *seen, struct ff_err *e)
+{
+    return lookup_version(L, id, id_len, row_sha256, seen, NULL, 0, e);
 }
 
 int intake_ledger_accepted_for(struct intake_ledger *L, const char *hhid,
@@ -1319,6 +1491,13 @@ int intake_ledger_mark_accepted(struct intake_ledger *L, long long id,
 int intake_ledger_supersede(struct intake_ledger *L, long long id,
                             long long by, long load_id, struct ff_err *e)
 {
+    return intake_ledger_supersede_why(L, id, by, load_id, NULL, e);
+}
+
+int intake_ledger_supersede_why(struct intake_ledger *L, long long id,
+                                long long by, long load_id, const char *why,
+                                struct ff_err *e)
+{
     sqlite3_stmt *s = stmt(L, S_SUPERSEDE, e);
 
     if (s == NULL)
@@ -1326,7 +1505,62 @@ int intake_ledger_supersede(struct intake_ledger *L, long long id,
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int64(s, 2, by);
     sqlite3_bind_int64(s, 3, load_id);
+    if (why)
+        sqlite3_bind_text(s, 4, why, -1, SQLITE_STATIC);
     return step_done(L, s, e, "cannot record supersession");
+}
+
+int intake_ledger_withdraw(struct intake_ledger *L, long long id,
+                           long long by, long load_id, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_WITHDRAW, e);
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, by);
+    sqlite3_bind_int64(s, 3, load_id);
+    return step_done(L, s, e, "cannot record withdrawal");
+}
+
+int intake_ledger_live_version(struct intake_ledger *L, const char *key,
+                               struct intake_version *v, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_LIVE_VERSION, e);
+    int rc;
+
+    if (s == NULL)
+        return e->code;
+    memset(v, 0, sizeof *v);
+    v->edits = -1;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        v->id = sqlite3_column_int64(s, 0);
+        v->load_id = (long)sqlite3_column_int64(s, 1);
+        copy_text(v->hhid, sizeof v->hhid, s, 2);
+        copy_text(v->month, sizeof v->month, s, 3);
+        v->submitted = sqlite3_column_int64(s, 4);
+        if (sqlite3_column_type(s, 5) != SQLITE_NULL)
+            v->edits = (long)sqlite3_column_int64(s, 5);
+        copy_text(v->deprecated, sizeof v->deprecated, s, 6);
+        copy_text(v->version, sizeof v->version, s, 7);
+        v->accepted = strcmp(col_text(s, 8), "accepted") == 0;
+        v->withdrawn = sqlite3_column_int(s, 9);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot look up submission versions");
+    return FF_OK;
+}
+
+int intake_ledger_key_of_version(struct intake_ledger *L, const char *version,
+                                 size_t n, char *key, size_t size, int *found,
+                                 struct ff_err *e)
+{
+    key[0] = '\0';
+    return lookup_version(L, version, n, NULL, found, key, size, e);
 }
 
 int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
@@ -1353,6 +1587,8 @@ int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
                      : sqlite3_column_int(s, 5);
         r.hhid = col_text(s, 6);
         r.month = col_text(s, 7);
+        r.column = col_text(s, 8);
+        r.detail = col_text(s, 9);
         if ((cb = fn(ctx, &r)) != FF_OK)
             break;
     }
@@ -1428,6 +1664,7 @@ int intake_ledger_each_accepted(struct intake_ledger *L, const char *month,
         r.record_no = (long)sqlite3_column_int64(s, 13);
         r.line = (long)sqlite3_column_int64(s, 14);
         r.load_id = (long)sqlite3_column_int64(s, 15);
+        r.review = col_text(s, 16);
         if ((cb = fn(ctx, &r)) != FF_OK)
             break;
     }
@@ -1509,7 +1746,13 @@ static const char *const invariants[] = {
     "SELECT printf('record %d: superseded by record %d of load %d but its "
     "own outcome is ''%s'': it has no single current outcome', s.record_id, "
     "s.by_record, s.load_id, substr(r.outcome, 1, 20)) FROM supersession s "
-    "JOIN record r ON r.id = s.record_id WHERE r.outcome != 'accepted'",
+    "JOIN record r ON r.id = s.record_id WHERE r.outcome != 'accepted' "
+    /* Schema 2: an edit that moves a report to another household or
+     * month supersedes the version it replaces also within one load, where
+     * that version never became accepted (its outcome stays 'superseded';
+     * the row says which record replaced it). */
+    "AND NOT (r.outcome = 'superseded' AND s.why = 'edit' AND r.load_id = "
+    "s.load_id)",
     "SELECT printf('household %s month %s: %d accepted records (ids %s)', "
     "substr(hhid, 1, 11), substr(month, 1, 7), COUNT(*), group_concat(id, "
     "', ')) FROM ledger WHERE current_outcome = 'accepted' GROUP BY hhid, "
@@ -1544,6 +1787,31 @@ static const char *const invariants[] = {
     "exist', r.id, r.source_id, r.load_id) FROM record r LEFT JOIN source s "
     "ON s.id = r.source_id LEFT JOIN load l ON l.id = r.load_id WHERE s.id "
     "IS NULL OR l.id IS NULL OR s.load_id != r.load_id",
+    /* Schema 2: a withdrawal takes a valid record out because a later
+     * record of its load is the reviewer's rejection of the submission. */
+    "SELECT printf('withdrawal of record %d: %s', w.record_id, CASE WHEN "
+    "r.id IS NULL THEN 'no such record' WHEN r.outcome NOT IN ('accepted', "
+    "'superseded') THEN printf('the record is %s, not a valid report', "
+    "substr(r.outcome, 1, 20)) WHEN b.id IS NULL THEN printf('the "
+    "rejection, record %d, does not exist', w.by_record) WHEN l.id IS NULL "
+    "THEN printf('load %d does not exist', w.load_id) WHEN b.load_id != "
+    "w.load_id THEN printf('the rejection, record %d, is not of load %d', "
+    "w.by_record, w.load_id) ELSE printf('record %d is %s (%s), not a "
+    "reviewer''s rejection', w.by_record, substr(b.outcome, 1, 20), "
+    "substr(coalesce(b.reason, ''), 1, 20)) END) FROM withdrawal w LEFT "
+    "JOIN record r ON r.id = w.record_id LEFT JOIN record b ON b.id = "
+    "w.by_record LEFT JOIN load l ON l.id = w.load_id WHERE r.id IS NULL OR "
+    "r.outcome NOT IN ('accepted', 'superseded') OR b.id IS NULL OR l.id IS "
+    "NULL OR b.load_id != w.load_id OR b.outcome != 'rejected' OR "
+    "coalesce(b.reason, '') != 'review_rejected'",
+    "SELECT printf('supersession of record %d: why ''%s'' is not a later "
+    "submission (NULL) or an edit', record_id, substr(why, 1, 20)) FROM "
+    "supersession WHERE why IS NOT NULL AND why != 'edit'",
+    "SELECT printf('record %d: %s', id, CASE WHEN edits < 0 THEN "
+    "printf('edit count %d is negative', edits) ELSE 'marked stale (an "
+    "older version) but it is not a valid report with a logical key' END) "
+    "FROM record WHERE edits < 0 OR (stale IS NOT NULL AND (outcome NOT IN "
+    "('accepted', 'superseded') OR logical_key IS NULL))",
 };
 
 /* Run one check query; each row it returns is a problem. */
@@ -1722,4 +1990,26 @@ int intake_ledger_last_record(struct intake_ledger *L, long long *id,
 void intake_ledger_set_busy_timeout(struct intake_ledger *L, int ms)
 {
     sqlite3_busy_timeout(L->db, ms);
+}
+
+int intake_ledger_each_factors(struct intake_ledger *L, const char *month,
+                               int (*fn)(void *ctx, const char *hhid,
+                                         const char *set),
+                               void *ctx, struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_FACT_FACTORS, e);
+    int rc, cb = FF_OK;
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_text(s, 1, month, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        if ((cb = fn(ctx, col_text(s, 0), col_text(s, 1))) != FF_OK)
+            break;
+    sqlite3_reset(s);
+    if (cb != FF_OK)
+        return cb;
+    if (rc != SQLITE_DONE)
+        return db_error(L, e, "cannot read report facts");
+    return FF_OK;
 }

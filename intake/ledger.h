@@ -27,8 +27,9 @@ struct intake_ledger;
 /*
  * Open the ledger at path, creating it (mode 0600) and its schema when
  * create is set and it does not exist; without create a missing file is
- * FF_EINPUT.  Returns NULL with e filled (the path) on failure.  Caller frees
- * with intake_ledger_free().
+ * FF_EINPUT.  A ledger of schema 1 is migrated to schema 2 (writers only).
+ * Returns NULL with e filled (the path) on failure.  Caller frees with
+ * intake_ledger_free().
  */
 struct intake_ledger *intake_ledger_open(const char *path, int create,
                                          struct ff_err *e);
@@ -38,7 +39,9 @@ struct intake_ledger *intake_ledger_open(const char *path, int create,
  * taken, and every read sees one commit (a read transaction held until
  * intake_ledger_free).  In WAL mode a writer holding the ledger does not
  * delay it.  A file that is not an ffkit ledger, or whose schema version
- * this code does not know, is FF_EINPUT; a damaged one FF_ESYS.  Returns
+ * this code does not know, is FF_EINPUT, and so is a ledger of schema 1
+ * (only a writer, intake_ledger_open, migrates it); a damaged one FF_ESYS.
+ * Returns
  * NULL with e filled on failure.  Caller frees with intake_ledger_free().
  */
 struct intake_ledger *intake_ledger_open_ro(const char *path,
@@ -58,12 +61,20 @@ void intake_ledger_free(struct intake_ledger *L);
  */
 const char *intake_ledger_warning(const struct intake_ledger *L);
 
+/* The schema version this code reads and writes. */
+#define INTAKE_LEDGER_SCHEMA 2
+/* The version a writer's open migrated the ledger from, or 0. */
+int intake_ledger_migrated_from(const struct intake_ledger *L);
+
 /*
  * The whole-ledger check ('ffintake check'): SQLite's integrity_check, then
  * the ledger's own invariants (every record has exactly one current
  * outcome; at most one accepted record per household and month; every
  * supersession points at real records; every source hash is unique and
- * final; every snapshot and source holds as many rows as it says).  fn gets
+ * final; every snapshot and source holds as many rows as it says; every
+ * withdrawal takes out a valid record for a reviewer's rejection of its
+ * load; edit counts, stale marks and supersession reasons are ones a load
+ * writes).  fn gets
  * one line per problem (ids, codes and months only, never a name).
  * *problems gets their number.  Returns FF_OK when the check ran, whatever
  * it found; FF_E* with e filled when it could not run.
@@ -192,6 +203,14 @@ struct intake_row {
     int has_income;
     const void *raw;        /* every field, 0x1F-separated (not valid rows) */
     size_t raw_len;
+    /* Schema 2: what decided, identity across edits, the review. */
+    const char *col_name;   /* header of the column that decided, or NULL */
+    const char *detail;     /* short message, never a personal value */
+    const char *logical_key;    /* valid rows: the submission across edits */
+    long edits;             /* ODK's Edits, -1 when unknown */
+    const char *deprecated; /* Kobo's deprecatedID (normalised), or NULL */
+    const char *review_text;    /* the review state as given, or NULL */
+    int stale;              /* an older version that arrived late */
 };
 
 int intake_ledger_record_add(struct intake_ledger *L,
@@ -212,6 +231,36 @@ int intake_ledger_mark_accepted(struct intake_ledger *L, long long id,
 /* Record that load_id superseded an earlier load's accepted record. */
 int intake_ledger_supersede(struct intake_ledger *L, long long id,
                             long long by, long load_id, struct ff_err *e);
+/* The same with why: NULL (a later submission), "edit" (a new version of
+ * the same submission). */
+int intake_ledger_supersede_why(struct intake_ledger *L, long long id,
+                                long long by, long load_id, const char *why,
+                                struct ff_err *e);
+
+/* Record that load_id's record by (the reviewer rejected the submission)
+ * takes record id out: no longer accepted, nor counted as reported. */
+int intake_ledger_withdraw(struct intake_ledger *L, long long id,
+                           long long by, long load_id, struct ff_err *e);
+
+/* The live (newest valid, not stale) version of a logical key. */
+struct intake_version {
+    long long id;           /* 0: none */
+    long load_id;
+    char hhid[12], month[8];
+    long long submitted;
+    long edits;             /* -1 unknown */
+    char deprecated[128];
+    char version[128];      /* its submission id */
+    int accepted;           /* currently accepted */
+    int withdrawn;          /* taken out by a reviewer's rejection */
+};
+int intake_ledger_live_version(struct intake_ledger *L, const char *key,
+                               struct intake_version *v, struct ff_err *e);
+/* The logical key of the valid record whose submission id is version[0..n),
+ * into key (NUL-terminated); *found = 0 when there is none. */
+int intake_ledger_key_of_version(struct intake_ledger *L, const char *version,
+                                 size_t n, char *key, size_t size, int *found,
+                                 struct ff_err *e);
 
 /* ---- reading ---- */
 
@@ -221,6 +270,7 @@ struct intake_outcome_row {
     const char *outcome, *reason;
     int late;               /* -1 unknown */
     const char *hhid, *month;
+    const char *column, *detail;    /* "" when none */
 };
 
 /* The records of one source file in input order. */
@@ -236,6 +286,12 @@ enum intake_fact {
     INTAKE_FACT_INCOME,     /* month <= m: latest reported income */
     INTAKE_FACT_REJECTED    /* month = m: rejected records by hhid field */
 };
+/* The 4T set of each currently accepted report of month m: fn gets the
+ * household and the stored set text ("skills resources"). */
+int intake_ledger_each_factors(struct intake_ledger *L, const char *month,
+                               int (*fn)(void *ctx, const char *hhid,
+                                         const char *set),
+                               void *ctx, struct ff_err *e);
 int intake_ledger_each_fact(struct intake_ledger *L, int fact,
                             const char *month,
                             int (*fn)(void *ctx, const char *hhid,
@@ -253,6 +309,7 @@ struct intake_export_row {
     int has_income;
     const char *file;
     long record_no, line, load_id;
+    const char *review;     /* review state as given, "" when none */
 };
 
 /* The currently accepted records of a month, by household code. */

@@ -66,6 +66,33 @@ struct codes {
     size_t n, cap;
 };
 
+/*
+ * A record of an earlier load (or of this one) that this load took out by
+ * identity rather than by time: replaced by an edit of the same submission
+ * ("edit"), or rejected by the reviewer since ("review").  done: its
+ * supersession row is written already.
+ */
+struct taken {
+    long long id, by;
+    const char *why;
+    int done;
+};
+
+/*
+ * The day/month order of a file's slashed dates while the parser decides
+ * it (see order_observe).  held: the records read meanwhile, packed as a
+ * struct held, nfields lengths, the NUL-terminated fields, padded to 8.
+ */
+struct order_state {
+    int scanning;               /* the order comes from the file's data */
+    int deciding;               /* not decided yet: records are held */
+    int slashed;                /* slashed dates seen */
+    long dmy_line, mdy_line;    /* first line deciding either way */
+    long col;                   /* 1-based column of the timestamp */
+    struct ff_buf held;
+    size_t nheld;
+};
+
 struct run {
     struct intake_ledger *L;
     const struct intake_load_opts *o;
@@ -82,6 +109,15 @@ struct run {
     char **fptr;                /* field pointers of the record stored */
     size_t fcap;
     long load_id;
+    struct taken *taken;
+    size_t ntaken, cap_taken;
+    /* The file's header cells, NUL-terminated, for the outcomes' column
+     * (copied by the parser from record 1, read by the writer after). */
+    struct ff_buf hdr;
+    size_t *hdr_off;
+    size_t nhdr;
+    const char *name;           /* the file as messages name it */
+    struct order_state ord;     /* its day/month order (parser thread) */
 };
 
 static int code_cmp(const void *a, const void *b)
@@ -112,6 +148,73 @@ static int known(void *ctx, const char *code)
 
     return bsearch(code, r->codes.v, r->codes.n, sizeof r->codes.v[0],
                    code_cmp) != NULL;
+}
+
+/* Keep the header record's cells for naming columns in the outcomes. */
+static int keep_header(struct run *r, const struct ff_csv_record *rec)
+{
+    size_t i, *off;
+
+    ff_buf_reset(&r->hdr);
+    off = ff_realloc(r->hdr_off, (rec->nfields + 1) * sizeof *off);
+    if (off == NULL)
+        return FF_ESYS;
+    r->hdr_off = off;
+    for (i = 0; i < rec->nfields; i++) {
+        const char *t = rec->fields[i];
+        size_t tn = ff_utf8_trim(&t, rec->lens[i]);
+
+        if (tn > 120)
+            tn = 120;           /* a question text: the start is enough */
+        while (tn && (unsigned char)t[tn] >= 0x80 &&
+               (unsigned char)t[tn] < 0xC0)
+            tn--;               /* do not cut a UTF-8 sequence */
+        off[i] = r->hdr.len;
+        if (ff_buf_add(&r->hdr, t, tn) || ff_buf_addc(&r->hdr, '\0'))
+            return FF_ESYS;
+    }
+    r->nhdr = rec->nfields;
+    return FF_OK;
+}
+
+/* The header of 1-based column col, or "" (a ragged row's extra field). */
+static const char *column_name(const struct run *r, long col)
+{
+    if (col < 1 || (size_t)col > r->nhdr ||
+        ff_utf8_invalid_at(r->hdr.data + r->hdr_off[col - 1],
+                           strlen(r->hdr.data + r->hdr_off[col - 1])) !=
+            strlen(r->hdr.data + r->hdr_off[col - 1]))
+        return "";
+    return r->hdr.data + r->hdr_off[col - 1];
+}
+
+static int add_taken(struct run *r, long long id, long long by,
+                     const char *why, int done, struct ff_err *e)
+{
+    if (r->ntaken == r->cap_taken) {
+        size_t cap = r->cap_taken ? r->cap_taken * 2 : 64;
+        struct taken *v = ff_realloc(r->taken, cap * sizeof *v);
+
+        if (v == NULL)
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        r->taken = v;
+        r->cap_taken = cap;
+    }
+    r->taken[r->ntaken].id = id;
+    r->taken[r->ntaken].by = by;
+    r->taken[r->ntaken].why = why;
+    r->taken[r->ntaken++].done = done;
+    return FF_OK;
+}
+
+static struct taken *find_taken(struct run *r, long long id)
+{
+    size_t i;
+
+    for (i = 0; i < r->ntaken; i++)
+        if (r->taken[i].id == id)
+            return &r->taken[i];
+    return NULL;
 }
 
 /*
@@ -189,10 +292,15 @@ static int remember_earlier(struct run *r, uint64_t key, long long id,
 /*
  * A new valid record for (hhid, month): it wins when its submission time is
  * not earlier than the current winner's (ties go to the later record, and
- * records arrive in file order).
+ * records arrive in file order).  rep (may be NULL) is the earlier version
+ * of the same submission that this record is an edit of: where rep is the
+ * winner, the edit takes its place whatever the times say, and competes
+ * with rep's time when that is later (an ODK edit keeps the original
+ * SubmissionDate; a Kobo edit may be stamped later or not).
  */
 static int compete(struct run *r, const char *hhid, const char *month,
-                   long long id, long long submitted, struct ff_err *e)
+                   long long id, long long submitted,
+                   const struct intake_version *rep, struct ff_err *e)
 {
     uint64_t key = winner_key(hhid, month);
     struct winner *w;
@@ -211,6 +319,8 @@ static int compete(struct run *r, const char *hhid, const char *month,
         if (pid && (rc = remember_earlier(r, key, pid, e)))
             return rc;
         r->wn++;
+        if (rep && rep->id == pid && psub > submitted)
+            submitted = psub;
         if (pid == 0 || submitted >= psub) {
             w->key = key | NEW_WINNER;
             w->id = id;
@@ -222,12 +332,175 @@ static int compete(struct run *r, const char *hhid, const char *month,
         }
         return FF_OK;
     }
+    if (rep && w->id == rep->id) {
+        w->key |= NEW_WINNER;
+        w->id = id;
+        if (submitted > w->submitted)
+            w->submitted = submitted;
+        return FF_OK;
+    }
     if (submitted >= w->submitted) {
         w->key |= NEW_WINNER;
         w->id = id;
         w->submitted = submitted;
     }
     return FF_OK;
+}
+
+/*
+ * Record v no longer counts: replaced by record by (an edit that moved the
+ * report to another household or month: a supersession row, for an
+ * earlier load's accepted record) or rejected by the reviewer (why
+ * "review": a withdrawal row, whatever v's outcome).  A winner of this
+ * load loses its place (the pair's earlier accepted record, if any, stays
+ * accepted).
+ */
+static int take_out(struct run *r, const struct intake_version *v,
+                    long long by, const char *why, struct ff_err *e)
+{
+    int rc;
+
+    if (find_taken(r, v->id))
+        return FF_OK;
+    if (v->load_id == r->load_id && r->wcap &&
+        strlen(v->hhid) == 11 && strlen(v->month) == 7) {
+        struct winner *w = winner_slot(r, winner_key(v->hhid, v->month));
+
+        if (w->key && w->id == v->id) {
+            w->key &= ~NEW_WINNER;
+            w->id = 0;
+            w->submitted = INT64_MIN;
+        }
+    }
+    if (strcmp(why, "review") == 0)
+        rc = intake_ledger_withdraw(r->L, v->id, by, r->load_id, e);
+    else if (v->load_id != r->load_id && !v->accepted)
+        return FF_OK;           /* already out of the count */
+    else
+        rc = intake_ledger_supersede_why(r->L, v->id, by, r->load_id, why,
+                                         e);
+    if (rc)
+        return rc;
+    if (v->load_id != r->load_id && v->accepted)
+        r->sum->superseded_earlier++;
+    return add_taken(r, v->id, by, why, 1, e);
+}
+
+/* "uuid:abc" and "abc" name the same instance (Kobo writes both forms). */
+static size_t norm_id(const char *s, size_t n, char *out, size_t size)
+{
+    const char *t = s;
+
+    n = ff_utf8_trim(&t, n);
+    if (n >= 5 && memcmp(t, "uuid:", 5) == 0) {
+        t += 5;
+        n -= 5;
+    }
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, t, n);
+    out[n] = '\0';
+    return n;
+}
+
+/*
+ * The logical key of a record: ODK's KEY or Kobo's rootUuid; else the key
+ * of the version Kobo's deprecatedID names (or that id itself); else its
+ * own version id.  *maybe_edit says whether it can be a new version of
+ * something already loaded.
+ */
+static int logical_key(struct run *r, const struct intake_checked *c,
+                       char key[128], char dep[128], int *maybe_edit,
+                       struct ff_err *e)
+{
+    const char *k = c->field[INTAKE_F_KEY], *d = c->field[INTAKE_F_DEPRECATED];
+    const char *v = c->field[INTAKE_F_ID];
+    int rc, found;
+
+    key[0] = dep[0] = '\0';
+    *maybe_edit = 0;
+    if (d && norm_id(d, c->field_len[INTAKE_F_DEPRECATED], dep, 128) == 0)
+        dep[0] = '\0';
+    if (k && norm_id(k, c->field_len[INTAKE_F_KEY], key, 128) > 0) {
+        *maybe_edit = 1;
+        return FF_OK;
+    }
+    if (dep[0]) {
+        char with[134];
+
+        *maybe_edit = 1;
+        snprintf(with, sizeof with, "uuid:%s", dep);
+        if ((rc = intake_ledger_key_of_version(r->L, dep, strlen(dep), key,
+                                               128, &found, e)))
+            return rc;
+        if (!found && (rc = intake_ledger_key_of_version(
+                           r->L, with, strlen(with), key, 128, &found, e)))
+            return rc;
+        if (!found || key[0] == '\0')
+            snprintf(key, 128, "%s", dep);
+        return FF_OK;
+    }
+    if (v)
+        norm_id(v, c->field_len[INTAKE_F_ID], key, 128);
+    return FF_OK;
+}
+
+static int has_text(const char *s, size_t n)
+{
+    return s && ff_utf8_trim(&s, n) > 0;
+}
+
+/* ODK's Edits: a count, or -1. */
+static long edits_of(const struct intake_checked *c)
+{
+    const char *s = c->field[INTAKE_F_EDITS];
+    size_t n = s ? ff_utf8_trim(&s, c->field_len[INTAKE_F_EDITS]) : 0, i;
+    long v = 0;
+
+    if (n == 0 || n > 6)
+        return -1;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Count a decided column for the summary's "column most often at fault". */
+static void count_column(struct intake_load_summary *sum, int reason,
+                         const char *col, const char *detail)
+{
+    int i;
+
+    if (col == NULL || col[0] == '\0')
+        return;
+    for (i = 0; i < sum->ncols; i++)
+        if (sum->cols[i].reason == reason &&
+            strcmp(sum->cols[i].column, col) == 0) {
+            sum->cols[i].n++;
+            return;
+        }
+    if (sum->ncols == INTAKE_MAX_REASON_COLUMNS)
+        return;
+    sum->cols[i].reason = reason;
+    snprintf(sum->cols[i].column, sizeof sum->cols[i].column, "%s", col);
+    sum->cols[i].detail = detail;
+    sum->cols[i].n = 1;
+    sum->ncols++;
+}
+
+const struct intake_reason_column *
+intake_load_top_column(const struct intake_load_summary *s, int reason)
+{
+    const struct intake_reason_column *best = NULL;
+    int i;
+
+    for (i = 0; i < s->ncols; i++)
+        if (s->cols[i].reason == reason && (best == NULL ||
+                                            s->cols[i].n > best->n))
+            best = &s->cols[i];
+    return best;
 }
 
 /* SHA-256 of every field, length-prefixed so that boundaries count. */
@@ -251,10 +524,11 @@ static void row_hash(char *const *fields, const size_t *lens, size_t n,
 }
 
 /*
- * The writer's half of a record: duplicates, the ledger row, the winner.
- * fields[0..nfields) are the record's fields; c came from the rules (its
- * field pointers are rebuilt here from the layout); digest is the row hash
- * when the dialect has no submission id and the record is valid.
+ * The writer's half of a record: duplicates, identity across edits, the
+ * reviewer's verdict, the ledger row, the winner.  fields[0..nfields) are
+ * the record's fields; c came from the rules (its field pointers are
+ * rebuilt here from the layout); digest is the row hash when the dialect
+ * has no submission id and the record is valid.
  */
 static int store_record(struct run *r, long record_no, long line,
                         char *const *fields, const size_t *lens,
@@ -262,9 +536,12 @@ static int store_record(struct run *r, long record_no, long line,
                         const unsigned char *digest, struct ff_err *e)
 {
     struct intake_row row;
+    struct intake_version live;
+    const struct intake_version *rep = NULL;
+    char key[128], dep[128], review[64];
     long long id = 0;
     size_t i;
-    int rc, f;
+    int rc, f, maybe_edit = 0;
 
     for (f = 0; f < INTAKE_NFIELDS; f++) {
         long col = r->lay.col[f];
@@ -276,6 +553,8 @@ static int store_record(struct run *r, long record_no, long line,
     r->file->records++;
     r->sum->records++;
     memset(&row, 0, sizeof row);
+    memset(&live, 0, sizeof live);
+    key[0] = dep[0] = '\0';
     row.load_id = r->load_id;
     row.source_id = r->file->source_id;
     row.record_no = record_no;
@@ -295,6 +574,19 @@ static int store_record(struct run *r, long record_no, long line,
     row.status = c->status;
     row.income = c->income;
     row.has_income = c->has_income;
+    row.detail = c->detail;
+    row.edits = -1;
+    if (c->outcome == INTAKE_REJECTED && c->reason != INTAKE_R_RAGGED_ROW)
+        row.col_name = column_name(r, c->col);
+    else if (c->fault >= 0)
+        row.col_name = column_name(r, r->lay.col[c->fault] + 1);
+    if (c->field[INTAKE_F_REVIEW] && c->review != INTAKE_REVIEW_NONE) {
+        const char *t = c->field[INTAKE_F_REVIEW];
+        size_t tn = ff_utf8_trim(&t, c->field_len[INTAKE_F_REVIEW]);
+
+        snprintf(review, sizeof review, "%.*s", (int)(tn < 60 ? tn : 60), t);
+        row.review_text = review;
+    }
     if (c->hhid[0]) {
         row.hhid = c->hhid;
         row.hhid_len = 11;
@@ -315,15 +607,73 @@ static int store_record(struct run *r, long record_no, long line,
 
         if ((rc = intake_ledger_seen(r->L, sid, sidn, digest, &seen, e)))
             return rc;
+        if (seen && sid) {
+            /* A version the reviewer rejected before and now gives
+             * another explicit state (approved after all) counts again:
+             * as a new record, the withdrawn one stays as it is.  An empty
+             * state does not: it may be an older export, from before the
+             * review. */
+            if ((rc = logical_key(r, c, key, dep, &maybe_edit, e)) ||
+                (key[0] &&
+                 (rc = intake_ledger_live_version(r->L, key, &live, e))))
+                return rc;
+            if (live.id && live.withdrawn &&
+                has_text(c->field[INTAKE_F_REVIEW],
+                         c->field_len[INTAKE_F_REVIEW])) {
+                seen = 0;
+                row.detail = "approved again after the reviewer had "
+                             "rejected it";
+            }
+            memset(&live, 0, sizeof live);
+        }
         if (seen) {
             row.outcome = INTAKE_DUPLICATE;
             row.reason = sid ? INTAKE_R_SAME_ID : INTAKE_R_IDENTICAL;
+            row.detail = sid ? "this version of the submission was loaded "
+                               "before"
+                             : "identical to an earlier record";
+            if (c->review == INTAKE_REVIEW_FLAGGED)
+                row.detail = "loaded before; the reviewer flags it now "
+                             "(has issues / on hold)";
+            /* The key lets the export show the latest review state. */
+            row.logical_key = key;
         } else {
             row.outcome = INTAKE_SUPERSEDED;    /* until it wins */
             row.submission_id = sid;
             row.submission_id_len = sidn;
             row.row_sha256 = sid ? NULL : digest;
+            if ((rc = logical_key(r, c, key, dep, &maybe_edit, e)))
+                return rc;
+            row.logical_key = key;
+            row.deprecated = dep;
+            row.edits = edits_of(c);
+            if (maybe_edit && key[0] &&
+                (rc = intake_ledger_live_version(r->L, key, &live, e)))
+                return rc;
+            if (live.withdrawn)
+                live.id = 0;    /* out already: nothing to replace */
+            if (live.id) {
+                char mine[128];
+
+                norm_id(sid ? sid : "", sidn, mine, sizeof mine);
+                if ((row.edits >= 0 && live.edits > row.edits) ||
+                    (live.deprecated[0] && strcmp(live.deprecated, mine) == 0)) {
+                    /* An older version, loaded after its edit. */
+                    row.stale = 1;
+                    row.detail = "an older version of a submission whose "
+                                 "edit is loaded already";
+                } else {
+                    rep = &live;
+                }
+            }
         }
+    } else if (c->reason == INTAKE_R_REVIEW_REJECTED) {
+        /* Whatever version the reviewer rejected, the submission is out:
+         * a copy accepted before no longer counts. */
+        if ((rc = logical_key(r, c, key, dep, &maybe_edit, e)))
+            return rc;
+        if (key[0] && (rc = intake_ledger_live_version(r->L, key, &live, e)))
+            return rc;
     }
     if (row.outcome == INTAKE_REJECTED || row.outcome == INTAKE_DUPLICATE) {
         ff_buf_reset(&r->raw);
@@ -340,16 +690,40 @@ static int store_record(struct run *r, long record_no, long line,
     case INTAKE_REJECTED:
         r->sum->rejected++;
         r->sum->by_reason[row.reason]++;
+        count_column(r->sum, row.reason, row.col_name, row.detail);
+        if (live.id) {
+            if ((rc = take_out(r, &live, id, "review", e)))
+                return rc;
+            r->sum->withdrawn++;
+        }
         break;
     case INTAKE_DUPLICATE:
         r->sum->duplicate++;
         r->sum->by_reason[row.reason]++;
+        if (c->review == INTAKE_REVIEW_FLAGGED)
+            r->sum->flagged++;
         break;
     default:
+        if (c->review == INTAKE_REVIEW_FLAGGED)
+            r->sum->flagged++;
         if (c->late == 1)
             r->sum->late++;
         r->sum->superseded++;   /* corrected when the winners are known */
-        return compete(r, c->hhid, c->month, id, c->submitted, e);
+        if (row.stale) {
+            r->sum->stale++;
+            return FF_OK;       /* an old version never competes */
+        }
+        if (rep) {
+            r->sum->edits++;
+            if (strcmp(rep->hhid, c->hhid) || strcmp(rep->month, c->month)) {
+                if ((rc = take_out(r, rep, id, "edit", e)))
+                    return rc;
+            } else if (rep->load_id != r->load_id &&
+                       (rc = add_taken(r, rep->id, id, "edit", 0, e))) {
+                return rc;
+            }
+        }
+        return compete(r, c->hhid, c->month, id, c->submitted, rep, e);
     }
     return FF_OK;
 }
@@ -414,19 +788,16 @@ static int push(struct pipe *p)
     return stop;
 }
 
-static int parse_record(void *ctx, const struct ff_csv_record *rec,
-                        struct ff_err *e)
+/* Apply the rules to one record and pack it into the batch being filled. */
+static int classify(struct pipe *p, const struct ff_csv_record *rec,
+                    struct ff_err *e)
 {
-    struct pipe *p = ctx;
     struct run *r = p->r;
     struct batch *b = &p->slot[p->tail];
     struct packed k;
     size_t i, at = b->b.len, need;
     static const char zeros[8] = {0};
 
-    if (rec->record == 1)
-        return intake_dialect_detect(r->o->dialects, rec->fields, rec->lens,
-                                     rec->nfields, r->file->path, &r->lay, e);
     memset(&k, 0, sizeof k);
     k.record = rec->record;
     k.line = rec->line;
@@ -455,10 +826,211 @@ static int parse_record(void *ctx, const struct ff_csv_record *rec,
     return FF_OK;
 }
 
+/*
+ * The day/month order of a file's slashed dates ("5/1/2025"), decided from
+ * its data, because Google Sheets writes them in the sheet's locale and
+ * says nothing of which: a day above 12 or a Buddhist year (the Thai
+ * locale) decides, for the whole file.  ISO dates (Kobo, ODK) need no
+ * decision: the first one ends it.  The file is read once, through one
+ * descriptor (load_file), so the records read while the order is still
+ * open are held back here, unclassified, and classified in their order as
+ * soon as a date decides; a file whose slashed dates never decide is
+ * refused at its end.  After the decision every date is still looked at:
+ * one that decides the other way (two locales in one file) refuses it.
+ * Held records cost memory only until the decision, which the first date
+ * after the 12th of a month makes; ORDER_HOLD_MAX bounds the rest.
+ */
+#define ORDER_HOLD_MAX ((size_t)256 << 20)
+
+struct held {
+    long record, line, bad_utf8_field;
+    size_t nfields;
+    size_t bytes;                   /* this record's packed size */
+};
+
+static const char order_hint_text[] =
+    "say which with --date-order dmy or --date-order mdy (the sheet's "
+    "locale: Thai and UK dmy, US mdy)";
+
+/* Look at rec's timestamp (parser thread); FF_EINPUT with e filled when
+ * the file's dates decide both ways. */
+static int order_observe(struct run *r, const struct ff_csv_record *rec,
+                         struct ff_err *e)
+{
+    struct order_state *o = &r->ord;
+    long c = r->lay.col[INTAKE_F_SUBMITTED];
+    const char *t;
+    int h;
+
+    if (c < 0 || (size_t)c >= rec->nfields || rec->bad_utf8_field)
+        return FF_OK;
+    o->col = c + 1;
+    t = rec->fields[c];
+    if (ff_utf8_trim(&t, rec->lens[c]) == 0)
+        return FF_OK;
+    h = intake_time_order_hint(rec->fields[c], rec->lens[c]);
+    if (h < 0) {
+        if (!o->slashed)
+            o->scanning = o->deciding = 0;  /* ISO dates: nothing to decide */
+        return FF_OK;
+    }
+    o->slashed = 1;
+    if (h == INTAKE_ORDER_DMY && o->dmy_line == 0)
+        o->dmy_line = rec->line;
+    if (h == INTAKE_ORDER_MDY && o->mdy_line == 0)
+        o->mdy_line = rec->line;
+    if (o->dmy_line && o->mdy_line)
+        return ff_err_set(e, FF_EINPUT, r->name, o->mdy_line, o->col,
+                          "dates in this column are month/day here but "
+                          "day/month on line %ld: the file mixes two "
+                          "locales; export each sheet again or fix the "
+                          "dates", o->dmy_line);
+    if (o->deciding && (o->dmy_line || o->mdy_line)) {
+        o->deciding = 0;
+        r->rc.date_order = o->dmy_line ? INTAKE_ORDER_DMY : INTAKE_ORDER_MDY;
+        r->file->date_order = r->rc.date_order;
+    }
+    return FF_OK;
+}
+
+/* Keep a copy of rec until the order is decided. */
+static int order_hold(struct run *r, const struct ff_csv_record *rec,
+                      struct ff_err *e)
+{
+    struct order_state *o = &r->ord;
+    struct held h;
+    size_t i, at = o->held.len, need;
+    static const char zeros[8] = {0};
+
+    need = sizeof h + rec->nfields * sizeof(size_t);
+    for (i = 0; i < rec->nfields; i++)
+        need += rec->lens[i] + 1;
+    need = (need + 7) & ~(size_t)7;
+    if (o->held.len + need > ORDER_HOLD_MAX)
+        return ff_err_set(e, FF_EINPUT, r->name, rec->line, o->col,
+                          "the dates of the first %zu records could all be "
+                          "day/month or month/day (no day above 12, no "
+                          "Buddhist year): %s", o->nheld, order_hint_text);
+    if (ff_buf_grow(&o->held, need))
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    memset(&h, 0, sizeof h);
+    h.record = rec->record;
+    h.line = rec->line;
+    h.bad_utf8_field = rec->bad_utf8_field;
+    h.nfields = rec->nfields;
+    h.bytes = need;
+    ff_buf_add(&o->held, &h, sizeof h);
+    ff_buf_add(&o->held, rec->lens, rec->nfields * sizeof(size_t));
+    for (i = 0; i < rec->nfields; i++)
+        ff_buf_add(&o->held, rec->fields[i], rec->lens[i] + 1);
+    ff_buf_add(&o->held, zeros, at + need - o->held.len);
+    o->nheld++;
+    return FF_OK;
+}
+
+/* Classify the held records, in their order, now that the order is known. */
+static int order_release(struct pipe *p, struct ff_err *e)
+{
+    struct order_state *o = &p->r->ord;
+    const char *at = o->held.data, *end = o->held.data + o->held.len;
+    char **fields = NULL;
+    size_t cap = 0, j;
+    int rc = FF_OK;
+
+    while (rc == FF_OK && at < end) {
+        struct held h;
+        struct ff_csv_record rec;
+        const char *f;
+
+        memcpy(&h, at, sizeof h);
+        if (h.nfields > cap) {
+            char **v = ff_realloc(fields, h.nfields * sizeof *v);
+
+            if (v == NULL) {
+                rc = ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+                break;
+            }
+            fields = v;
+            cap = h.nfields;
+        }
+        rec.record = h.record;
+        rec.line = h.line;
+        rec.nfields = h.nfields;
+        rec.bad_utf8_field = h.bad_utf8_field;
+        rec.lens = (size_t *)(void *)(at + sizeof h);
+        f = at + sizeof h + h.nfields * sizeof(size_t);
+        for (j = 0; j < h.nfields; j++) {
+            fields[j] = (char *)f;
+            f += rec.lens[j] + 1;
+        }
+        rec.fields = fields;
+        rc = classify(p, &rec, e);
+        at += h.bytes;
+    }
+    ff_free(fields);
+    ff_buf_reset(&o->held);
+    o->nheld = 0;
+    return rc;
+}
+
+/* The end of the file: records still held are classified, unless their
+ * slashed dates never decided the order. */
+static int order_finish(struct pipe *p, struct ff_err *e)
+{
+    struct run *r = p->r;
+    struct order_state *o = &r->ord;
+
+    if (!o->deciding)
+        return FF_OK;
+    o->deciding = o->scanning = 0;
+    if (o->slashed)
+        return ff_err_set(e, FF_EINPUT, r->name, 1, o->col,
+                          "every date in this column could be day/month or "
+                          "month/day (no day above 12, no Buddhist year): "
+                          "%s", order_hint_text);
+    return order_release(p, e);
+}
+
+static int parse_record(void *ctx, const struct ff_csv_record *rec,
+                        struct ff_err *e)
+{
+    struct pipe *p = ctx;
+    struct run *r = p->r;
+    int rc;
+
+    if (rec->record == 1) {
+        if (keep_header(r, rec))
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        rc = intake_dialect_detect(r->o->dialects, rec->fields, rec->lens,
+                                   rec->nfields, r->file->path, &r->lay, e);
+        if (rc == FF_OK && r->lay.col[INTAKE_F_SUBMITTED] < 0)
+            r->ord.scanning = r->ord.deciding = 0;
+        return rc;
+    }
+    /* An HXL hashtag row under the header ("#loc+name") is no report. */
+    if (rec->record == 2 &&
+        intake_is_hxl_row(rec->fields, rec->lens, rec->nfields)) {
+        r->file->hxl_row = 1;
+        return FF_OK;
+    }
+    if (r->ord.scanning) {
+        if ((rc = order_observe(r, rec, e)))
+            return rc;
+        if (r->ord.deciding)
+            return order_hold(r, rec, e);
+        if (r->ord.nheld && (rc = order_release(p, e)))
+            return rc;
+    }
+    return classify(p, rec, e);
+}
+
 static void *parse_main(void *arg)
 {
     struct pipe *p = arg;
     int rc = ff_csv_read(p->csv, parse_record, p, &p->parse_e);
+
+    if (rc == FF_OK)
+        rc = order_finish(p, &p->parse_e);
 
     pthread_mutex_lock(&p->mu);
     if (rc == FF_OK && p->slot[p->tail].n) {
@@ -601,7 +1173,7 @@ static void tap_bytes(void *ctx, const unsigned char *buf, size_t n)
  * file turns out to be one loaded before (see load_file). */
 struct undo {
     struct winner *w;
-    size_t wn, wcap, nprev;
+    size_t wn, wcap, nprev, ntaken;
     struct intake_load_summary sum;
 };
 
@@ -610,6 +1182,7 @@ static int undo_save(struct run *r, struct undo *u, struct ff_err *e)
     u->wn = r->wn;
     u->wcap = r->wcap;
     u->nprev = r->nprev;
+    u->ntaken = r->ntaken;
     u->sum = *r->sum;
     u->w = NULL;
     if (r->wcap) {
@@ -628,6 +1201,7 @@ static void undo_apply(struct run *r, struct undo *u)
     r->wn = u->wn;
     r->wcap = u->wcap;
     r->nprev = u->nprev;
+    r->ntaken = u->ntaken;
     *r->sum = u->sum;
     u->w = NULL;
 }
@@ -679,6 +1253,14 @@ static int load_file(struct run *r, struct intake_load_file *file,
     if (rc)
         goto out;
     memset(&r->lay, 0, sizeof r->lay);
+    r->name = name;
+    file->date_order = r->rc.date_order = r->o->date_order;
+    r->ord.scanning = r->ord.deciding =
+        r->o->date_order == INTAKE_ORDER_UNKNOWN;
+    r->ord.slashed = 0;
+    r->ord.dmy_line = r->ord.mdy_line = r->ord.col = 0;
+    ff_buf_reset(&r->ord.held);
+    r->ord.nheld = 0;
     rc = pipeline(r, csv, e);
     if (rc)
         goto out;
@@ -804,10 +1386,16 @@ static int settle(struct run *r, struct ff_err *e)
     if (r->nprev)
         qsort(r->prev, r->nprev, sizeof *r->prev, by_earlier_id);
     for (i = 0; i < r->nprev; i++) {
+        const struct taken *t;
+
         if (r->prev[i].by == 0)
             continue;
-        if ((rc = intake_ledger_supersede(r->L, r->prev[i].id, r->prev[i].by,
-                                          r->load_id, e)))
+        t = find_taken(r, r->prev[i].id);
+        if (t && t->done)
+            continue;           /* out by identity already */
+        if ((rc = intake_ledger_supersede_why(r->L, r->prev[i].id,
+                                              r->prev[i].by, r->load_id,
+                                              t ? t->why : NULL, e)))
             return rc;
         r->sum->superseded_earlier++;
     }
@@ -850,6 +1438,8 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
     r.rc.payload = o->payload;
     r.rc.ctx = &r;
     ff_buf_init(&r.raw);
+    ff_buf_init(&r.hdr);
+    ff_buf_init(&r.ord.held);
     if ((rc = intake_ledger_begin(L, e)))
         goto out_free;
     if ((rc = intake_ledger_snapshot_latest(L, &snap, e)))
@@ -871,6 +1461,8 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
         f->source_id = f->prior_load = f->records = 0;
         f->dialect[0] = f->sha256[0] = '\0';
         f->encoding = "";
+        f->date_order = INTAKE_ORDER_UNKNOWN;
+        f->hxl_row = 0;
         if ((rc = open_input(&r, f, &fd, &skip, e)) || skip) {
             if (fd >= 0)
                 close(fd);
@@ -928,6 +1520,10 @@ out_free:
     ff_free(r.w);
     ff_free(r.prev);
     ff_free(r.fptr);
+    ff_free(r.taken);
+    ff_free(r.hdr_off);
+    ff_buf_release(&r.hdr);
+    ff_buf_release(&r.ord.held);
     ff_buf_release(&r.raw);
     return rc;
 }
@@ -981,6 +1577,8 @@ static int write_outcome(void *ctx, const struct intake_outcome_row *r)
         intake_csvout_str(o, NULL);
     intake_csvout_str(o, outcome_hhid(r->hhid));
     intake_csvout_str(o, r->month);
+    intake_csvout_str(o, r->column);
+    intake_csvout_str(o, r->detail);
     intake_csvout_end_row(o);
     return FF_OK;
 }
@@ -995,7 +1593,8 @@ static int outcomes_prepare(struct intake_ledger *L,
 
     if ((rc = intake_csvout_open_mode(o, path, 0, mode, e)))
         return rc;
-    fputs("file,record,line,outcome,reason,late,hhid,month\r\n", o->f.fp);
+    fputs("file,record,line,outcome,reason,late,hhid,month,column,detail\r\n",
+          o->f.fp);
     for (i = 0; i < n; i++) {
         if (files[i].source_id == 0 || files[i].prior_load < 0)
             continue;

@@ -24,14 +24,36 @@ struct intake_load_file {
     const char *encoding;       /* static string */
     char delimiter;
     long records;               /* data records, header excluded */
+    int date_order;             /* enum intake_date_order its dates used */
+    int hxl_row;                /* 1: an HXL hashtag row was skipped */
 };
+
+/* Per reason, the column that decided most often (the load summary's
+ * "bad_value: 10 (column สถานะหลังพัฒนา: ...)"). */
+struct intake_reason_column {
+    int reason;
+    char column[128];           /* header text */
+    const char *detail;         /* static message of its first record */
+    long n;
+};
+#define INTAKE_MAX_REASON_COLUMNS 64
 
 struct intake_load_summary {
     long load_id;               /* 0 when nothing new was loaded */
     long records, accepted, duplicate, superseded, rejected, late;
     long superseded_earlier;    /* earlier loads' records superseded now */
     long by_reason[INTAKE_NREASONS];
+    long edits;                 /* new versions that replaced an earlier one */
+    long stale;                 /* old versions that arrived after newer */
+    long withdrawn;             /* accepted reports a reviewer rejected now */
+    long flagged;               /* accepted, flagged by the reviewer */
+    struct intake_reason_column cols[INTAKE_MAX_REASON_COLUMNS];
+    int ncols;
 };
+
+/* The column most often at fault for reason, or NULL. */
+const struct intake_reason_column *
+intake_load_top_column(const struct intake_load_summary *s, int reason);
 
 struct intake_load_opts {
     const struct intake_dialects *dialects;
@@ -45,6 +67,9 @@ struct intake_load_opts {
     /* Inputs larger than this are refused as they are read (0: the
      * default, INTAKE_MAX_INPUT_BYTES). */
     unsigned long long max_bytes;
+    /* --date-order: the day/month order of slashed dates in every file
+     * (enum intake_date_order); UNKNOWN: decided from each file's data. */
+    int date_order;
 };
 
 /* 4 GiB: ten times a national month of kobo records (439 MB a million);

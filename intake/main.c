@@ -32,6 +32,7 @@ static const char usage[] =
     "                         [--threshold BAHT] [--columns MAP]\n"
     "       ffintake load --ledger L.db [--outcomes OUT.csv]\n"
     "                     [--dialects MAP] [--qr-config CONF] [--key KEY]\n"
+    "                     [--date-order dmy|mdy]\n"
     "                     FILE.csv... ('-' reads standard input)\n"
     "       ffintake report --ledger L.db --month YYYY-MM -o DIR\n"
     "                       [--threshold BAHT] [--no-pdf] [--group-read]\n"
@@ -46,6 +47,7 @@ static const char usage[] =
     "       ffintake pull --ledger L.db --odk URL --project N --form ID\n"
     "                     --credentials-file F\n"
     "       ffintake watch --ledger L.db DIR [--once]\n"
+    "       ffintake migrate --ledger L.db\n"
     "\n"
     "Monthly results of target poor households, reported through QR-coded\n"
     "web forms (KoboToolbox, Google Forms, ODK...), into one SQLite ledger.\n"
@@ -67,6 +69,8 @@ static const char usage_commands[] =
     "  pull      fetch what is new from KoboToolbox or ODK Central\n"
     "  watch     load each export file dropped into DIR, then move it to\n"
     "            DIR/loaded/ or DIR/failed/ with its summary beside it\n"
+    "  migrate   bring a ledger of an older schema to this one (a load does\n"
+    "            it too; report, export and check only read the ledger)\n"
     "\n"
     "options:\n"
     "  --ledger L.db       the ledger file (created by register, mode 0600)\n"
@@ -80,6 +84,10 @@ static const char usage_commands[] =
     "  --qr-config CONF    load: QR payload config (default: the template\n"
     "                      dir's qr.conf); with a key, tags are checked\n"
     "  --key KEY           load: the province key file (overrides CONF's)\n"
+    "  --date-order O      load: slashed dates (5/1/2025) are dmy (day first:\n"
+    "                      Thai, UK locales) or mdy (US); default: decided\n"
+    "                      from each file's dates, refused when they cannot\n"
+    "                      tell\n"
     "  --columns MAP       register: column map (default: built in)\n"
     "  --survey-year Y     register: BMN survey year, BE (default 2567)\n"
     "  --threshold BAHT    income threshold, baht/person/year (default 38000\n"
@@ -106,6 +114,7 @@ struct opts {
     const char *ledger, *month, *output, *outcomes, *dialects, *columns;
     const char *qr_config, *key;
     int survey_year;
+    int date_order;
     double threshold;
     int no_pdf;
     int redact;
@@ -167,6 +176,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"no-pdf", no_argument, NULL, 'P'},
         {"redact", no_argument, NULL, 'R'},
         {"group-read", no_argument, NULL, 'G'},
+        {"date-order", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     double v;
@@ -183,7 +193,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
     o->cmd = argv[1];
     if (strcmp(o->cmd, "register") && strcmp(o->cmd, "load") &&
         strcmp(o->cmd, "report") && strcmp(o->cmd, "export") &&
-        strcmp(o->cmd, "check"))
+        strcmp(o->cmd, "check") && strcmp(o->cmd, "migrate"))
         return usage_error("unknown command '%s'", o->cmd);
     optind = 1;
     opterr = 0;
@@ -201,6 +211,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
         case 'P': o->no_pdf = 1; break;
         case 'R': o->redact = 1; break;
         case 'G': o->group_read = 1; break;
+        case 'D':
+            if (strcmp(optarg, "dmy") == 0)
+                o->date_order = INTAKE_ORDER_DMY;
+            else if (strcmp(optarg, "mdy") == 0)
+                o->date_order = INTAKE_ORDER_MDY;
+            else
+                return usage_error("bad --date-order '%s' (dmy or mdy)",
+                                   optarg);
+            break;
         case 'y':
             if (parse_number(optarg, 2400, 2700, &v))
                 return usage_error("bad --survey-year '%s' (a BE year)",
@@ -232,7 +251,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         return usage_error("%s", "register takes one REGISTER.csv");
     if (strcmp(o->cmd, "load") == 0 && o->nfiles < 1)
         return usage_error("%s", "load needs at least one FILE.csv");
-    if (strcmp(o->cmd, "check") == 0 && o->nfiles)
+    if ((strcmp(o->cmd, "check") == 0 || strcmp(o->cmd, "migrate") == 0) &&
+        o->nfiles)
         return usage_error("unexpected argument '%s'", o->files[0]);
     if ((strcmp(o->cmd, "report") == 0 || strcmp(o->cmd, "export") == 0)) {
         if (o->nfiles)
@@ -252,6 +272,10 @@ static struct intake_ledger *open_ledger(const char *path, int how,
 
     if (L && intake_ledger_warning(L))
         fprintf(stderr, "ffintake: warning: %s\n", intake_ledger_warning(L));
+    if (L && intake_ledger_migrated_from(L))
+        fprintf(stderr, "ffintake: %s: ledger migrated from schema version "
+                "%d to %d\n", path, intake_ledger_migrated_from(L),
+                INTAKE_LEDGER_SCHEMA);
     return L;
 }
 
@@ -364,6 +388,7 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
     if (getenv("FFKIT_MAX_INPUT_MIB"))
         lo.max_bytes = strtoull(getenv("FFKIT_MAX_INPUT_MIB"), NULL, 10)
                        << 20;
+    lo.date_order = o->date_order;
     if ((rc = intake_load_run(L, files, o->nfiles, &lo, &s, e)))
         goto out;
     for (i = 0; i < o->nfiles; i++) {
@@ -377,8 +402,12 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
         else if (f->prior_load < 0)
             printf("%s: same bytes as an earlier file here; skipped\n", p);
         else
-            printf("%s: %s, %s, '%c': %ld records\n", p, f->dialect,
-                   f->encoding, f->delimiter, f->records);
+            printf("%s: %s, %s, '%c': %ld records%s%s\n", p, f->dialect,
+                   f->encoding, f->delimiter, f->records,
+                   f->date_order == INTAKE_ORDER_DMY   ? ", dates day/month"
+                   : f->date_order == INTAKE_ORDER_MDY ? ", dates month/day"
+                                                       : "",
+                   f->hxl_row ? ", HXL tag row skipped" : "");
     }
     if (s.load_id == 0) {
         printf("nothing new: the ledger is unchanged\n");
@@ -386,9 +415,39 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
         printf("load %ld: %ld records: %ld accepted, %ld duplicate, %ld "
                "superseded, %ld rejected; %ld late\n", s.load_id, s.records,
                s.accepted, s.duplicate, s.superseded, s.rejected, s.late);
-        for (i = 1; i < INTAKE_NREASONS; i++)
-            if (s.by_reason[i])
-                printf("  %s: %ld\n", intake_reason_name(i), s.by_reason[i]);
+        for (i = 1; i < INTAKE_NREASONS; i++) {
+            const struct intake_reason_column *top =
+                intake_load_top_column(&s, i);
+
+            if (s.by_reason[i] == 0)
+                continue;
+            /* The column most often at fault tells a clerk what to fix. */
+            if (top && top->detail)
+                printf("  %s: %ld (column %s: %s)\n", intake_reason_name(i),
+                       s.by_reason[i], top->column, top->detail);
+            else if (top)
+                printf("  %s: %ld (column %s)\n", intake_reason_name(i),
+                       s.by_reason[i], top->column);
+            else
+                printf("  %s: %ld\n", intake_reason_name(i),
+                       s.by_reason[i]);
+            if (i == INTAKE_R_NO_TIME)
+                printf("    the submission times lost their time of day "
+                       "(Excel reformatted them as dates): export again "
+                       "as CSV, or with dates as text, and load that "
+                       "file\n");
+        }
+        if (s.edits)
+            printf("  edits replacing an earlier version: %ld\n", s.edits);
+        if (s.stale)
+            printf("  older versions arriving after their edit: %ld\n",
+                   s.stale);
+        if (s.withdrawn)
+            printf("  earlier reports now rejected by the reviewer: %ld\n",
+                   s.withdrawn);
+        if (s.flagged)
+            printf("  flagged by the reviewer (accepted, look at them): "
+                   "%ld\n", s.flagged);
         if (s.superseded_earlier)
             printf("  corrections of earlier loads: %ld\n",
                    s.superseded_earlier);
@@ -484,6 +543,23 @@ static int cmd_check(const struct opts *o, struct ff_err *e)
                       problems, problems == 1 ? "" : "s");
 }
 
+/* A writer's open migrates; say what the ledger is now. */
+static int cmd_migrate(const struct opts *o, struct ff_err *e)
+{
+    struct intake_ledger *L = open_ledger(o->ledger, 0, e);
+
+    if (L == NULL)
+        return e->code;
+    if (!intake_ledger_migrated_from(L))
+        printf("%s: schema version %d already; nothing to migrate\n",
+               o->ledger, INTAKE_LEDGER_SCHEMA);
+    else
+        printf("%s: schema version %d now\n", o->ledger,
+               INTAKE_LEDGER_SCHEMA);
+    intake_ledger_free(L);
+    return FF_OK;
+}
+
 int main(int argc, char **argv)
 {
     struct opts o;
@@ -506,6 +582,8 @@ int main(int argc, char **argv)
         rc = cmd_report(&o, &e);
     else if (strcmp(o.cmd, "check") == 0)
         rc = cmd_check(&o, &e);
+    else if (strcmp(o.cmd, "migrate") == 0)
+        rc = cmd_migrate(&o, &e);
     else
         rc = cmd_export(&o, &e);
     if (rc != FF_OK) {

@@ -148,6 +148,32 @@ static int fact_rejected(void *ctx, const char *hhid, long long n, double v)
     return FF_OK;
 }
 
+/* The month's accepted report of a household names a set of factors:
+ * each counts once in its own column (the set is stored as canonical
+ * names separated by spaces, see intake_category_set_name). */
+static int fact_factors(void *ctx, const char *hhid, const char *set)
+{
+    struct intake_rep *r = ctx;
+    struct intake_rhh *h = find_hh(r, hhid);
+    const char *p = set;
+    int c;
+
+    if (h == NULL || h->status != 1)
+        return FF_OK;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+
+        for (c = 1; c <= 4; c++)
+            if (strlen(intake_category_name(c)) == n &&
+                memcmp(intake_category_name(c), p, n) == 0)
+                h->factors |= INTAKE_CAT_BIT(c);
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    return FF_OK;
+}
+
 static int district_cmp(const void *a, const void *b)
 {
     return strcmp(((const struct intake_rdistrict *)a)->code,
@@ -159,7 +185,7 @@ static int build(struct intake_ledger *L, const struct intake_report_opts *o,
 {
     struct intake_snapshot snap;
     size_t i;
-    int rc;
+    int rc, c;
 
     memset(r, 0, sizeof *r);
     snprintf(r->month, sizeof r->month, "%s", o->month);
@@ -204,7 +230,8 @@ static int build(struct intake_ledger *L, const struct intake_report_opts *o,
         (rc = intake_ledger_each_fact(L, INTAKE_FACT_INCOME, o->month,
                                       fact_income, r, e)) ||
         (rc = intake_ledger_each_fact(L, INTAKE_FACT_REJECTED, o->month,
-                                      fact_rejected, r, e)))
+                                      fact_rejected, r, e)) ||
+        (rc = intake_ledger_each_factors(L, o->month, fact_factors, r, e)))
         return rc;
     for (i = 0; i < r->nhh; i++) {
         struct intake_rhh *h = &r->hh[i];
@@ -223,6 +250,8 @@ static int build(struct intake_ledger *L, const struct intake_report_opts *o,
             d->on_time++;
         d->developed += h->developed;
         d->below += income < r->threshold;
+        for (c = 1; c <= 4; c++)
+            d->factor[c] += (h->factors & INTAKE_CAT_BIT(c)) != 0;
     }
     for (i = 0; i < r->nd; i++) {
         struct intake_rdistrict *d = &r->d[i];
@@ -233,6 +262,8 @@ static int build(struct intake_ledger *L, const struct intake_report_opts *o,
         r->total.missing += d->missing;
         r->total.developed += d->developed;
         r->total.below += d->below;
+        for (c = 1; c <= 4; c++)
+            r->total.factor[c] += d->factor[c];
     }
     snprintf(r->total.code, sizeof r->total.code, "%.2s",
              r->nhh ? r->hh[0].code : "");
@@ -252,6 +283,7 @@ static void csv_row(struct intake_csvout *o, const char *month,
                     const struct intake_rdistrict *d)
 {
     char be[8];
+    int c;
 
     intake_csvout_str(o, intake_month_be(month, be));
     intake_csvout_str(o, d->code);
@@ -265,6 +297,8 @@ static void csv_row(struct intake_csvout *o, const char *month,
     intake_csvout_num(o, intake_rep_pct(d->developed, d->expected), 1);
     intake_csvout_long(o, d->below);
     intake_csvout_num(o, intake_rep_pct(d->below, d->expected), 1);
+    for (c = 1; c <= 4; c++)
+        intake_csvout_long(o, d->factor[c]);
     intake_csvout_str(o, month);
     intake_csvout_end_row(o);
 }
@@ -272,7 +306,8 @@ static void csv_row(struct intake_csvout *o, const char *month,
 static const char *const columns[] = {
     "month", "district_code", "district", "expected", "on_time", "late",
     "missing", "rejected", "developed", "developed_pct", "below_threshold",
-    "below_threshold_pct", "month_ce"};
+    "below_threshold_pct", "attitude", "skills", "resources", "way_out",
+    "month_ce"};
 
 static int write_csv(const struct intake_rep *r, const char *path,
                      struct ff_err *e)
@@ -296,9 +331,10 @@ static void xlsx_row(struct intake_xlsx *x, int row, const char *month,
                      const struct intake_rdistrict *d)
 {
     char be[8];
+    int c;
 
     intake_xlsx_text(x, row, 0, intake_month_be(month, be), 0);
-    intake_xlsx_text(x, row, 12, month, 0);
+    intake_xlsx_text(x, row, 16, month, 0);
     intake_xlsx_text(x, row, 1, d->code, 0);
     intake_xlsx_text(x, row, 2, d->name, 0);
     intake_xlsx_num(x, row, 3, (double)d->expected, 0);
@@ -310,6 +346,8 @@ static void xlsx_row(struct intake_xlsx *x, int row, const char *month,
     intake_xlsx_num(x, row, 9, intake_rep_pct(d->developed, d->expected), 1);
     intake_xlsx_num(x, row, 10, (double)d->below, 0);
     intake_xlsx_num(x, row, 11, intake_rep_pct(d->below, d->expected), 1);
+    for (c = 1; c <= 4; c++)
+        intake_xlsx_num(x, row, 11 + c, (double)d->factor[c], 0);
 }
 
 static int write_xlsx(const struct intake_rep *r, const char *path,
@@ -328,7 +366,7 @@ static int write_xlsx(const struct intake_rep *r, const char *path,
         goto fail;
     intake_xlsx_width(x, 0, 1, 12);
     intake_xlsx_width(x, 2, 2, 24);
-    intake_xlsx_width(x, 3, 11, 12);
+    intake_xlsx_width(x, 3, 16, 12);
     for (c = 0; c < (int)(sizeof columns / sizeof columns[0]); c++)
         intake_xlsx_text(x, 0, c, columns[c], 1);
     for (i = 0; i < r->nd; i++)
@@ -475,6 +513,7 @@ static int export_row(void *ctx, const struct intake_export_row *r)
     intake_csvout_long(o, r->record_no);
     intake_csvout_long(o, r->line);
     intake_csvout_long(o, r->load_id);
+    intake_csvout_str(o, r->review);
     intake_csvout_end_row(o);
     return FF_OK;
 }
@@ -493,7 +532,7 @@ int intake_export_run(struct intake_ledger *L, const char *month,
         return rc;
     fputs("hhid,month,submitted_bangkok,late,activity,category,result,"
           "income_after,status_after,reporter,submitted_as_given,"
-          "submission_id,source_file,record,line,load\r\n", x.o.f.fp);
+          "submission_id,source_file,record,line,load,review\r\n", x.o.f.fp);
     rc = intake_ledger_each_accepted(L, month, export_row, &x, e);
     if (rc == FF_ESYS && e->code == FF_OK)
         ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");

@@ -21,12 +21,16 @@ struct intake_rhh {
     int developed;          /* a valid record up to the month */
     int has_reported_income;
     double reported_income;
+    int factors;            /* 4T set of the month's accepted report */
 };
 
 struct intake_rdistrict {
     char code[8];
     char name[192];
     long expected, on_time, late, missing, rejected, developed, below;
+    /* Expected households whose accepted report of the month names 4T
+     * factor c (1..4): a report naming two counts in both. */
+    long factor[5];
 };
 
 struct intake_rep {

@@ -33,7 +33,7 @@ printf '%s\r\n' '"start";"end";"hhid";"month";"activity";"t_category";"result";"
     '"";"";"=1+2";"2025-01";"a";"skills";"r";"";"1";"x";"1";"u-x";"2025-01-02T03:04:05"' \
     > "$FFWORK/=1+2.csv"
 ff load --ledger "$L" "$FFWORK/=1+2.csv" --outcomes "$FFWORK/f.out" >/dev/null
-tr -d "\r" < "$FFWORK/f.out" | grep -qx "\"'=1+2.csv\",2,2,rejected,hhid_malformed,,,2025-01"
+tr -d "\r" < "$FFWORK/f.out" | grep -qx "\"'=1+2.csv\",2,2,rejected,hhid_malformed,,,2025-01,hhid,not an 11-digit household code"
 
 # The spreadsheet of the report carries no formula cell either.
 mkdir "$FFWORK/r"

@@ -28,7 +28,7 @@ cmp "$FFWORK/want-expected" "$FFWORK/got-expected"
 ! grep -q '^2568-01,249' "$R/reconciliation.csv"
 
 head -1 "$R/reconciliation.csv" | tr -d '\r' | grep -q \
- 'month,district_code,district,expected,on_time,late,missing,rejected,developed,developed_pct,below_threshold,below_threshold_pct,month_ce$'
+ 'month,district_code,district,expected,on_time,late,missing,rejected,developed,developed_pct,below_threshold,below_threshold_pct,attitude,skills,resources,way_out,month_ce$'
 test "$(wc -l < "$R/reconciliation.csv")" = 13
 tail -1 "$R/reconciliation.csv" | grep -q '^2568-01,24,รวมจังหวัดฉะเชิงเทรา,178,'
 # The district rows add up to the province row (rejected records whose code

@@ -22,9 +22,14 @@ grep -q "19 records: 6 accepted, 1 duplicate, 1 superseded, 11 rejected; 3 late"
     "$FFWORK/k.txt"
 for r in invalid_utf8 ragged_row missing_required hhid_malformed bad_check \
          unknown_hhid same_submission_id; do
-    grep -q "^  $r: 1$" "$FFWORK/k.txt"
+    grep -q "^  $r: 1\( (column .*)\)\?$" "$FFWORK/k.txt"
 done
-grep -q "^  bad_value: 5$" "$FFWORK/k.txt"
+# Per reason, the column most often at fault and what is wrong with it.
+grep -qx "  bad_value: 5 (column _submission_time: not a date and time)" \
+    "$FFWORK/k.txt"
+grep -qx "  hhid_malformed: 1 (column hhid: a number in scientific notation (Excel): format the column as text and export again)" \
+    "$FFWORK/k.txt"
+grep -qx "  ragged_row: 1" "$FFWORK/k.txt"
 
 ff load --ledger "$L" "$D/gforms_rules.csv" --outcomes "$FFWORK/g1.out" >/dev/null
 diff -u "$X/gforms_rules.outcomes" "$FFWORK/g1.out"

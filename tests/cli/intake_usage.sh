@@ -40,7 +40,7 @@ expect 1 "ffintake: $FFWORK/odd.csv:1: header matches no dialect" -- \
 
 # Dialect map errors point at file:line:column.
 printf 'dialect x\n  hhid = h\n  colour = red\n' > "$FFWORK/bad.map"
-expect 1 "ffintake: $FFWORK/bad.map:3:3: unknown field 'colour' (known: hhid month activity category result status submitted id income reporter zone)" -- \
+expect 1 "ffintake: $FFWORK/bad.map:3:3: unknown field 'colour' (known: hhid month activity category result status submitted id income reporter key edits deprecated review zone)" -- \
     ff load --ledger "$L" --dialects "$FFWORK/bad.map" "$D/kobo_rules.csv"
 printf 'dialect y\n  hhid = h\n' > "$FFWORK/short.map"
 expect 1 "ffintake: $FFWORK/short.map:1:1: dialect 'y' does not map required field 'month'" -- \

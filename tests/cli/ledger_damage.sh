@@ -100,14 +100,29 @@ rej=$(sqlite3 "$L" "SELECT id FROM record WHERE outcome = 'rejected' ORDER BY id
 violate "unknown outcome" "record $acc: outcome 'maybe' is not" \
     "UPDATE record SET outcome = 'maybe' WHERE id = $acc"
 violate "superseded rejected record" "record $rej: superseded by record $acc" \
-    "INSERT INTO supersession VALUES($rej, $acc, 1)"
+    "INSERT INTO supersession(record_id, by_record, load_id) VALUES($rej, $acc, 1)"
 violate "two accepted" "month 2025-01: 2 accepted records (ids $acc, $acc2)" \
     "UPDATE record SET hhid = (SELECT hhid FROM record WHERE id = $acc), month = '2025-01' WHERE id = $acc2" \
     "UPDATE record SET month = '2025-01' WHERE id = $acc"
 violate "supersession of no record" "supersession of record 999999: no such record" \
-    "INSERT INTO supersession VALUES(999999, $acc, 1)"
+    "INSERT INTO supersession(record_id, by_record, load_id) VALUES(999999, $acc, 1)"
 violate "supersession by no record" "its replacement, record 999998, does not exist" \
-    "INSERT INTO supersession VALUES($acc, 999998, 1)"
+    "INSERT INTO supersession(record_id, by_record, load_id) VALUES($acc, 999998, 1)"
+# Schema 2: withdrawals (a reviewer's rejection), edits.
+violate "withdrawal of no record" "withdrawal of record 999999: no such record" \
+    "INSERT INTO withdrawal(record_id, by_record, load_id) VALUES(999999, $rej, 1)"
+violate "withdrawal of a rejected record" "withdrawal of record $rej: the record is rejected, not a valid report" \
+    "INSERT INTO withdrawal(record_id, by_record, load_id) VALUES($rej, $rej, 1)"
+violate "withdrawal by no rejection" "record $acc2 is accepted (), not a reviewer's rejection" \
+    "INSERT INTO withdrawal(record_id, by_record, load_id) VALUES($acc, $acc2, 1)"
+violate "withdrawal by another reason" "record $rej is rejected (.*), not a reviewer's rejection" \
+    "INSERT INTO withdrawal(record_id, by_record, load_id) VALUES($acc, $rej, 1)"
+violate "supersession why" "supersession of record $acc: why 'maybe' is not" \
+    "INSERT INTO supersession(record_id, by_record, load_id, why) VALUES($acc, $acc2, 1, 'maybe')"
+violate "negative edits" "record $acc: edit count -2 is negative" \
+    "UPDATE record SET edits = -2 WHERE id = $acc"
+violate "stale rejected record" "record $rej: marked stale" \
+    "UPDATE record SET stale = 1 WHERE id = $rej"
 violate "snapshot count" "register snapshot 1: lists 301 households, 300 stored" \
     "UPDATE register_snapshot SET households = 301"
 violate "source count" "source file 1: lists 9999 records" \

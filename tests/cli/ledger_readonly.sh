@@ -86,7 +86,7 @@ python3 - "$L" > "$FFWORK/writer.out" 2>&1 <<'EOF' &
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
-c.execute("INSERT INTO supersession SELECT id, id, load_id FROM record WHERE outcome = 'accepted'")
+c.execute("INSERT INTO supersession(record_id, by_record, load_id) SELECT id, id, load_id FROM record WHERE outcome = 'accepted'")
 print("held", flush=True)
 time.sleep(60)
 EOF

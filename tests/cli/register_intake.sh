@@ -54,7 +54,7 @@ ff register "$REG" --ledger "$L" > "$FFWORK/4.txt"
 grep -q "stored before as snapshot 1; current again as register snapshot 3: 300 households stored" "$FFWORK/4.txt"
 ff register "$REG" --ledger "$L" | grep -q "already in the ledger as register snapshot 3; nothing changed"
 ff load --ledger "$L" "$S/kobo_2568-01.csv" > "$FFWORK/5.txt"
-n_unknown=$(sed -n 's/^  unknown_hhid: //p' "$FFWORK/5.txt")
+n_unknown=$(sed -n 's/^  unknown_hhid: \([0-9]*\).*/\1/p' "$FFWORK/5.txt")
 # The export's own unknown codes only (the sample has a few), not 300's worth.
 test "${n_unknown:-0}" -lt 10
 # Reports carrying the code as it is printed (grouped 4-6-1, then the Damm
