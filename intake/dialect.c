@@ -479,8 +479,8 @@ static long locate(const struct intake_dialect *d, int f,
     return c;
 }
 
-/* The first alternative of a mapping text, for messages. */
-static int first_alt(const char *h)
+/* The first alternative of a mapping text (its length, at most 120). */
+int intake_dialect_first_alt(const char *h)
 {
     const char *bar = strchr(h, '|');
     size_t n = bar ? (size_t)(bar - h) : strlen(h);
@@ -550,8 +550,8 @@ int intake_dialect_detect(const struct intake_dialects *ds,
                               "several group columns end in '%.*s'; map "
                               "the full header in intake-dialects.map: "
                               "'%s = GROUP/%.*s')", closest->name,
-                              first_alt(h), h, field_names[closest_f],
-                              first_alt(h), h);
+                              intake_dialect_first_alt(h), h, field_names[closest_f],
+                              intake_dialect_first_alt(h), h);
         /* Say which line of the mapping file would map the column. */
         if (closest->line[closest_f] > 0 && closest->source &&
             closest->source[0] != '<')
@@ -560,16 +560,16 @@ int intake_dialect_detect(const struct intake_dialects *ds,
                               "lacks column '%.*s'; if the file names it "
                               "otherwise, add its header to %s line %ld: "
                               "'%s = %.*s | YOUR HEADER')", closest->name,
-                              first_alt(h), h, closest->source,
+                              intake_dialect_first_alt(h), h, closest->source,
                               closest->line[closest_f],
-                              field_names[closest_f], first_alt(h), h);
+                              field_names[closest_f], intake_dialect_first_alt(h), h);
         return ff_err_set(e, FF_EINPUT, file, 1, 0,
                           "header matches no dialect (closest '%s' lacks "
                           "column '%.*s'; if the file names it otherwise, "
                           "copy dialect '%s' into intake-dialects.map with "
                           "the line '%s = %.*s | YOUR HEADER')",
-                          closest->name, first_alt(h), h, closest->name,
-                          field_names[closest_f], first_alt(h), h);
+                          closest->name, intake_dialect_first_alt(h), h, closest->name,
+                          field_names[closest_f], intake_dialect_first_alt(h), h);
     }
     if (tie)
         return ff_err_set(e, FF_EINPUT, file, 1, 0,

@@ -103,6 +103,11 @@ void intake_dialects_release(struct intake_dialects *ds);
  * names the closest dialect, the missing column and the mapping line that
  * would map it) or two match equally.
  */
+/* Length of the first '|'-separated alternative of the mapping text h,
+ * trailing spaces trimmed, at most 120: the name a column is given when
+ * ffkit has to make one (a Kobo hook that lacks a column). */
+int intake_dialect_first_alt(const char *h);
+
 int intake_dialect_detect(const struct intake_dialects *ds,
                           char *const *fields, const size_t *lens, size_t n,
                           const char *file, struct intake_layout *out,

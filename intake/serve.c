@@ -345,6 +345,31 @@ static int receipt_key(const char *source, const struct intake_hook_rec *r,
     return rc;
 }
 
+/* Does r have a column named by any '|'-separated alternative of h? */
+static int has_any_alt(const struct intake_hook_rec *r, const char *h)
+{
+    char name[128];
+
+    while (*h) {
+        const char *bar = strchr(h, '|');
+        size_t n = bar ? (size_t)(bar - h) : strlen(h);
+        const char *a = h;
+
+        while (n && *a == ' ')
+            a++, n--;
+        while (n && a[n - 1] == ' ')
+            n--;
+        if (n && n < sizeof name) {
+            memcpy(name, a, n);
+            name[n] = '\0';
+            if (intake_hook_get(r, name))
+                return 1;
+        }
+        h = bar ? bar + 1 : h + strlen(h);
+    }
+    return 0;
+}
+
 /*
  * The layout of one record from its columns.  Kobo's hook posts what the
  * form has: a column the kobo dialect needs and the form lacks is added
@@ -373,10 +398,14 @@ static int layout_of(struct server *S, struct intake_sub *s,
             return rc;
         ff_err_clear(e);
         for (f = 0; f < INTAKE_NFIELDS; f++) {
-            if (d->header[f] == NULL || intake_hook_get(r, d->header[f]))
+            /* The mapping may name alternatives ("month | เดือนที่รายงาน"):
+             * any of them posted is the column; else it is added under the
+             * first. */
+            if (d->header[f] == NULL || has_any_alt(r, d->header[f]))
                 continue;
-            if (intake_hook_rec_add(r, d->header[f], strlen(d->header[f]),
-                                    "", 0))
+            if (intake_hook_rec_add(r, d->header[f],
+                                    (size_t)intake_dialect_first_alt(
+                                        d->header[f]), "", 0))
                 return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
         }
         ff_free(s->fields);

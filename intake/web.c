@@ -611,6 +611,8 @@ static const char *reason_thai(const char *r)
         {"bad_value", "ค่าไม่ถูกต้อง (วันเวลา เดือน ปัจจัย สถานะ หรือรายได้)"},
         {"same_submission_id", "ส่งซ้ำ (รหัสการส่งเดียวกัน)"},
         {"identical_record", "ซ้ำกับรายงานก่อนหน้าทุกช่อง"},
+        {"date_without_time", "เวลาส่งมีแต่วันที่ (Excel ตัดเวลาออก) จึงบอกไม่ได้ว่าล่าช้าหรือไม่"},
+        {"review_rejected", "ผู้ตรวจสอบไม่รับรายงานนี้"},
     };
     size_t i;
 
@@ -676,10 +678,24 @@ static int take_rec(void *ctx, int n, const char *const *v)
     esc(b, outcome_thai(v[4]));
     ff_buf_adds(b, "</td><td>");
     if (v[4] && strcmp(v[4], "superseded") == 0) {
-        ff_buf_adds(b, "มีรายงานที่ส่งทีหลังของเดือนเดียวกัน");
-        if (v[12]) {
+        /* Why, in the ledger's own terms: a reviewer's rejection since
+         * (withdrawal), an edit of this submission, or a later report of
+         * the same month. */
+        const char *by = v[12];
+
+        if (v[15]) {
+            ff_buf_adds(b, "ผู้ตรวจสอบไม่รับรายงานนี้ภายหลัง");
+            by = v[15];
+        } else if (v[13] && strcmp(v[13], "edit") == 0) {
+            ff_buf_adds(b, "มีการแก้ไขรายงานนี้");
+            by = v[14] ? v[14] : by;
+        } else {
+            ff_buf_adds(b, "มีรายงานที่ส่งทีหลังของเดือนเดียวกัน");
+            by = v[14] ? v[14] : by;
+        }
+        if (by) {
             ff_buf_adds(b, " (#");
-            esc(b, v[12]);
+            esc(b, by);
             ff_buf_adds(b, ")");
         }
     } else {
@@ -748,7 +764,10 @@ int intake_web_household(struct intake_ledger *L,
            "l.current_outcome, l.reason, l.late, l.activity, l.category, "
            "l.result, s.file, l.load_id, (SELECT a.id FROM ledger a WHERE "
            "a.hhid = l.hhid AND a.month = l.month AND a.current_outcome = "
-           "'accepted' LIMIT 1) FROM ledger l JOIN source s ON s.id = "
+           "'accepted' LIMIT 1), (SELECT why FROM supersession WHERE "
+           "record_id = l.id), (SELECT by_record FROM supersession WHERE "
+           "record_id = l.id), (SELECT by_record FROM withdrawal WHERE "
+           "record_id = l.id) FROM ledger l JOIN source s ON s.id = "
            "l.source_id WHERE l.hhid = ?1 ORDER BY l.month DESC, "
            "l.submitted, l.id",
         params, 1, take_rec, &rc_, NULL, e);

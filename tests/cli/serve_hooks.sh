@@ -22,7 +22,7 @@ J='Content-Type: application/json'
 
 # 401: no token, a wrong one, Basic with a wrong password.
 check "401 without a token" [ "$(code POST /hooks/kobo -H "$J" --data-binary @"$D/kobo_hook.json")" = 401 ]
-check "401 with a wrong token" [ "$(code POST /hooks/kobo -H "$J" -H "Authorization: Bearer ${TOK%?}0" --data-binary @"$D/kobo_hook.json")" = 401 ]
+check "401 with a wrong token" [ "$(code POST /hooks/kobo -H "$J" -H "Authorization: Bearer $(wrong "$TOK")" --data-binary @"$D/kobo_hook.json")" = 401 ]
 check "401 Basic wrong" [ "$(code POST /hooks/json -H "$J" -u "x:nope" -d '{}')" = 401 ]
 check "nothing stored by refused posts" [ "$(sqlite3 "$L" 'SELECT count(*) FROM record')" = 0 ]
 
@@ -93,6 +93,22 @@ check "Retry-After" grep -qi "^Retry-After: 5" "$FFWORK/h5"
 wait "$LOCKER"
 check "after the lock: stored" [ "$(code POST /hooks/kobo -H "$J" -H "Authorization: Bearer $TOK" --data-binary @"$FFWORK/new.json")" = 201 ]
 check "once" [ "$(sqlite3 "$L" "SELECT count(*) FROM record WHERE submission_id LIKE '550da571%'")" = 1 ]
+
+# An edit made in Kobo arrives as a new _uuid with the first one's rootUuid
+# and deprecatedID: it is stored accepted and the first version is
+# superseded as edited, not kept beside it.
+python3 - "$FFWORK/new.json" > "$FFWORK/edit.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+d["_uuid"] = "660da571-3221-4a32-bffa-05177e73fb55"
+d["meta/instanceID"] = "uuid:" + d["_uuid"]
+d["meta/deprecatedID"] = "uuid:550da571-3221-4a32-bffa-05177e73fb55"
+d["report/result"] = "แก้ไขแล้ว"
+d["_submission_time"] = "2025-01-04T02:57:17"
+print(json.dumps(d, ensure_ascii=False))
+PY
+check "an edit: 201" [ "$(code POST /hooks/kobo -H "$J" -H "Authorization: Bearer $TOK" --data-binary @"$FFWORK/edit.json")" = 201 ]
+check "the edit replaces the first version" [ "$(sqlite3 "$L" "SELECT group_concat(l.submission_id || '=' || l.current_outcome || '=' || ifnull(s.why, ''), ';') FROM ledger l LEFT JOIN supersession s ON s.record_id = l.id WHERE l.submission_id GLOB '[56][56]0da571-3221*' ORDER BY l.id")" = "550da571-3221-4a32-bffa-05177e73fb55=superseded=edit;660da571-3221-4a32-bffa-05177e73fb55=accepted=" ]
 
 # Revoking a token: refused within a second.
 ffintake token revoke kobo-province --ledger "$L" >/dev/null

@@ -98,6 +98,24 @@ check "a report changes the version the page polls" [ "$V1" != "$V2" ]
 check "another month" grep -q 'รายงานเดือน มีนาคม 2568' <(curl -s -b "$J" "$URL/?month=2568-03")
 check "bad month: 400" [ "$(code GET '/?month=13-2568' -b "$J")" = 400 ]
 
+# A Kobo edit by hook: the household page says the first version was
+# edited (not "a later report of the month").
+for v in 1 2; do
+    python3 - "$FFTOP/tests/data/serve/kobo_hook.json" "$CODE1" "$v" > "$FFWORK/ed$v.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+d["report/hhid"], d["report/month"] = sys.argv[2], "2025-03"
+d["_uuid"] = "ed%s-0000-4000-8000-000000000000" % sys.argv[3]
+d["meta/instanceID"] = "uuid:" + d["_uuid"]
+d["meta/rootUuid"] = "uuid:ed1-0000-4000-8000-000000000000"
+if sys.argv[3] == "2":
+    d["meta/deprecatedID"] = "uuid:ed1-0000-4000-8000-000000000000"
+d["_submission_time"] = "2025-03-0%sT02:00:00" % sys.argv[3]
+print(json.dumps(d, ensure_ascii=False))
+PY
+    check "edit post $v: 201" [ "$(code POST /hooks/kobo -H "Authorization: Bearer $TOK" -H 'Content-Type: application/json' --data-binary @"$FFWORK/ed$v.json")" = 201 ]
+done
+
 # Escaping: register text and report text show as text.
 curl -s -b "$J" "$URL/household/$CODE1" > "$FFWORK/hh.html"
 check "activity escaped" grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$FFWORK/hh.html"
@@ -107,6 +125,7 @@ check "village escaped" grep -qF '&lt;img src=x onerror=alert(2)&gt;' "$FFWORK/h
 check "no raw img" not grep -qF '<img' "$FFWORK/hh.html"
 check "rejected record shown with its reason" grep -q 'ข้อมูลที่ต้องมีไม่ครบ' "$FFWORK/hh.html"
 check "late shown" grep -q 'ล่าช้า' "$FFWORK/hh.html"
+check "an edited version says so" grep -q 'มีการแก้ไขรายงานนี้ (#' "$FFWORK/hh.html"
 curl -s -b "$J" "$URL/district/$DIST1?month=2568-02" > "$FFWORK/d.html"
 check "district lists missing" grep -q 'ครัวเรือนที่ยังไม่ส่งรายงาน' "$FFWORK/d.html"
 check "district village escaped" grep -qF '&lt;img src=x onerror=alert(2)&gt;' "$FFWORK/d.html"
@@ -125,7 +144,7 @@ check "the Family Folder again" qpdf --check "$FFWORK/folder.pdf" >/dev/null
 
 # CSRF: every form; a wrong or missing token changes nothing.
 check "upload without token: 403" [ "$(code POST /upload -b "$J" -F "file=@$S/kobo_2568-02.csv")" = 403 ]
-check "upload with a wrong token: 403" [ "$(code POST /upload -b "$J" -F "csrf=${CSRF%?}0" -F "file=@$S/kobo_2568-02.csv")" = 403 ]
+check "upload with a wrong token: 403" [ "$(code POST /upload -b "$J" -F "csrf=$(wrong "$CSRF")" -F "file=@$S/kobo_2568-02.csv")" = 403 ]
 check "close without token: 403" [ "$(code POST /close -b "$J" -d month=2567-12)" = 403 ]
 check "logout without token: 403" [ "$(code POST /logout -b "$J")" = 403 ]
 check "nothing loaded by refused forms" [ "$(sqlite3 "$L" "SELECT count(*) FROM source WHERE file = 'kobo_2568-02.csv'")" = 0 ]

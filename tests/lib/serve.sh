@@ -42,6 +42,13 @@ stop_server() {
     [ "$rc" = 0 ] || bad "server $1 exited with $rc"
 }
 
+# wrong HEX: the same hex string with its last digit changed (replacing it
+# by a fixed digit is no change one time in sixteen).
+wrong() {
+    local last=${1: -1}
+    if [ "$last" = 0 ]; then printf '%s1' "${1%?}"; else printf '%s0' "${1%?}"; fi
+}
+
 # code METHOD PATH [curl args...]: the HTTP status only.
 code() {
     local m=$1 p=$2; shift 2
