@@ -24,6 +24,7 @@
 #include "register.h"
 #include "report.h"
 #include "report_pdf.h"
+#include "summary.h"
 #include "rules.h"
 #include "servecmd.h"
 
@@ -341,6 +342,7 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
     struct intake_dialects ds = {0, NULL};
     struct intake_load_file *files = NULL;
     struct intake_load_summary s;
+    struct ff_buf sb;
     struct intake_load_opts lo;
     struct ff_payload_cfg *payload = NULL;
     char now[32], mappath[1024], qrpath[1024];
@@ -391,67 +393,17 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
     lo.date_order = o->date_order;
     if ((rc = intake_load_run(L, files, o->nfiles, &lo, &s, e)))
         goto out;
+    ff_buf_init(&sb);
     for (i = 0; i < o->nfiles; i++) {
-        const struct intake_load_file *f = &files[i];
         char p[1100];
 
-        shown(p, sizeof p, f->path);
-        if (f->prior_load > 0)
-            printf("%s: already loaded (load %ld); nothing changed\n", p,
-                   f->prior_load);
-        else if (f->prior_load < 0)
-            printf("%s: same bytes as an earlier file here; skipped\n", p);
-        else
-            printf("%s: %s, %s, '%c': %ld records%s%s\n", p, f->dialect,
-                   f->encoding, f->delimiter, f->records,
-                   f->date_order == INTAKE_ORDER_DMY   ? ", dates day/month"
-                   : f->date_order == INTAKE_ORDER_MDY ? ", dates month/day"
-                                                       : "",
-                   f->hxl_row ? ", HXL tag row skipped" : "");
+        shown(p, sizeof p, files[i].path);
+        intake_summary_file(&sb, p, &files[i]);
     }
-    if (s.load_id == 0) {
-        printf("nothing new: the ledger is unchanged\n");
-    } else {
-        printf("load %ld: %ld records: %ld accepted, %ld duplicate, %ld "
-               "superseded, %ld rejected; %ld late\n", s.load_id, s.records,
-               s.accepted, s.duplicate, s.superseded, s.rejected, s.late);
-        for (i = 1; i < INTAKE_NREASONS; i++) {
-            const struct intake_reason_column *top =
-                intake_load_top_column(&s, i);
-
-            if (s.by_reason[i] == 0)
-                continue;
-            /* The column most often at fault tells a clerk what to fix. */
-            if (top && top->detail)
-                printf("  %s: %ld (column %s: %s)\n", intake_reason_name(i),
-                       s.by_reason[i], top->column, top->detail);
-            else if (top)
-                printf("  %s: %ld (column %s)\n", intake_reason_name(i),
-                       s.by_reason[i], top->column);
-            else
-                printf("  %s: %ld\n", intake_reason_name(i),
-                       s.by_reason[i]);
-            if (i == INTAKE_R_NO_TIME)
-                printf("    the submission times lost their time of day "
-                       "(Excel reformatted them as dates): export again "
-                       "as CSV, or with dates as text, and load that "
-                       "file\n");
-        }
-        if (s.edits)
-            printf("  edits replacing an earlier version: %ld\n", s.edits);
-        if (s.stale)
-            printf("  older versions arriving after their edit: %ld\n",
-                   s.stale);
-        if (s.withdrawn)
-            printf("  earlier reports now rejected by the reviewer: %ld\n",
-                   s.withdrawn);
-        if (s.flagged)
-            printf("  flagged by the reviewer (accepted, look at them): "
-                   "%ld\n", s.flagged);
-        if (s.superseded_earlier)
-            printf("  corrections of earlier loads: %ld\n",
-                   s.superseded_earlier);
-    }
+    intake_summary_load(&sb, &s);
+    if (sb.len)
+        fwrite(sb.data, 1, sb.len, stdout);
+    ff_buf_release(&sb);
     /* With a load, the outcomes were written with it; with nothing new,
      * write them now (only the header: every file was loaded before). */
     if (o->outcomes && s.load_id == 0)

@@ -36,6 +36,7 @@
 #include "loadcfg.h"
 #include "paths.h"
 #include "rules.h"
+#include "summary.h"
 
 #define MAX_PENDING 256
 
@@ -110,7 +111,7 @@ static void take_file(struct watch *w, const char *name)
     struct ff_buf b;
     struct stat st;
     char path[1200], dest[1400], txt[1500], now[32], buf[1200];
-    int rc, i;
+    int rc;
 
     snprintf(path, sizeof path, "%s/%s", w->o->dir, name);
     if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
@@ -132,19 +133,8 @@ static void take_file(struct watch *w, const char *name)
         ff_buf_addf(&b, "%s: already loaded (load %ld); nothing changed\n",
                     name, f.prior_load);
     } else if (rc == FF_OK) {
-        ff_buf_addf(&b, "%s: %s, %s, '%c': %ld records\n", name, f.dialect,
-                    f.encoding, f.delimiter, f.records);
-        ff_buf_addf(&b, "load %ld: %ld records: %ld accepted, %ld duplicate, "
-                        "%ld superseded, %ld rejected; %ld late\n",
-                    s.load_id, s.records, s.accepted, s.duplicate,
-                    s.superseded, s.rejected, s.late);
-        for (i = 1; i < INTAKE_NREASONS; i++)
-            if (s.by_reason[i])
-                ff_buf_addf(&b, "  %s: %ld\n", intake_reason_name(i),
-                            s.by_reason[i]);
-        if (s.superseded_earlier)
-            ff_buf_addf(&b, "  corrections of earlier loads: %ld\n",
-                        s.superseded_earlier);
+        intake_summary_file(&b, name, &f);
+        intake_summary_load(&b, &s);
     } else {
         /* Name the file as it is in the folder, not by our path. */
         if (e.file[0])

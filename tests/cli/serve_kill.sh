@@ -22,7 +22,7 @@ DRIVER=$!
 # acknowledgements: each in the middle of traffic.  The same port again
 # after each, so the senders find it (they reread the URL file).
 for at in 500 1000 1500; do
-    for i in $(seq 1 1200); do
+    for i in $(seq 1 6000); do      # up to 2 min on a busy machine
         k=$(cat "$FFWORK/acked.json.progress" 2>/dev/null || echo 0)
         [ "${k:-0}" -ge $at ] && break
         sleep 0.02

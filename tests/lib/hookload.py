@@ -15,6 +15,7 @@ is written to OUT.json.progress; at the end OUT.json gets every
 acknowledged submission with its record id, and the latencies of the
 successful posts (seconds).
 """
+import os
 import csv
 import http.client
 import json
@@ -119,8 +120,11 @@ def main(argv):
         while True:
             with lock:
                 k, done = len(acked), left[0] == 0
-            with open(out + ".progress", "w") as f:
+            # Written aside and renamed: the test reads it at any moment,
+            # and a file truncated but not yet written reads as empty.
+            with open(out + ".progress.tmp", "w") as f:
                 f.write("%d\n" % k)
+            os.replace(out + ".progress.tmp", out + ".progress")
             if done:
                 return
             time.sleep(0.05)
