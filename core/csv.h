@@ -4,10 +4,18 @@
  *
  * The reader pushes one record at a time to a callback and keeps only the
  * current record in memory, so memory does not grow with the file.  It
- * detects the encoding from the first 64 KiB: a UTF-8 BOM, plain UTF-8, or
+ * detects the encoding while streaming: a UTF-8 BOM, plain UTF-8, or
  * Windows-874/TIS-620 (what Excel writes on a Thai PC), which is converted to
- * UTF-8 with iconv before parsing.  A mostly-UTF-8 file with a few damaged
- * bytes stays UTF-8 and the damaged records are flagged (bad_utf8_field).
+ * UTF-8 with iconv before parsing.  ASCII reads the same in all of them, so
+ * the decision is made at the first non-ASCII byte, wherever in the file it
+ * is, from a window of text starting there.  Latin-1 or other single-byte
+ * text that is not Thai, and UTF-8 Thai that was opened as Windows-874 and
+ * saved again as UTF-8 ("เธญเธ..."), are refused with a message saying what
+ * the file appears to be.  A mostly-UTF-8 file with a few damaged bytes
+ * stays UTF-8 and the damaged records are flagged (bad_utf8_field).
+ * Bounds: a record holds at most FF_CSV_MAX_FIELDS fields and
+ * FF_CSV_MAX_RECORD_BYTES bytes; a quote still open at the end of the input
+ * is refused naming the line where it opened.
  * The delimiter (',', ';' or tab) is taken from the header line unless given.
  * CRLF and LF line ends, quoted fields with embedded delimiters, doubled
  * quotes and line breaks (RFC 4180) are handled by libcsv.
@@ -26,9 +34,29 @@ enum ff_csv_encoding {
     FF_CSV_ENC_CP874        /* Windows-874 / TIS-620, converted to UTF-8 */
 };
 
+#define FF_CSV_MAX_FIELDS 16384               /* Excel's column limit */
+#define FF_CSV_MAX_RECORD_BYTES (64UL * 1024 * 1024)
+
 struct ff_csv_opts {
     char delim;             /* 0: detect from the header line */
     int encoding;           /* FF_CSV_ENC_DETECT or a forced encoding */
+    /*
+     * Raw-byte tap: when set, called with every byte read from the input,
+     * in order, before any conversion (a caller hashes exactly what the
+     * parser consumed).
+     */
+    void (*tap)(void *tap_ctx, const unsigned char *buf, size_t n);
+    void *tap_ctx;
+};
+
+/*
+ * A byte source: fill buf[0..cap) and set *got (0 at the end of input).
+ * Returns FF_OK or an error code with e filled.
+ */
+struct ff_csv_src {
+    int (*read)(void *ctx, char *buf, size_t cap, size_t *got,
+                struct ff_err *e);
+    void *ctx;
 };
 
 struct ff_csv_record {
@@ -74,7 +102,20 @@ struct ff_csv *ff_csv_open_mem(const char *name, const char *data, size_t n,
 int ff_csv_read(struct ff_csv *c, ff_csv_record_fn fn, void *ctx,
                 struct ff_err *e);
 
-/* What detection found ("UTF-8", "UTF-8 with BOM", "Windows-874"). */
+/*
+ * Read from a byte source (the tabular reader: stdin, UTF-16 converted to
+ * UTF-8, a CSV inside a zip).  src is copied; its ctx is borrowed and must
+ * outlive the reader.  opts->tap, if set, is called on what src returns.
+ */
+struct ff_csv *ff_csv_open_src(const char *name, const struct ff_csv_src *src,
+                               const struct ff_csv_opts *opts,
+                               struct ff_err *e);
+
+/*
+ * What detection found ("UTF-8", "UTF-8 with BOM", "Windows-874"; a static
+ * string).  A file that is all ASCII is "UTF-8".  Final once ff_csv_read()
+ * has returned.
+ */
 const char *ff_csv_encoding_name(const struct ff_csv *c);
 char ff_csv_delimiter(const struct ff_csv *c);
 

@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "csv.h"
 #include "paths.h"
+#include "table.h"
 #include "utf8.h"
 
 enum field {
@@ -555,8 +556,8 @@ reject:
     return add_bad(L, &bad, e);
 }
 
-/* Load from an open CSV reader (file or memory); csv is freed here. */
-static struct ff_register *load_csv(const char *path, struct ff_csv *csv,
+/* Load from an open tabular reader (file or memory); it is freed here. */
+static struct ff_register *load_csv(const char *path, struct ff_table *csv,
                                     const char *map_path, struct ff_err *e)
 {
     struct ff_register *r = NULL;
@@ -578,19 +579,25 @@ static struct ff_register *load_csv(const char *path, struct ff_csv *csv,
         goto fail;
     }
     L.r = r;
-    r->encoding = ff_csv_encoding_name(csv);
-    r->delimiter = ff_csv_delimiter(csv);
-    if (ff_csv_read(csv, on_row, &L, e) != FF_OK)
+    r->format = ff_table_format(csv);
+    if (ff_table_read(csv, on_row, &L, e) != FF_OK)
         goto fail;
+    r->encoding = ff_table_encoding(csv);
+    r->delimiter = ff_table_delimiter(csv);
+    if (ff_table_sheet(csv) &&
+        (r->sheet = ff_strdup(ff_table_sheet(csv))) == NULL) {
+        ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
+        goto fail;
+    }
     if (L.header_fields == 0) {
         ff_err_set(e, FF_EINPUT, path, 0, 0, "file is empty");
         goto fail;
     }
-    ff_csv_free(csv);
+    ff_table_free(csv);
     colmap_free(L.map);
     return r;
 fail:
-    ff_csv_free(csv);
+    ff_table_free(csv);
     colmap_free(L.map);
     ff_register_free(r);
     return NULL;
@@ -599,14 +606,14 @@ fail:
 struct ff_register *ff_register_load(const char *path, const char *map_path,
                                      struct ff_err *e)
 {
-    return load_csv(path, ff_csv_open(path, NULL, e), map_path, e);
+    return load_csv(path, ff_table_open(path, NULL, e), map_path, e);
 }
 
 struct ff_register *ff_register_parse(const char *name, const char *data,
                                       size_t n, const char *map_path,
                                       struct ff_err *e)
 {
-    return load_csv(name, ff_csv_open_mem(name, data, n, NULL, e), map_path,
+    return load_csv(name, ff_table_open_mem(name, data, n, NULL, e), map_path,
                     e);
 }
 
@@ -628,6 +635,7 @@ void ff_register_free(struct ff_register *r)
     ff_free(r->hh);
     ff_free(r->bad);
     ff_free(r->path);
+    ff_free(r->sheet);
     ff_free(r);
 }
 

@@ -54,8 +54,10 @@ struct ff_household {
 
 struct ff_register {
     char *path;
-    const char *encoding;           /* ff_csv_encoding_name() of the file */
-    char delimiter;
+    const char *encoding;           /* ff_table_encoding() of the file */
+    char delimiter;                 /* 0 for spreadsheets */
+    const char *format;             /* ff_table_format(): "CSV", "XLSX"... */
+    char *sheet;                    /* sheet or zip member read, or NULL */
     size_t n;                       /* households, in file order */
     struct ff_household *hh;
     size_t nbad;                    /* rows rejected */

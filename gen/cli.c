@@ -187,9 +187,14 @@ static struct ff_register *load_register(struct gen_cli *c, const char *path,
         fprintf(stderr, "ffgen: %s\n",
                 ff_err_str(&r->bad[i], msg, sizeof msg));
     c->rejected += r->nbad;
-    fprintf(stderr, "ffgen: %s: %zu households read (%s, '%c'), %zu rows "
-            "rejected\n", path, r->n, r->encoding,
-            r->delimiter == '\t' ? 'T' : r->delimiter, r->nbad);
+    if (r->delimiter == 0)      /* a spreadsheet: say which sheet */
+        fprintf(stderr, "ffgen: %s: %zu households read (%s, sheet '%s'), "
+                "%zu rows rejected\n", path, r->n, r->format,
+                r->sheet ? r->sheet : "", r->nbad);
+    else
+        fprintf(stderr, "ffgen: %s: %zu households read (%s, '%c'), %zu "
+                "rows rejected\n", path, r->n, r->encoding,
+                r->delimiter == '\t' ? 'T' : r->delimiter, r->nbad);
     return r;
 }
 

@@ -30,6 +30,7 @@
 #include "outfile.h"
 #include "buf.h"
 #include "csv.h"
+#include "table.h"
 #include "csvout.h"
 #include "register.h"
 #include "sha256.h"
@@ -380,7 +381,7 @@ struct batch {
 
 struct pipe {
     struct run *r;
-    struct ff_csv *csv;
+    struct ff_table *csv;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct batch slot[NBATCH];
@@ -454,7 +455,7 @@ static int parse_record(void *ctx, const struct ff_csv_record *rec,
 static void *parse_main(void *arg)
 {
     struct pipe *p = arg;
-    int rc = ff_csv_read(p->csv, parse_record, p, &p->parse_e);
+    int rc = ff_table_read(p->csv, parse_record, p, &p->parse_e);
 
     pthread_mutex_lock(&p->mu);
     if (rc == FF_OK && p->slot[p->tail].n) {
@@ -505,7 +506,7 @@ static int write_batch(struct run *r, struct batch *b, struct ff_err *e)
 }
 
 /* Run the parser thread over csv and write what it hands over. */
-static int pipeline(struct run *r, struct ff_csv *csv, struct ff_err *e)
+static int pipeline(struct run *r, struct ff_table *csv, struct ff_err *e)
 {
     struct pipe p;
     pthread_t th;
@@ -594,10 +595,10 @@ static int load_file(struct run *r, struct intake_load_file *file,
     struct hash_job job;
     pthread_t th;
     int threaded = 0, rc;
-    struct ff_csv *csv;
+    struct ff_table *csv;
     char provisional[80];
 
-    csv = ff_csv_open(file->path, NULL, e);
+    csv = ff_table_open(file->path, NULL, e);
     if (csv == NULL)
         return e->code;
     r->file = file;
@@ -629,8 +630,10 @@ static int load_file(struct run *r, struct intake_load_file *file,
         goto out;
     }
     snprintf(file->dialect, sizeof file->dialect, "%s", r->lay.dialect->name);
-    file->encoding = ff_csv_encoding_name(csv);
-    file->delimiter = ff_csv_delimiter(csv);
+    /* A spreadsheet has no encoding or delimiter: its format says more. */
+    file->delimiter = ff_table_delimiter(csv);
+    file->encoding = file->delimiter ? ff_table_encoding(csv)
+                                     : ff_table_format(csv);
     rc = intake_ledger_source_finish(r->L, file->source_id, file->dialect,
                                      file->encoding, file->delimiter,
                                      file->records, e);
@@ -647,7 +650,7 @@ out:
                                               file->sha256, e);
         }
     }
-    ff_csv_free(csv);
+    ff_table_free(csv);
     return rc;
 }
 
