@@ -553,10 +553,11 @@ static int feed(struct ff_csv *c, const char *s, size_t n, struct ff_err *e)
         /*
          * libcsv grows its field buffer by a fixed block (128 bytes by
          * default), which copies a long field quadratically; asking for the
-         * current size again each time makes the growth geometric.
+         * current size again (at least one chunk) before each piece makes
+         * the growth geometric.
          */
         have = csv_get_buffer_size(&c->parser);
-        csv_set_blk_size(&c->parser, have > 128 ? have : 128);
+        csv_set_blk_size(&c->parser, have > CHUNK_BYTES ? have : CHUNK_BYTES);
         if (csv_parse(&c->parser, s + pos, piece, on_field, on_record, c) !=
             piece) {
             if (csv_error(&c->parser) == CSV_ENOMEM)

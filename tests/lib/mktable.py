@@ -11,8 +11,9 @@ core/xlsx_read.c is exercised:
   --numbers COLS   1-based columns whose digit-only cells are stored as
                    numbers (codes and citizen IDs as Excel stores them)
   --exp            write those numbers in exponent form (2.4010879092E10)
-  --dates COL      ISO date-times in column COL stored as serial numbers
-                   with a date-time style
+  --dates COLS     ISO date-times in these columns stored as serial numbers
+                   with a date-time style (a custom format code)
+  --dateonly COLS  the same with the built-in date-only style (id 14)
   --inline         inline strings instead of the shared-string table
   --sparse         leave empty cells out and drop some r= references
   --trailing       add empty formatted cells to the right and empty rows
@@ -70,6 +71,7 @@ def flag(args, name):
 def xlsx(src, out, args):
     numbers = {int(c) - 1 for c in opt(args, "--numbers", "").split(",") if c}
     dates = {int(c) - 1 for c in opt(args, "--dates", "").split(",") if c}
+    dateonly = {int(c) - 1 for c in opt(args, "--dateonly", "").split(",") if c}
     sheet = opt(args, "--sheet", "Sheet1")
     decoy = opt(args, "--first-sheet")
     pre = opt(args, "--prefix")
@@ -93,10 +95,11 @@ def xlsx(src, out, args):
                 if not sparse:
                     cells.append('<%sc%s/>' % (p, ref))
                 continue
-            if ri > 0 and ci in dates and serial(v) is not None:
-                cells.append('<%sc%s s="2"><%sv>%r</%sv></%sc>' % (p, ref, p, serial(v), p, p))
+            if ri > 0 and (ci in dates or ci in dateonly) and serial(v) is not None:
+                cells.append('<%sc%s s="%d"><%sv>%r</%sv></%sc>'
+                             % (p, ref, 2 if ci in dates else 3, p, serial(v), p, p))
             elif ri > 0 and ci in numbers and v.isdigit():
-                num = "%.10E" % float(v) if exp else v
+                num = "%.15E" % float(v) if exp else v
                 cells.append('<%sc%s s="1"><%sv>%s</%sv></%sc>' % (p, ref, p, num, p, p))
             elif inline:
                 cells.append('<%sc%s t="inlineStr"><%sis><%st>%s</%st></%sis></%sc>'
@@ -135,7 +138,7 @@ def xlsx(src, out, args):
               '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
               '<numFmts count="1"><numFmt numFmtId="164" formatCode="[$-en-US]yyyy\\-mm\\-dd&quot; &quot;hh:mm:ss"/></numFmts>'
               '<cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs>'
-              '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="1"/><xf numFmtId="164"/></cellXfs>'
+              '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="1"/><xf numFmtId="164"/><xf numFmtId="14"/></cellXfs>'
               '</styleSheet>')
     ss = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
           '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
