@@ -52,6 +52,15 @@ def serial(text):
     return delta.days + delta.seconds / 86400.0
 
 
+def read_csv(src):
+    """Rows of a UTF-8 CSV; ';' when the header has more of it than ','."""
+    with open(src, newline="", encoding="utf-8-sig") as f:
+        head = f.readline()
+        f.seek(0)
+        delim = ";" if head.count(";") > head.count(",") else ","
+        return list(csv.reader(f, delimiter=delim))
+
+
 def opt(args, name, default=None):
     if name in args:
         i = args.index(name)
@@ -79,8 +88,7 @@ def xlsx(src, out, args):
     inline = flag(args, "--inline")
     sparse = flag(args, "--sparse")
     trailing = flag(args, "--trailing")
-    with open(src, newline="", encoding="utf-8-sig") as f:
-        rows = list(csv.reader(f))
+    rows = read_csv(src)
     p = (pre + ":") if pre else ""
     ns = ('xmlns%s="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
@@ -168,8 +176,7 @@ def xls(src, out, args):
     import xlwt
     numbers = {int(c) - 1 for c in opt(args, "--numbers", "").split(",") if c}
     sheet = opt(args, "--sheet", "Sheet1")
-    with open(src, newline="", encoding="utf-8-sig") as f:
-        rows = list(csv.reader(f))
+    rows = read_csv(src)
     wb = xlwt.Workbook(encoding="utf-8")
     ws = wb.add_sheet(sheet)
     for ri, row in enumerate(rows):
