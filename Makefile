@@ -28,7 +28,7 @@ SANITIZE ?=
 DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
         libxlsxwriter-dev libsodium-dev libdeflate-dev fonts-tlwg-laksaman-ttf \
-        libzip-dev libexpat1-dev libfreexl-dev \
+        libzip-dev libexpat1-dev libfreexl-dev python3-xlwt \
         zbar-tools poppler-utils qpdf sqlite3 unzip libxml2-utils valgrind \
         python3 time clang libclang-rt-14-dev
 

@@ -38,11 +38,25 @@
 
 #define READ_BYTES 65536
 #define MAX_SHEETS 4096
+/*
+ * Shared strings up to this size (text plus 8 bytes of offset each) are
+ * read back into memory after spooling; beyond it they are looked up in the
+ * spool through a small cache, so memory stays bounded by this figure.
+ */
+#define SS_MEM_MAX (32UL * 1024 * 1024)
+#define SS_CACHE 1024               /* entries of the spool-mode cache */
+#define SS_CACHE_BYTES 96           /* longest string the cache keeps */
 #define KIND_DATE 1
 #define KIND_TIME 2
 
 struct sheet {
     char *name, *rid;
+};
+
+struct ss_slot {
+    uint64_t index_plus1;           /* 0: empty */
+    unsigned char len;
+    char text[SS_CACHE_BYTES];
 };
 
 struct ff_xlsx_read {
@@ -74,6 +88,10 @@ struct ff_xlsx_read {
     FILE *ss_fp, *off_fp;
     uint64_t ss_bytes, nss;
     int in_si, in_rph;
+    char *ss_mem;                   /* the strings, when small enough */
+    uint64_t *off_mem;              /* nss + 1 offsets, likewise */
+    struct ss_slot *cache;          /* spool mode: SS_CACHE entries */
+    unsigned long ss_mem_max;       /* SS_MEM_MAX, or the test override */
 
     /* text collection */
     struct ff_buf text;
@@ -450,6 +468,8 @@ static void XMLCALL ss_end(void *ud, const XML_Char *el)
     }
 }
 
+static int pread_all(int fd, void *buf, size_t n, uint64_t off);
+
 static int ss_spool(struct ff_xlsx_read *x)
 {
     uint64_t end;
@@ -474,6 +494,20 @@ static int ss_spool(struct ff_xlsx_read *x)
     if (fwrite(&end, sizeof end, 1, x->off_fp) != 1 || fflush(x->ss_fp) ||
         fflush(x->off_fp))
         return ff_err_sys(x->e, x->name, "cannot write a temporary file");
+    if (x->ss_bytes + 8 * (x->nss + 1) <= x->ss_mem_max) {
+        x->ss_mem = ff_malloc((size_t)x->ss_bytes + 1);
+        x->off_mem = ff_malloc((size_t)(x->nss + 1) * sizeof *x->off_mem);
+        if (x->ss_mem == NULL || x->off_mem == NULL)
+            return ff_err_set(x->e, FF_ESYS, x->name, 0, 0, "out of memory");
+        if (pread_all(x->ss_fd, x->ss_mem, (size_t)x->ss_bytes, 0) ||
+            pread_all(x->off_fd, x->off_mem,
+                      (size_t)(x->nss + 1) * sizeof *x->off_mem, 0))
+            return ff_err_sys(x->e, x->name, "cannot read a temporary file");
+    } else {
+        x->cache = ff_calloc(SS_CACHE, sizeof *x->cache);
+        if (x->cache == NULL)
+            return ff_err_set(x->e, FF_ESYS, x->name, 0, 0, "out of memory");
+    }
     return FF_OK;
 }
 
@@ -497,12 +531,29 @@ static int pread_all(int fd, void *buf, size_t n, uint64_t off)
 static int ss_get(struct ff_xlsx_read *x, uint64_t i)
 {
     uint64_t se[2];
+    struct ss_slot *slot;
 
     ff_buf_reset(&x->val);
     if (i >= x->nss) {
         fail(x, FF_EINPUT, "a cell refers to a shared string that does not "
              "exist; is the file damaged?");
         return -1;
+    }
+    if (x->ss_mem) {
+        if (ff_buf_add(&x->val, x->ss_mem + x->off_mem[i],
+                       (size_t)(x->off_mem[i + 1] - x->off_mem[i]))) {
+            fail(x, FF_ESYS, "out of memory");
+            return -1;
+        }
+        return 0;
+    }
+    slot = &x->cache[i % SS_CACHE];
+    if (slot->index_plus1 == i + 1) {
+        if (ff_buf_add(&x->val, slot->text, slot->len)) {
+            fail(x, FF_ESYS, "out of memory");
+            return -1;
+        }
+        return 0;
     }
     if (pread_all(x->off_fd, se, sizeof se, i * sizeof se[0]) ||
         se[1] < se[0] || ff_buf_grow(&x->val, (size_t)(se[1] - se[0]) + 1) ||
@@ -511,6 +562,11 @@ static int ss_get(struct ff_xlsx_read *x, uint64_t i)
         return -1;
     }
     x->val.len = (size_t)(se[1] - se[0]);
+    if (x->val.len <= SS_CACHE_BYTES) {
+        slot->index_plus1 = i + 1;
+        slot->len = (unsigned char)x->val.len;
+        memcpy(slot->text, x->val.data, x->val.len);
+    }
     return 0;
 }
 
@@ -625,6 +681,33 @@ static void unescape_x(struct ff_buf *b)
     b->len = o;
 }
 
+/*
+ * Is s[0..n) a number already in the form ff_rowbuf_number() would give:
+ * no exponent, no leading or trailing zeros, at most 15 digits?  Most cells
+ * are, and copying them skips a strtod and a printf per cell.
+ */
+static int plain_decimal(const char *s, size_t n)
+{
+    size_t i = 0, digits = 0, dot = 0;
+
+    if (i < n && s[i] == '-')
+        i++;
+    if (i == n || (s[i] == '0' && i + 1 < n))
+        return 0;
+    for (; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digits++;
+        else if (s[i] == '.' && !dot)
+            dot = i;
+        else
+            return 0;
+    }
+    if (dot && (dot == n - 1 || s[n - 1] == '0'))
+        return 0;
+    return digits > 0 && digits <= 15 && !(n == 2 && s[0] == '-' &&
+                                           s[1] == '0');
+}
+
 static void end_cell(struct ff_xlsx_read *x)
 {
     const char *t = x->ctype;
@@ -667,6 +750,11 @@ static void end_cell(struct ff_xlsx_read *x)
 
         if (x->text.len == 0)
             goto put_empty;
+        if (!kind && plain_decimal(x->text.data, x->text.len)) {
+            s = x->text.data;   /* already what Excel shows */
+            n = x->text.len;
+            goto put;
+        }
         v = strtod(x->text.data, &end);
         if (end == x->text.data || *end != '\0' || !isfinite(v)) {
             s = x->text.data;   /* not a number after all: keep the text */
@@ -682,6 +770,7 @@ static void end_cell(struct ff_xlsx_read *x)
         s = x->text.data;
         n = x->text.len;
     }
+put:
     if (ff_rowbuf_put(&x->rb, x->col, s, n, x->name, x->row, x->e)) {
         x->stop = x->e->code;
         XML_StopParser(x->xp, XML_FALSE);
@@ -774,6 +863,10 @@ struct ff_xlsx_read *ff_xlsx_read_open(const char *name, struct ff_zip *z,
     x->e = e;
     x->ss_fd = x->off_fd = -1;
     x->chosen = -1;
+    /* Tests force the spool path with FFKIT_XLSX_SS_MEM_MAX=0. */
+    x->ss_mem_max = getenv("FFKIT_XLSX_SS_MEM_MAX")
+                        ? strtoul(getenv("FFKIT_XLSX_SS_MEM_MAX"), NULL, 10)
+                        : SS_MEM_MAX;
     ff_buf_init(&x->text);
     ff_buf_init(&x->val);
     ff_rowbuf_init(&x->rb);
@@ -854,6 +947,9 @@ void ff_xlsx_read_free(struct ff_xlsx_read *x)
     ff_free(x->xf_kind);
     ff_free(x->fmt_id);
     ff_free(x->fmt_kind);
+    ff_free(x->ss_mem);
+    ff_free(x->off_mem);
+    ff_free(x->cache);
     if (x->ss_fp)
         fclose(x->ss_fp);
     if (x->off_fp)
