@@ -20,6 +20,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "conf.h"
 #include "csv.h"
 #include "paths.h"
 #include "table.h"
@@ -102,51 +103,51 @@ static int field_by_name(const char *s, size_t n)
 static struct colmap *colmap_load(const char *path, struct ff_err *e)
 {
     struct colmap *m = ff_calloc(1, sizeof *m);
-    FILE *fp = NULL;
-    char line[2048];
-    long lineno = 0;
+    struct ff_conf cf;
+    struct ff_conf_line l;
+    struct ff_buf copy;
+    int more;
 
+    ff_buf_init(&copy);
     if (m == NULL) {
         ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
         return NULL;
     }
-    fp = fopen(path, "r");
-    if (fp == NULL) {
-        ff_err_sys(e, path, "cannot open column map");
+    if (ff_conf_load(&cf, path, "column map", e)) {
+        ff_conf_release(&cf);
         goto fail;
     }
-    while (fgets(line, sizeof line, fp)) {
-        char *hash, *colon, *p;
+    /* Each line is copied NUL-terminated; at(p) maps back into l.text. */
+#define at(p) (l.text + ((p) - line))
+    while ((more = ff_conf_next(&cf, &l, e)) > 0) {
+        char *colon, *p, *line;
         const char *name;
         size_t n;
         int f;
 
-        lineno++;
-        hash = line;
-        /* A comment starts with '#' at the line start or after a blank. */
-        while ((hash = strchr(hash, '#')) != NULL) {
-            if (hash == line || hash[-1] == ' ' || hash[-1] == '\t') {
-                *hash = '\0';
-                break;
-            }
-            hash++;
+        ff_buf_reset(&copy);
+        if (ff_buf_add(&copy, l.text, ff_conf_strip_comment(&l)) ||
+            ff_buf_addc(&copy, '\0')) {
+            ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
+            goto fail_conf;
         }
+        line = copy.data;
         name = line;
         n = ff_utf8_trim(&name, strlen(line));
         if (n == 0)
             continue;
         colon = strchr(line, ':');
         if (colon == NULL) {
-            ff_err_set(e, FF_EINPUT, path, lineno, (long)(name - line) + 1,
-                       "expected 'field : header | header'");
-            goto fail;
+            ff_conf_err(e, &l, at(name),
+                        "expected 'field : header | header'");
+            goto fail_conf;
         }
         n = ff_utf8_trim(&name, (size_t)(colon - name));
         f = field_by_name(name, n);
         if (f < 0) {
-            ff_err_set(e, FF_EINPUT, path, lineno, (long)(name - line) + 1,
-                       "unknown field '%.*s'", (int)n, name);
-            goto fail;
+            ff_conf_err(e, &l, at(name), "unknown field '%.*s'", (int)n,
+                        name);
+            goto fail_conf;
         }
         p = colon + 1;
         for (;;) {
@@ -156,20 +157,18 @@ static struct colmap *colmap_load(const char *path, struct ff_err *e)
                                               : strlen(p));
 
             if (alen == 0) {
-                ff_err_set(e, FF_EINPUT, path, lineno, (long)(p - line) + 1,
-                           "empty header name");
-                goto fail;
+                ff_conf_err(e, &l, at(p), "empty header name");
+                goto fail_conf;
             }
             if (m->nalias[f] == MAX_ALIASES) {
-                ff_err_set(e, FF_EINPUT, path, lineno, (long)(p - line) + 1,
-                           "more than %d names for '%s'", MAX_ALIASES,
-                           fields[f].name);
-                goto fail;
+                ff_conf_err(e, &l, at(p), "more than %d names for '%s'",
+                            MAX_ALIASES, fields[f].name);
+                goto fail_conf;
             }
             m->alias[f][m->nalias[f]] = ff_strndup(a, alen);
             if (m->alias[f][m->nalias[f]] == NULL) {
                 ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
-                goto fail;
+                goto fail_conf;
             }
             m->nalias[f]++;
             if (bar == NULL)
@@ -177,15 +176,16 @@ static struct colmap *colmap_load(const char *path, struct ff_err *e)
             p = bar + 1;
         }
     }
-    if (ferror(fp)) {
-        ff_err_sys(e, path, "cannot read column map");
-        goto fail;
-    }
-    fclose(fp);
+#undef at
+    if (more < 0)
+        goto fail_conf;
+    ff_conf_release(&cf);
+    ff_buf_release(&copy);
     return m;
+fail_conf:
+    ff_conf_release(&cf);
 fail:
-    if (fp)
-        fclose(fp);
+    ff_buf_release(&copy);
     colmap_free(m);
     return NULL;
 }
