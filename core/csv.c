@@ -30,6 +30,12 @@
 #define CHUNK_BYTES 65536
 /* Text gathered from the first non-ASCII byte on to decide the encoding. */
 #define DECIDE_BYTES 16384
+/*
+ * A stray quote is fed again as this byte, which never occurs in UTF-8, so
+ * libcsv takes it as an ordinary character; on_field() turns it back.
+ */
+#define QUOTE_MARK '\xFF'
+
 /* A record larger than this is a runaway quote, not data. */
 #define MAX_RECORD_BYTES FF_CSV_MAX_RECORD_BYTES
 
@@ -61,6 +67,11 @@ struct ff_csv {
     long col_bytes;                 /* bytes fed since the last LF */
     int in_record;
     int line_ended;                 /* the last piece fed ended with LF */
+    size_t header_fields;           /* fields of record 1 */
+    struct ff_buf held;             /* lines of the open record, as fed */
+    int refeeding;                  /* feeding held lines again */
+    long quote_field;               /* field whose quote was made literal */
+    int marks;                      /* QUOTE_MARKs fed, not yet seen */
 
     /* The current read. */
     ff_csv_record_fn fn;
@@ -114,6 +125,17 @@ static void on_field(void *s, size_t len, void *data)
                              "out of memory");
         return;
     }
+    if (c->marks && s) {
+        /* The stray quote was fed as QUOTE_MARK (see recover_quote()). */
+        char *q = memchr(c->fields.data + c->offs[c->nfields], QUOTE_MARK,
+                         len);
+
+        if (q) {
+            *q = '"';
+            c->marks--;
+            c->quote_field = (long)c->nfields + 1;
+        }
+    }
     c->nfields++;
 }
 
@@ -143,6 +165,10 @@ static void on_record(int term, void *data)
     }
     r.fields = c->ptrs;
     r.lens = c->lens;
+    r.stray_quote_field = c->quote_field;
+    c->quote_field = 0;
+    if (r.record == 1)
+        c->header_fields = r.nfields;
     rc = c->fn(c->ctx, &r, c->e);
     if (rc != FF_OK)
         c->stop = rc;
@@ -381,6 +407,17 @@ static int read_chunk(struct ff_csv *c, struct ff_err *e)
     return read_into(c, c->chunk, CHUNK_BYTES, &c->chunk_len, e);
 }
 
+static int parser_start(struct ff_csv *c, struct ff_err *e)
+{
+    if (csv_init(&c->parser, CSV_APPEND_NULL) != 0)
+        return ff_err_set(e, FF_ESYS, c->name, 0, 0, "out of memory");
+    c->parser_ok = 1;
+    csv_set_delim(&c->parser, (unsigned char)c->delim);
+    csv_set_realloc_func(&c->parser, ff_realloc);
+    csv_set_free_func(&c->parser, ff_free);
+    return FF_OK;
+}
+
 static struct ff_csv *open_common(struct ff_csv *c,
                                   const struct ff_csv_opts *opts,
                                   struct ff_err *e)
@@ -388,6 +425,7 @@ static struct ff_csv *open_common(struct ff_csv *c,
     c->cd = (iconv_t)-1;
     ff_buf_init(&c->conv);
     ff_buf_init(&c->fields);
+    ff_buf_init(&c->held);
     c->line = 1;
     if (opts) {
         c->tap = opts->tap;
@@ -420,14 +458,8 @@ static struct ff_csv *open_common(struct ff_csv *c,
             goto fail;
         }
     }
-    if (csv_init(&c->parser, CSV_APPEND_NULL) != 0) {
-        ff_err_set(e, FF_ESYS, c->name, 0, 0, "out of memory");
+    if (parser_start(c, e))
         goto fail;
-    }
-    c->parser_ok = 1;
-    csv_set_delim(&c->parser, (unsigned char)c->delim);
-    csv_set_realloc_func(&c->parser, ff_realloc);
-    csv_set_free_func(&c->parser, ff_free);
     return c;
 fail:
     ff_csv_free(c);
@@ -531,10 +563,109 @@ static int convert(struct ff_csv *c, const char *in, size_t n,
     return FF_OK;
 }
 
+static int feed(struct ff_csv *c, const char *s, size_t n, struct ff_err *e);
+
+/*
+ * Where the quote open at the end of s[0..n) was opened, reading as libcsv
+ * does (RFC 4180 without CSV_STRICT): a quote at the start of a field, after
+ * blanks, opens it; "" inside is a quote; a quote followed by the delimiter
+ * or a line end closes it, followed by anything else it does not.  Returns
+ * n when no quote is open.
+ */
+static size_t open_quote_at(const struct ff_csv *c, const char *s, size_t n)
+{
+    size_t i, open = n;
+    int start = 1, quoted = 0;
+
+    for (i = 0; i < n; i++) {
+        char ch = s[i];
+
+        if (quoted) {
+            if (ch != '"')
+                continue;
+            if (i + 1 < n && s[i + 1] == '"') {
+                i++;
+            } else if (i + 1 == n || s[i + 1] == c->delim ||
+                       s[i + 1] == '\n' || s[i + 1] == '\r') {
+                quoted = 0;
+                open = n;
+            }
+        } else if (ch == c->delim || ch == '\n') {
+            start = 1;
+        } else if (start && (ch == ' ' || ch == '\t')) {
+            continue;
+        } else if (start && ch == '"') {
+            quoted = 1;
+            open = i;
+            start = 0;
+        } else {
+            start = 0;
+        }
+    }
+    return quoted ? open : n;
+}
+
+/*
+ * A line inside a quoted field that holds as many delimiters as a whole
+ * record is a record of its own: the quote before it was stray.
+ */
+static int looks_like_record(const struct ff_csv *c, const char *s, size_t n)
+{
+    size_t i, d = 0;
+
+    if (c->header_fields < 3)
+        return 0;
+    for (i = 0; i < n; i++)
+        d += s[i] == c->delim;
+    return d + 1 >= c->header_fields;
+}
+
+/*
+ * Issue 11 item 5: a stray quote must cost at most its own record.  The
+ * lines of the open record are fed again from its first line, with the
+ * quote that opened the runaway field made a literal character; the record
+ * is delivered with stray_quote_field set, so the caller rejects it and
+ * names it, and the lines after it are read as the records they are.
+ */
+static int recover_quote(struct ff_csv *c, struct ff_err *e)
+{
+    struct ff_buf tmp = c->held;
+    size_t q = open_quote_at(c, tmp.data, tmp.len);
+    int rc;
+
+    ff_buf_init(&c->held);
+    /* A byte like our mark already in the text (invalid UTF-8 there) would
+     * be turned into a quote: refuse rather than guess. */
+    if (q == tmp.len ||
+        (c->marks == 0 && memchr(tmp.data, QUOTE_MARK, tmp.len) != NULL)) {
+        rc = ff_err_set(e, FF_EINPUT, c->name, c->rec_line, 0,
+                        "a quote opened in this record is never closed; "
+                        "every line after it would be lost (remove or "
+                        "double the stray '\"')");
+        goto out;
+    }
+    tmp.data[q] = QUOTE_MARK;
+    c->marks++;
+    csv_free(&c->parser);
+    c->parser_ok = 0;
+    if ((rc = parser_start(c, e)) != FF_OK)
+        goto out;
+    c->nfields = 0;
+    ff_buf_reset(&c->fields);
+    c->in_record = 0;
+    c->line = c->rec_line;
+    c->col_bytes = 0;
+    rc = feed(c, tmp.data, tmp.len, e);
+out:
+    ff_buf_release(&tmp);
+    return rc;
+}
+
 /* Feed s[0..n) to libcsv one physical line at a time. */
 static int feed(struct ff_csv *c, const char *s, size_t n, struct ff_err *e)
 {
     size_t pos = 0;
+    int rc;
 
     while (pos < n && !c->stop) {
         const char *nl = memchr(s + pos, '\n', n - pos);
@@ -548,8 +679,16 @@ static int feed(struct ff_csv *c, const char *s, size_t n, struct ff_err *e)
             if (k < piece) {
                 c->in_record = 1;
                 c->rec_line = c->line;
+                ff_buf_reset(&c->held);
             }
+        } else if (c->line_ended && looks_like_record(c, s + pos, piece)) {
+            if ((rc = recover_quote(c, e)) != FF_OK)
+                return rc;
+            continue;       /* this line again, after the repaired ones */
         }
+        if (c->in_record && ff_buf_add(&c->held, s + pos, piece))
+            return ff_err_set(e, FF_ESYS, c->name, c->line, 0,
+                              "out of memory");
         /*
          * libcsv grows its field buffer by a fixed block (128 bytes by
          * default), which copies a long field quadratically; asking for the
@@ -659,13 +798,12 @@ int ff_csv_read(struct ff_csv *c, ff_csv_record_fn fn, void *ctx,
     }
     /*
      * Still inside a record after a line end: a quoted field is open and the
-     * rest of the file went into it.  Refuse rather than lose those rows.
+     * rest of the file went into it.  Read those lines again with the stray
+     * quote taken literally rather than lose them.
      */
-    if (c->in_record && c->line_ended)
-        return ff_err_set(e, FF_EINPUT, c->name, c->rec_line, 0,
-                          "a quote opened in this record is never closed; "
-                          "every line after it would be lost (remove or "
-                          "double the stray '\"')");
+    while (c->in_record && c->line_ended && !c->stop)
+        if ((rc = recover_quote(c, e)) != FF_OK)
+            return rc;
     csv_fini(&c->parser, on_field, on_record, c);
     return c->stop;
 }
@@ -699,6 +837,7 @@ void ff_csv_free(struct ff_csv *c)
         fclose(c->fp);
     ff_buf_release(&c->conv);
     ff_buf_release(&c->fields);
+    ff_buf_release(&c->held);
     ff_free(c->offs);
     ff_free(c->lens);
     ff_free(c->ptrs);

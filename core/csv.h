@@ -14,8 +14,11 @@
  * the file appears to be.  A mostly-UTF-8 file with a few damaged bytes
  * stays UTF-8 and the damaged records are flagged (bad_utf8_field).
  * Bounds: a record holds at most FF_CSV_MAX_FIELDS fields and
- * FF_CSV_MAX_RECORD_BYTES bytes; a quote still open at the end of the input
- * is refused naming the line where it opened.
+ * FF_CSV_MAX_RECORD_BYTES bytes.  A quote that opens a field and is not
+ * closed before a line that looks like a record of its own (as many
+ * delimiters as the header), or before the end of the input, is taken as a
+ * literal character and the lines after it are read again: that record is
+ * flagged (stray_quote_field), no other is lost.
  * The delimiter (',', ';' or tab) is taken from the header line unless given.
  * CRLF and LF line ends, quoted fields with embedded delimiters, doubled
  * quotes and line breaks (RFC 4180) are handled by libcsv.
@@ -66,6 +69,13 @@ struct ff_csv_record {
     char **fields;          /* NUL-terminated UTF-8 (unless bad_utf8_field) */
     size_t *lens;           /* field lengths in bytes */
     long bad_utf8_field;    /* 1-based field holding invalid UTF-8, or 0 */
+    /*
+     * 1-based field whose opening quote was never closed, or 0.  The reader
+     * took that quote as a literal character and read the lines after it
+     * again as records of their own; the caller should reject this record
+     * (a stray quote costs at most its own record, issue 11 item 5).
+     */
+    long stray_quote_field;
 };
 
 /*

@@ -438,6 +438,14 @@ static int on_row(void *ctx, const struct ff_csv_record *rec,
                    "invalid UTF-8 bytes in field %ld", rec->bad_utf8_field);
         goto reject;
     }
+    if (rec->stray_quote_field) {
+        ff_err_set(&bad, FF_EINPUT, r->path, rec->line,
+                   rec->stray_quote_field,
+                   "a quote opens this field and is never closed; the rows "
+                   "after it were kept, this one is rejected (remove or "
+                   "double the '\"')");
+        goto reject;
+    }
     if (rec->nfields != L->header_fields) {
         ff_err_set(&bad, FF_EINPUT, r->path, rec->line, 0,
                    "row has %zu fields, the header has %zu", rec->nfields,

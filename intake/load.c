@@ -430,6 +430,14 @@ static int parse_record(void *ctx, const struct ff_csv_record *rec,
     k.nfields = rec->nfields;
     intake_rules_check(&r->lay, &r->rc, rec->fields, rec->lens, rec->nfields,
                        rec->bad_utf8_field, &k.c);
+    /* The reader re-read the lines after a stray quote; this record,
+     * which held it, is rejected for it, the cause of any other fault the
+     * rules found in it (core/csv.h). */
+    if (rec->stray_quote_field && k.c.reason != INTAKE_R_INVALID_UTF8) {
+        k.c.outcome = INTAKE_REJECTED;
+        k.c.reason = INTAKE_R_STRAY_QUOTE;
+        k.c.col = rec->stray_quote_field;
+    }
     if (k.c.outcome == INTAKE_ACCEPTED && r->lay.col[INTAKE_F_ID] < 0) {
         row_hash(rec->fields, rec->lens, rec->nfields, k.digest);
         k.has_digest = 1;
