@@ -357,6 +357,9 @@ static int cmd_load(const struct opts *o, struct ff_err *e)
                    f->prior_load);
         else if (f->prior_load < 0)
             printf("%s: same bytes as an earlier file here; skipped\n", p);
+        else if (f->delimiter == 0)     /* a spreadsheet */
+            printf("%s: %s, %s: %ld records\n", p, f->dialect,
+                   f->encoding, f->records);
         else
             printf("%s: %s, %s, '%c': %ld records\n", p, f->dialect,
                    f->encoding, f->delimiter, f->records);

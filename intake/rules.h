@@ -33,6 +33,7 @@ enum intake_reason {
     INTAKE_R_BAD_VALUE,
     INTAKE_R_SAME_ID,           /* duplicate: submission id seen before */
     INTAKE_R_IDENTICAL,         /* duplicate: every field identical */
+    INTAKE_R_STRAY_QUOTE,       /* a field's quote was never closed */
     INTAKE_NREASONS
 };
 

@@ -31,7 +31,7 @@ static int check(void *ctx, const struct ff_csv_record *r, struct ff_err *e)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct ff_csv_opts o = {0, FF_CSV_ENC_CP874};
+    struct ff_csv_opts o = {.encoding = FF_CSV_ENC_CP874};
     struct ff_err e;
     struct ff_csv *c;
 
