@@ -29,6 +29,7 @@ SANITIZE ?=
 DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
         libxlsxwriter-dev libsodium-dev libdeflate-dev fonts-tlwg-laksaman-ttf \
+        libzip-dev libexpat1-dev libfreexl-dev python3-xlwt \
         zbar-tools poppler-utils mupdf-tools qpdf sqlite3 unzip libxml2-utils valgrind \
         python3 time clang libclang-rt-14-dev \
         libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev \
@@ -42,11 +43,12 @@ DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
 BUILD_DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev \
         libpng-dev libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
         libxlsxwriter-dev libsodium-dev libdeflate-dev \
-        libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev
+        libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev \
+        libzip-dev libexpat1-dev libfreexl-dev
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
 PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium libdeflate \
-        libmicrohttpd jansson libcurl
+        libmicrohttpd jansson libcurl libzip expat freexl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 HPDF_LIBS ?= -lhpdf

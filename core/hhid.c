@@ -24,6 +24,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "conf.h"
 #include "hmac.h"
 #include "qr.h"
 #include "utf8.h"
@@ -125,34 +126,10 @@ int ff_payload_has_key(const struct ff_payload_cfg *c)
 }
 
 /* Where a config line starts and how to turn a pointer into a column. */
-struct line {
-    const char *path;
-    long no;
-    const char *start;
-};
-
-static long col_at(const struct line *l, const char *p)
-{
-    return (long)ff_utf8_count_cps(l->start, (size_t)(p - l->start)) + 1;
-}
-
-static int line_err(struct ff_err *e, const struct line *l, const char *at,
-                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int line_err(struct ff_err *e, const struct line *l, const char *at,
-                    const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    ff_err_vset(e, FF_EINPUT, l->path, l->no, at ? col_at(l, at) : 0, fmt,
-                ap);
-    va_end(ap);
-    return FF_EINPUT;
-}
+/* Lines, code-point columns and errors with a caret: core/conf.c. */
 
 /* Check a url template and find its one "{token}". */
-static int set_url(struct ff_payload_cfg *c, const struct line *l,
+static int set_url(struct ff_payload_cfg *c, const struct ff_conf_line *l,
                    const char *v, size_t n, struct ff_err *e)
 {
     const char *tok = NULL;
@@ -160,51 +137,51 @@ static int set_url(struct ff_payload_cfg *c, const struct line *l,
 
     /* Leaves room for the token within FF_PAYLOAD_MAX. */
     if (n > URL_MAX_BYTES)
-        return line_err(e, l, v,
+        return ff_conf_err(e, l, v,
                         "url is %zu bytes, more than %d; use the form's "
                         "short link", n, URL_MAX_BYTES);
 
     if (!(n > 8 && strncasecmp(v, "https://", 8) == 0) &&
         !(n > 7 && strncasecmp(v, "http://", 7) == 0))
-        return line_err(e, l, v,
+        return ff_conf_err(e, l, v,
                         "url must start with 'https://' or 'http://'");
     for (i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)v[i];
 
         if (ch == ' ' || ch == '\t')
-            return line_err(e, l, v + i,
+            return ff_conf_err(e, l, v + i,
                             "url has a space; write it as %%20");
         if (ch < 0x20 || ch >= 0x7f)
-            return line_err(e, l, v + i,
+            return ff_conf_err(e, l, v + i,
                             "url has a character outside ASCII; "
                             "percent-encode it (%%XX per UTF-8 byte)");
         if (ch == '{' && n - i >= plen &&
             memcmp(v + i, TOKEN_PLACEHOLDER, plen) == 0) {
             if (tok != NULL)
-                return line_err(e, l, v + i,
+                return ff_conf_err(e, l, v + i,
                                 "url has '{token}' twice; it may appear "
                                 "only once");
             tok = v + i;
             i += plen - 1;
         } else if (ch == '{' || ch == '}') {
-            return line_err(e, l, v + i,
+            return ff_conf_err(e, l, v + i,
                             "unexpected '%c' in url; only '{token}' is "
                             "replaced (write a literal brace as %s)",
                             ch, ch == '{' ? "%7B" : "%7D");
         }
     }
     if (tok == NULL)
-        return line_err(e, l, v,
+        return ff_conf_err(e, l, v,
                         "url has no '{token}' placeholder for the "
                         "household token");
     c->url = ff_strndup(v, n);
     if (c->url == NULL)
-        return ff_err_set(e, FF_ESYS, l->path, l->no, 0, "out of memory");
+        return ff_err_set(e, FF_ESYS, l->name, l->no, 0, "out of memory");
     c->token_at = (size_t)(tok - v);
     return FF_OK;
 }
 
-static int set_max_version(struct ff_payload_cfg *c, const struct line *l,
+static int set_max_version(struct ff_payload_cfg *c, const struct ff_conf_line *l,
                            const char *v, size_t n, struct ff_err *e)
 {
     long x = 0;
@@ -217,7 +194,7 @@ static int set_max_version(struct ff_payload_cfg *c, const struct line *l,
         x = x * 10 + (v[i] - '0');
     }
     if (n == 0 || i < n || x < 1 || x > 40)
-        return line_err(e, l, v,
+        return ff_conf_err(e, l, v,
                         "max_version '%.*s' is not a whole number from 1 "
                         "to 40", (int)n, v);
     c->max_version = (int)x;
@@ -235,10 +212,10 @@ struct cfg_state {
 };
 
 static int parse_line(struct ff_payload_cfg *c, struct cfg_state *st,
-                      const struct line *l, const char *end,
+                      const struct ff_conf_line *l, const char *end,
                       struct ff_err *e)
 {
-    const char *p = l->start, *k, *v;
+    const char *p = l->text, *k, *v;
     size_t klen, vlen;
     int key;
 
@@ -251,20 +228,20 @@ static int parse_line(struct ff_payload_cfg *c, struct cfg_state *st,
         p++;
     klen = (size_t)(p - k);
     if (klen == 0)
-        return line_err(e, l, k, "expected a key such as 'mode', got '%.*s'",
+        return ff_conf_err(e, l, k, "expected a key such as 'mode', got '%.*s'",
                         (int)(end - k > 20 ? 20 : end - k), k);
     for (key = 0; key < K_COUNT; key++)
         if (strlen(cfg_keys[key]) == klen &&
             memcmp(cfg_keys[key], k, klen) == 0)
             break;
     if (key == K_COUNT)
-        return line_err(e, l, k,
+        return ff_conf_err(e, l, k,
                         "unknown key '%.*s' (known: mode, url, level, "
                         "max_version, key_file)", (int)klen, k);
     while (p < end && (*p == ' ' || *p == '\t'))
         p++;
     if (p == end || *p != '=')
-        return line_err(e, l, p, "expected '=' after '%.*s'", (int)klen, k);
+        return ff_conf_err(e, l, p, "expected '=' after '%.*s'", (int)klen, k);
     p++;
     while (p < end && (*p == ' ' || *p == '\t'))
         p++;
@@ -273,13 +250,13 @@ static int parse_line(struct ff_payload_cfg *c, struct cfg_state *st,
         end--;
     vlen = (size_t)(end - v);
     if (vlen == 0)
-        return line_err(e, l, v, "missing value after '%.*s ='", (int)klen,
+        return ff_conf_err(e, l, v, "missing value after '%.*s ='", (int)klen,
                         k);
     if (st->seen[key])
-        return line_err(e, l, k, "'%s' is set twice (first on line %ld)",
+        return ff_conf_err(e, l, k, "'%s' is set twice (first on line %ld)",
                         cfg_keys[key], st->seen[key]);
     st->seen[key] = l->no;
-    st->val_colno[key] = col_at(l, v);
+    st->val_colno[key] = ff_conf_col(l, v);
 
     switch (key) {
     case K_MODE:
@@ -288,7 +265,7 @@ static int parse_line(struct ff_payload_cfg *c, struct cfg_state *st,
         else if (vlen == 3 && memcmp(v, "url", 3) == 0)
             c->mode = MODE_URL;
         else
-            return line_err(e, l, v, "unknown mode '%.*s' (want plain or "
+            return ff_conf_err(e, l, v, "unknown mode '%.*s' (want plain or "
                             "url)", (int)vlen, v);
         return FF_OK;
     case K_URL:
@@ -298,7 +275,7 @@ static int parse_line(struct ff_payload_cfg *c, struct cfg_state *st,
             c->level = (char)toupper((unsigned char)*v);
             return FF_OK;
         }
-        return line_err(e, l, v,
+        return ff_conf_err(e, l, v,
                         "unknown error-correction level '%.*s' (want L, M, "
                         "Q or H)", (int)vlen, v);
     case K_MAX_VERSION:
@@ -306,7 +283,7 @@ static int parse_line(struct ff_payload_cfg *c, struct cfg_state *st,
     default:
         st->key_file = ff_strndup(v, vlen);
         if (st->key_file == NULL)
-            return ff_err_set(e, FF_ESYS, l->path, l->no, 0, "out of memory");
+            return ff_err_set(e, FF_ESYS, l->name, l->no, 0, "out of memory");
         return FF_OK;
     }
 }
@@ -350,31 +327,20 @@ static int parse_cfg(struct ff_payload_cfg *c, struct cfg_state *st,
                      const char *path, const struct ff_buf *b,
                      struct ff_err *e)
 {
-    const char *p = b->data, *end = b->data + b->len;
-    struct line l;
-    int rc;
+    struct ff_conf cf;
+    struct ff_conf_line l;
+    int rc, more;
 
-    l.path = path;
-    l.no = 0;
-    /* Notepad writes a byte-order mark; it is not part of the first key. */
-    if (b->len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3;
     if (memchr(b->data, '\0', b->len) != NULL)
         return ff_err_set(e, FF_EINPUT, path, 0, 0,
                           "payload config contains a NUL byte; is it a "
                           "text file?");
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *stop = eol ? eol : end;
-
-        l.no++;
-        l.start = p;
-        if (stop > p && stop[-1] == '\r')
-            stop--;
-        if ((rc = parse_line(c, st, &l, stop, e)) != FF_OK)
+    ff_conf_init_mem(&cf, path, b->data, b->len);
+    while ((more = ff_conf_next(&cf, &l, e)) > 0)
+        if ((rc = parse_line(c, st, &l, l.text + l.len, e)) != FF_OK)
             return rc;
-        p = eol ? eol + 1 : end;
-    }
+    if (more < 0)
+        return e->code;
     if (c->mode == MODE_URL && c->url == NULL)
         return ff_err_set(e, FF_EINPUT, path, st->seen[K_MODE],
                           st->val_colno[K_MODE],

@@ -21,10 +21,12 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "conf.h"
 #include "csv.h"
 #include "geo.h"
 #include "housecode.h"
 #include "paths.h"
+#include "table.h"
 #include "utf8.h"
 
 enum field {
@@ -148,51 +150,51 @@ static int field_by_name(const char *s, size_t n)
 static struct colmap *colmap_load(const char *path, struct ff_err *e)
 {
     struct colmap *m = ff_calloc(1, sizeof *m);
-    FILE *fp = NULL;
-    char line[2048];
-    long lineno = 0;
+    struct ff_conf cf;
+    struct ff_conf_line l;
+    struct ff_buf copy;
+    int more;
 
+    ff_buf_init(&copy);
     if (m == NULL) {
         ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
         return NULL;
     }
-    fp = fopen(path, "r");
-    if (fp == NULL) {
-        ff_err_sys(e, path, "cannot open column map");
+    if (ff_conf_load(&cf, path, "column map", e)) {
+        ff_conf_release(&cf);
         goto fail;
     }
-    while (fgets(line, sizeof line, fp)) {
-        char *hash, *colon, *p;
+    /* Each line is copied NUL-terminated; at(p) maps back into l.text. */
+#define at(p) (l.text + ((p) - line))
+    while ((more = ff_conf_next(&cf, &l, e)) > 0) {
+        char *colon, *p, *line;
         const char *name;
         size_t n;
         int f;
 
-        lineno++;
-        hash = line;
-        /* A comment starts with '#' at the line start or after a blank. */
-        while ((hash = strchr(hash, '#')) != NULL) {
-            if (hash == line || hash[-1] == ' ' || hash[-1] == '\t') {
-                *hash = '\0';
-                break;
-            }
-            hash++;
+        ff_buf_reset(&copy);
+        if (ff_buf_add(&copy, l.text, ff_conf_strip_comment(&l)) ||
+            ff_buf_addc(&copy, '\0')) {
+            ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
+            goto fail_conf;
         }
+        line = copy.data;
         name = line;
         n = ff_utf8_trim(&name, strlen(line));
         if (n == 0)
             continue;
         colon = strchr(line, ':');
         if (colon == NULL) {
-            ff_err_set(e, FF_EINPUT, path, lineno, (long)(name - line) + 1,
-                       "expected 'field : header | header'");
-            goto fail;
+            ff_conf_err(e, &l, at(name),
+                        "expected 'field : header | header'");
+            goto fail_conf;
         }
         n = ff_utf8_trim(&name, (size_t)(colon - name));
         f = field_by_name(name, n);
         if (f < 0) {
-            ff_err_set(e, FF_EINPUT, path, lineno, (long)(name - line) + 1,
-                       "unknown field '%.*s'", (int)n, name);
-            goto fail;
+            ff_conf_err(e, &l, at(name), "unknown field '%.*s'", (int)n,
+                        name);
+            goto fail_conf;
         }
         p = colon + 1;
         for (;;) {
@@ -202,20 +204,18 @@ static struct colmap *colmap_load(const char *path, struct ff_err *e)
                                               : strlen(p));
 
             if (alen == 0) {
-                ff_err_set(e, FF_EINPUT, path, lineno, (long)(p - line) + 1,
-                           "empty header name");
-                goto fail;
+                ff_conf_err(e, &l, at(p), "empty header name");
+                goto fail_conf;
             }
             if (m->nalias[f] == MAX_ALIASES) {
-                ff_err_set(e, FF_EINPUT, path, lineno, (long)(p - line) + 1,
-                           "more than %d names for '%s'", MAX_ALIASES,
-                           fields[f].name);
-                goto fail;
+                ff_conf_err(e, &l, at(p), "more than %d names for '%s'",
+                            MAX_ALIASES, fields[f].name);
+                goto fail_conf;
             }
             m->alias[f][m->nalias[f]] = ff_strndup(a, alen);
             if (m->alias[f][m->nalias[f]] == NULL) {
                 ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
-                goto fail;
+                goto fail_conf;
             }
             m->nalias[f]++;
             if (bar == NULL)
@@ -223,15 +223,16 @@ static struct colmap *colmap_load(const char *path, struct ff_err *e)
             p = bar + 1;
         }
     }
-    if (ferror(fp)) {
-        ff_err_sys(e, path, "cannot read column map");
-        goto fail;
-    }
-    fclose(fp);
+#undef at
+    if (more < 0)
+        goto fail_conf;
+    ff_conf_release(&cf);
+    ff_buf_release(&copy);
     return m;
+fail_conf:
+    ff_conf_release(&cf);
 fail:
-    if (fp)
-        fclose(fp);
+    ff_buf_release(&copy);
     colmap_free(m);
     return NULL;
 }
@@ -1120,6 +1121,14 @@ static int on_row(void *ctx, const struct ff_csv_record *rec,
                    "invalid UTF-8 bytes in field %ld", rec->bad_utf8_field);
         goto reject;
     }
+    if (rec->stray_quote_field) {
+        ff_err_set(&bad, FF_EINPUT, r->path, rec->line,
+                   rec->stray_quote_field,
+                   "a quote opens this field and is never closed; the rows "
+                   "after it were kept, this one is rejected (remove or "
+                   "double the '\"')");
+        goto reject;
+    }
     /* Trailing empty cells beyond the header's last name do not count. */
     for (i = L->header_fields; i < rec->nfields; i++) {
         s = rec->fields[i];
@@ -1398,8 +1407,8 @@ fail:
     return NULL;
 }
 
-/* Load from an open CSV reader (file or memory); csv is freed here. */
-static struct ff_register *load_csv(const char *path, struct ff_csv *csv,
+/* Load from an open tabular reader (file or memory); it is freed here. */
+static struct ff_register *load_csv(const char *path, struct ff_table *csv,
                                     const char *map_path, struct ff_err *e)
 {
     struct ff_register *r = NULL;
@@ -1420,10 +1429,16 @@ static struct ff_register *load_csv(const char *path, struct ff_csv *csv,
         goto fail;
     }
     L.r = r;
-    r->encoding = ff_csv_encoding_name(csv);
-    r->delimiter = ff_csv_delimiter(csv);
-    if (ff_csv_read(csv, on_row, &L, e) != FF_OK)
+    r->format = ff_table_format(csv);
+    if (ff_table_read(csv, on_row, &L, e) != FF_OK)
         goto fail;
+    r->encoding = ff_table_encoding(csv);
+    r->delimiter = ff_table_delimiter(csv);
+    if (ff_table_sheet(csv) &&
+        (r->sheet = ff_strdup(ff_table_sheet(csv))) == NULL) {
+        ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
+        goto fail;
+    }
     if (!L.have_header) {
         if (L.header_err.code)
             *e = L.header_err;
@@ -1431,13 +1446,13 @@ static struct ff_register *load_csv(const char *path, struct ff_csv *csv,
             ff_err_set(e, FF_EINPUT, path, 0, 0, "file is empty");
         goto fail;
     }
-    ff_csv_free(csv);
+    ff_table_free(csv);
     colmap_free(L.maps);
     ff_geo_free(L.geo);
     free_prev(&L);
     return r;
 fail:
-    ff_csv_free(csv);
+    ff_table_free(csv);
     colmap_free(L.maps);
     ff_geo_free(L.geo);
     free_prev(&L);
@@ -1448,14 +1463,14 @@ fail:
 struct ff_register *ff_register_load(const char *path, const char *map_path,
                                      struct ff_err *e)
 {
-    return load_csv(path, ff_csv_open(path, NULL, e), map_path, e);
+    return load_csv(path, ff_table_open(path, NULL, e), map_path, e);
 }
 
 struct ff_register *ff_register_parse(const char *name, const char *data,
                                       size_t n, const char *map_path,
                                       struct ff_err *e)
 {
-    return load_csv(name, ff_csv_open_mem(name, data, n, NULL, e), map_path,
+    return load_csv(name, ff_table_open_mem(name, data, n, NULL, e), map_path,
                     e);
 }
 
@@ -1506,10 +1521,28 @@ const char *ff_register_describe(const struct ff_register *r, char *out,
 
     if (size)
         out[0] = '\0';
-    PUT("%zu households read (%s, '%c', layout %s, header row %ld), %zu "
-        "rows rejected", r->n, r->encoding,
-        r->delimiter == '\t' ? 'T' : r->delimiter, r->layout,
-        r->header_line, r->nbad);
+    if (r->delimiter == 0) {
+        /* A spreadsheet: no encoding or delimiter; its format and sheet
+         * (a name from the file, so shown escaped) say what was read. */
+        char q[FF_ERR_QUOTE_MAX];
+
+        ff_err_quote(q, sizeof q, r->sheet ? r->sheet : "",
+                     r->sheet ? strlen(r->sheet) : 0);
+        PUT("%zu households read (%s, sheet '%s', layout %s, header row "
+            "%ld), %zu rows rejected", r->n, r->format ? r->format : "?", q,
+            r->layout, r->header_line, r->nbad);
+    } else {
+        char q[FF_ERR_QUOTE_MAX];
+
+        q[0] = '\0';
+        if (r->sheet)   /* a zip of CSV: the member read */
+            ff_err_quote(q, sizeof q, r->sheet, strlen(r->sheet));
+        PUT("%zu households read (%s%s%s%s%s, '%c', layout %s, header row "
+            "%ld), %zu rows rejected", r->n, r->sheet ? r->format : "",
+            r->sheet ? " '" : "", q, r->sheet ? "', " : "", r->encoding,
+            r->delimiter == '\t' ? 'T' : r->delimiter, r->layout,
+            r->header_line, r->nbad);
+    }
     for (k = 0; k < FF_REJECT_COUNT; k++) {
         if (r->rejected_by[k] == 0)
             continue;
@@ -1579,6 +1612,7 @@ void ff_register_free(struct ff_register *r)
     ff_free(r->hh);
     ff_free(r->bad);
     ff_free(r->path);
+    ff_free(r->sheet);
     ff_free(r);
 }
 

@@ -101,8 +101,10 @@ struct ff_register_flag {
 
 struct ff_register {
     char *path;
-    const char *encoding;           /* ff_csv_encoding_name() of the file */
-    char delimiter;
+    const char *encoding;           /* ff_table_encoding() of the file */
+    char delimiter;                 /* 0 for spreadsheets */
+    const char *format;             /* ff_table_format(): "CSV", "XLSX"... */
+    char *sheet;                    /* sheet or zip member read, or NULL */
     size_t n;                       /* households, in file order */
     struct ff_household *hh;
     size_t nbad;                    /* rows rejected */
@@ -151,6 +153,9 @@ int ff_register_check_usable(const struct ff_register *r, struct ff_err *e);
  * What was read, for the one summary line both programs print: "300
  * households read (UTF-8, ',', layout register-columns.map, header row 1),
  * 2 rows rejected (1 code, 1 duplicate), 1 field flagged (citizen_id 1)".
+ * A spreadsheet (no delimiter) names its format and sheet instead of the
+ * encoding and delimiter: "(XLSX, sheet 'Sheet1', layout ...)"; a zip of
+ * CSV names the member read before them: "(zip of CSV 'f.csv', UTF-8, ...)".
  * Returns out.
  */
 const char *ff_register_describe(const struct ff_register *r, char *out,

@@ -240,7 +240,8 @@ static struct ff_register *load_register(struct gen_cli *c, const char *path,
 
 /*
  * The data's date for the summary: --data-date, else the day the register
- * file was last written (its export date), in Bangkok time.
+ * file was last written (its export date), in Bangkok time; for "-" that
+ * of the file redirected to standard input.
  */
 static int data_date(const struct gen_cli *c, struct gen_summary_opts *o,
                      struct ff_err *e)
@@ -251,8 +252,16 @@ static int data_date(const struct gen_cli *c, struct gen_summary_opts *o,
         return ff_date_parse(c->data_date, &o->year, &o->month, &o->day)
                    ? ff_err_set(e, FF_EUSAGE, NULL, 0, 0, "bad --data-date")
                    : FF_OK;
-    if (stat(c->reg_path, &sb) != 0)
+    if (strcmp(c->reg_path, "-") == 0) {
+        /* Standard input: a file redirected there still has its date; a
+         * pipe has none. */
+        if (fstat(0, &sb) != 0 || !S_ISREG(sb.st_mode))
+            return ff_err_set(e, FF_EUSAGE, NULL, 0, 0, "the register comes "
+                              "from a pipe, which has no date: give "
+                              "--data-date");
+    } else if (stat(c->reg_path, &sb) != 0) {
         return ff_err_sys(e, c->reg_path, "cannot read the register's date");
+    }
     ff_date_bangkok((long long)sb.st_mtime, &o->year, &o->month, &o->day);
     return FF_OK;
 }

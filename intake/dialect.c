@@ -16,6 +16,7 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "conf.h"
 #include "utf8.h"
 
 static const char *const field_names[INTAKE_NFIELDS] = {
@@ -180,35 +181,33 @@ static int add_dialect(struct intake_dialects *ds, const char *s, size_t n,
 }
 
 /*
- * One "key = value" line inside a dialect.  Columns in messages count
- * bytes from 1, like the rest of ffkit's positions.
+ * One "key = value" line inside a dialect.  Columns in messages count code
+ * points from 1 (core/conf.c), with the line and a caret.
  */
-static int parse_setting(struct intake_dialect *d, const char *line,
-                         size_t n, const char *name, long lineno,
-                         struct ff_err *e)
+static int parse_setting(struct intake_dialect *d,
+                         const struct ff_conf_line *l, struct ff_err *e)
 {
+    const char *line = l->text, *name = l->name;
+    size_t n = l->len;
+    long lineno = l->no;
     const char *eq = memchr(line, '=', n), *k = line, *v;
     size_t kn, vn;
     int f;
 
     if (eq == NULL)
-        return ff_err_set(e, FF_EINPUT, name, lineno, 1,
-                          "expected 'field = column header'");
+        return ff_conf_err(e, l, line, "expected 'field = column header'");
     kn = ff_utf8_trim(&k, (size_t)(eq - line));
     v = eq + 1;
     vn = ff_utf8_trim(&v, n - (size_t)(eq + 1 - line));
     if (vn == 0)
-        return ff_err_set(e, FF_EINPUT, name, lineno,
-                          (long)(eq - line) + 2, "value missing after '='");
+        return ff_conf_err(e, l, eq + 1, "value missing after '='");
     if (kn == 4 && memcmp(k, "zone", 4) == 0) {
         if (same_text(v, vn, "utc", 3))
             d->zone = INTAKE_ZONE_UTC;
         else if (same_text(v, vn, "bangkok", 7))
             d->zone = INTAKE_ZONE_BANGKOK;
         else
-            return ff_err_set(e, FF_EINPUT, name, lineno,
-                              (long)(v - line) + 1,
-                              "zone must be 'utc' or 'bangkok'");
+            return ff_conf_err(e, l, v, "zone must be 'utc' or 'bangkok'");
         return FF_OK;
     }
     for (f = 0; f < INTAKE_NFIELDS; f++)
@@ -218,14 +217,13 @@ static int parse_setting(struct intake_dialect *d, const char *line,
         char q[FF_ERR_QUOTE_MAX];
 
         ff_err_quote(q, sizeof q, k, kn);
-        return ff_err_set(e, FF_EINPUT, name, lineno, (long)(k - line) + 1,
+        return ff_conf_err(e, l, k,
                           "unknown field '%s' (known: hhid month activity "
                           "category result status submitted id income "
                           "reporter key edits deprecated review zone)", q);
     }
     if (d->header[f])
-        return ff_err_set(e, FF_EINPUT, name, lineno, (long)(k - line) + 1,
-                          "field '%s' mapped twice in dialect '%s'",
+        return ff_conf_err(e, l, k, "field '%s' mapped twice in dialect '%s'",
                           field_names[f], d->name);
     d->header[f] = ff_strndup(v, vn);
     if (d->header[f] == NULL)
@@ -237,27 +235,20 @@ static int parse_setting(struct intake_dialect *d, const char *line,
 int intake_dialects_parse(struct intake_dialects *ds, const char *name,
                           const char *text, size_t n, struct ff_err *e)
 {
-    const char *p = text, *end = text + n;
-    long lineno = 0, dialect_line = 0;
+    struct ff_conf cf;
+    struct ff_conf_line l;
+    long dialect_line = 0;
     struct intake_dialect *cur = NULL;
-    int rc;
+    int rc, more;
 
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *ln = p, *t;
-        size_t len = (size_t)((nl ? nl : end) - p), tn;
+    ff_conf_init_mem(&cf, name, text, n);
+    while ((more = ff_conf_next(&cf, &l, e)) > 0) {
+        const char *ln = l.text, *t;
+        size_t len = l.len, tn;
 
-        p = nl ? nl + 1 : end;
-        lineno++;
-        if (len && ln[len - 1] == '\r')
-            len--;
-        if (ff_utf8_invalid_at(ln, len) != len)
-            return ff_err_set(e, FF_EINPUT, name, lineno,
-                              (long)ff_utf8_invalid_at(ln, len) + 1,
-                              "invalid UTF-8");
         t = ln;
         tn = ff_utf8_trim(&t, len);
-        if (tn == 0 || t[0] == '#')
+        if (ff_conf_is_comment(&l))
             continue;
         if (tn > 8 && memcmp(t, "dialect", 7) == 0 &&
             (t[7] == ' ' || t[7] == '\t')) {
@@ -266,20 +257,22 @@ int intake_dialects_parse(struct intake_dialects *ds, const char *name,
 
             if (cur && (rc = finish_dialect(cur, name, dialect_line, e)))
                 return rc;
-            if ((rc = add_dialect(ds, nm, nn, name, lineno,
-                                  (long)(nm - ln) + 1, e)))
+            if ((rc = add_dialect(ds, nm, nn, name, l.no,
+                                  ff_conf_col(&l, nm), e)))
                 return rc;
             cur = &ds->d[ds->n - 1];
             cur->source = name;
-            dialect_line = lineno;
+            dialect_line = l.no;
             continue;
         }
         if (cur == NULL)
-            return ff_err_set(e, FF_EINPUT, name, lineno, (long)(t - ln) + 1,
-                              "expected 'dialect NAME' before settings");
-        if ((rc = parse_setting(cur, ln, len, name, lineno, e)))
+            return ff_conf_err(e, &l, t,
+                               "expected 'dialect NAME' before settings");
+        if ((rc = parse_setting(cur, &l, e)))
             return rc;
     }
+    if (more < 0)
+        return e->code;
     if (cur)
         return finish_dialect(cur, name, dialect_line, e);
     return FF_OK;

@@ -33,6 +33,7 @@
 #include "outfile.h"
 #include "buf.h"
 #include "csv.h"
+#include "table.h"
 #include "csvout.h"
 #include "register.h"
 #include "sha256.h"
@@ -758,7 +759,7 @@ struct batch {
 
 struct pipe {
     struct run *r;
-    struct ff_csv *csv;
+    struct ff_table *csv;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct batch slot[NBATCH];
@@ -795,29 +796,43 @@ static int classify(struct pipe *p, const struct ff_csv_record *rec,
     struct run *r = p->r;
     struct batch *b = &p->slot[p->tail];
     struct packed k;
-    size_t i, at = b->b.len, need;
+    size_t i, at = b->b.len, need, nf;
     static const char zeros[8] = {0};
 
     memset(&k, 0, sizeof k);
     k.record = rec->record;
     k.line = rec->line;
-    k.nfields = rec->nfields;
-    intake_rules_check(&r->lay, &r->rc, rec->fields, rec->lens, rec->nfields,
+    /* A sheet pads its rows to the widest row so far: after one wide row
+     * the padding beyond the header is not the record's. */
+    nf = rec->nfields;
+    if (rec->padded && nf > r->lay.ncols)
+        nf -= rec->padded < nf - r->lay.ncols ? rec->padded
+                                               : nf - r->lay.ncols;
+    k.nfields = nf;
+    intake_rules_check(&r->lay, &r->rc, rec->fields, rec->lens, nf,
                        rec->bad_utf8_field, &k.c);
+    /* The reader re-read the lines after a stray quote; this record,
+     * which held it, is rejected for it, the cause of any other fault the
+     * rules found in it (core/csv.h). */
+    if (rec->stray_quote_field && k.c.reason != INTAKE_R_INVALID_UTF8) {
+        k.c.outcome = INTAKE_REJECTED;
+        k.c.reason = INTAKE_R_STRAY_QUOTE;
+        k.c.col = rec->stray_quote_field;
+    }
     if (k.c.outcome == INTAKE_ACCEPTED && r->lay.col[INTAKE_F_ID] < 0) {
-        row_hash(rec->fields, rec->lens, rec->nfields, k.digest);
+        row_hash(rec->fields, rec->lens, nf, k.digest);
         k.has_digest = 1;
     }
-    need = sizeof k + rec->nfields * sizeof(size_t);
-    for (i = 0; i < rec->nfields; i++)
+    need = sizeof k + nf * sizeof(size_t);
+    for (i = 0; i < nf; i++)
         need += rec->lens[i] + 1;
     need = (need + 7) & ~(size_t)7;
     k.bytes = need;
     if (ff_buf_grow(&b->b, need))
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
     ff_buf_add(&b->b, &k, sizeof k);
-    ff_buf_add(&b->b, rec->lens, rec->nfields * sizeof(size_t));
-    for (i = 0; i < rec->nfields; i++)
+    ff_buf_add(&b->b, rec->lens, nf * sizeof(size_t));
+    for (i = 0; i < nf; i++)
         ff_buf_add(&b->b, rec->fields[i], rec->lens[i] + 1);
     ff_buf_add(&b->b, zeros, at + need - b->b.len);
     b->n++;
@@ -843,8 +858,8 @@ static int classify(struct pipe *p, const struct ff_csv_record *rec,
 #define ORDER_HOLD_MAX ((size_t)256 << 20)
 
 struct held {
-    long record, line, bad_utf8_field;
-    size_t nfields;
+    long record, line, bad_utf8_field, stray_quote_field;
+    size_t nfields, padded;
     size_t bytes;                   /* this record's packed size */
 };
 
@@ -917,6 +932,8 @@ static int order_hold(struct run *r, const struct ff_csv_record *rec,
     h.record = rec->record;
     h.line = rec->line;
     h.bad_utf8_field = rec->bad_utf8_field;
+    h.stray_quote_field = rec->stray_quote_field;
+    h.padded = rec->padded;
     h.nfields = rec->nfields;
     h.bytes = need;
     ff_buf_add(&o->held, &h, sizeof h);
@@ -953,10 +970,15 @@ static int order_release(struct pipe *p, struct ff_err *e)
             fields = v;
             cap = h.nfields;
         }
+        /* Every member of the record as the reader gave it: a field
+         * left out here is read as stack garbage by classify(). */
+        memset(&rec, 0, sizeof rec);
         rec.record = h.record;
         rec.line = h.line;
         rec.nfields = h.nfields;
         rec.bad_utf8_field = h.bad_utf8_field;
+        rec.stray_quote_field = h.stray_quote_field;
+        rec.padded = h.padded;
         rec.lens = (size_t *)(void *)(at + sizeof h);
         f = at + sizeof h + h.nfields * sizeof(size_t);
         for (j = 0; j < h.nfields; j++) {
@@ -1027,7 +1049,7 @@ static int parse_record(void *ctx, const struct ff_csv_record *rec,
 static void *parse_main(void *arg)
 {
     struct pipe *p = arg;
-    int rc = ff_csv_read(p->csv, parse_record, p, &p->parse_e);
+    int rc = ff_table_read(p->csv, parse_record, p, &p->parse_e);
 
     if (rc == FF_OK)
         rc = order_finish(p, &p->parse_e);
@@ -1081,7 +1103,7 @@ static int write_batch(struct run *r, struct batch *b, struct ff_err *e)
 }
 
 /* Run the parser thread over csv and write what it hands over. */
-static int pipeline(struct run *r, struct ff_csv *csv, struct ff_err *e)
+static int pipeline(struct run *r, struct ff_table *csv, struct ff_err *e)
 {
     struct pipe p;
     pthread_t th;
@@ -1216,8 +1238,8 @@ static void undo_apply(struct run *r, struct undo *u)
 static int load_file(struct run *r, struct intake_load_file *file,
                      const char *name, int fd, int index, struct ff_err *e)
 {
-    struct ff_csv_opts co;
-    struct ff_csv *csv = NULL;
+    struct ff_table_opts co;
+    struct ff_table *csv = NULL;
     struct tap t;
     struct undo u;
     char provisional[80], head[65];
@@ -1238,7 +1260,7 @@ static int load_file(struct run *r, struct intake_load_file *file,
     co.tap = tap_bytes;
     co.tap_ctx = &t;
     co.max_bytes = r->o->max_bytes ? r->o->max_bytes : INTAKE_MAX_INPUT_BYTES;
-    csv = ff_csv_open_fd(name, fd, &co, e);
+    csv = ff_table_open_fd(name, fd, &co, e);
     if (csv == NULL) {
         rc = e->code;
         goto out;
@@ -1269,8 +1291,10 @@ static int load_file(struct run *r, struct intake_load_file *file,
         goto out;
     }
     snprintf(file->dialect, sizeof file->dialect, "%s", r->lay.dialect->name);
-    file->encoding = ff_csv_encoding_name(csv);
-    file->delimiter = ff_csv_delimiter(csv);
+    /* A spreadsheet has no encoding or delimiter: its format says more. */
+    file->delimiter = ff_table_delimiter(csv);
+    file->encoding = file->delimiter ? ff_table_encoding(csv)
+                                     : ff_table_format(csv);
     intake_sha256_hex(&t.all, file->sha256);
     intake_sha256_hex(&t.head, head);
     file->bytes = t.bytes;
@@ -1298,7 +1322,7 @@ out:
     /* On failure the whole load is rolled back by the caller. */
 out_done:
     ff_free(u.w);
-    ff_csv_free(csv);
+    ff_table_free(csv);
     return rc;
 }
 

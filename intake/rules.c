@@ -23,7 +23,8 @@ static const char *const outcome_names[] = {"accepted", "superseded",
 static const char *const reason_names[INTAKE_NREASONS] = {
     "", "invalid_utf8", "ragged_row", "missing_required", "hhid_malformed",
     "bad_check", "unknown_hhid", "bad_value", "same_submission_id",
-    "identical_record", "date_without_time", "review_rejected"};
+    "identical_record", "date_without_time", "review_rejected",
+    "stray_quote"};
 static const char *const category_names[] = {"", "attitude", "skills",
                                              "resources", "way-out"};
 

@@ -35,6 +35,7 @@ enum intake_reason {
     INTAKE_R_IDENTICAL,         /* duplicate: every field identical */
     INTAKE_R_NO_TIME,           /* submission time is a date only */
     INTAKE_R_REVIEW_REJECTED,   /* the reviewer rejected the report */
+    INTAKE_R_STRAY_QUOTE,       /* a field's quote was never closed */
     INTAKE_NREASONS
 };
 

@@ -14,6 +14,13 @@ void intake_summary_file(struct ff_buf *b, const char *name,
     else if (f->prior_load < 0)
         ff_buf_addf(b, "%s: same bytes as an earlier file here; skipped\n",
                     name);
+    else if (f->delimiter == 0)         /* a spreadsheet */
+        ff_buf_addf(b, "%s: %s, %s: %ld records%s%s\n", name, f->dialect,
+                    f->encoding, f->records,
+                    f->date_order == INTAKE_ORDER_DMY   ? ", dates day/month"
+                    : f->date_order == INTAKE_ORDER_MDY ? ", dates month/day"
+                                                        : "",
+                    f->hxl_row ? ", HXL tag row skipped" : "");
     else
         ff_buf_addf(b, "%s: %s, %s, '%c': %ld records%s%s\n", name,
                     f->dialect, f->encoding, f->delimiter, f->records,

@@ -659,7 +659,7 @@ static void test_config_errors(void)
         char want[600], got[800];
 
         snprintf(want, sizeof want, "%s/x.conf:3:8: unknown mode 'qr' (want "
-                 "plain or url)", tmpdir);
+                 "plain or url)\n    mode = qr\n           ^", tmpdir);
         CHECK_STR(ff_err_str(&e, got, sizeof got), want);
     }
 }

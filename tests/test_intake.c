@@ -252,7 +252,8 @@ int main(void)
     CHECK_INT(intake_dialects_parse(&ds, "m", "dialect a\n\n  hhid x\n", 20,
                                     &e), FF_EINPUT);
     CHECK_INT(e.row, 3);
-    CHECK_STR(e.msg, "expected 'field = column header'");
+    CHECK_INT(e.col, 1);
+    CHECK_STR(e.msg, "expected 'field = column header'\n      hhid x\n    ^");
     intake_dialects_release(&ds);
     ff_err_clear(&e);
     CHECK_INT(intake_dialects_load(&ds, NULL, &e), FF_OK);

@@ -421,7 +421,32 @@ int main(void)
     CHECK(ff_register_load("tests/data/register/good.csv",
                            "tests/data/register/broken.map", &e) == NULL);
     CHECK_STR(ff_err_str(&e, msgbuf, sizeof msgbuf),
-              "tests/data/register/broken.map:3:1: unknown field 'cod'");
+              "tests/data/register/broken.map:3:1: unknown field 'cod'\n"
+              "    cod : รหัสบ้าน\n"
+              "    ^");
+    /* Issue 11 item 16: a line over 2,047 bytes is one line; the error on
+     * the next one is reported there (it was reported at a line that does
+     * not exist).  Columns count code points: the caret is under 'x'. */
+    {
+        FILE *f = fopen("build/long.map", "w");
+        int k;
+
+        CHECK(f != NULL);
+        if (f) {
+            fputs("# ", f);
+            for (k = 0; k < 3000; k++)
+                fputc('=', f);
+            fputs("\ncode : รหัสบ้าน | x\nเลข : y\n", f);
+            fclose(f);
+        }
+        ff_err_clear(&e);
+        CHECK(ff_register_load("tests/data/register/good.csv",
+                               "build/long.map", &e) == NULL);
+        CHECK_INT(e.row, 3);
+        CHECK_INT(e.col, 1);
+        CHECK_STR(e.msg, "unknown field 'เลข'\n    เลข : y\n    ^");
+        remove("build/long.map");
+    }
     ff_err_clear(&e);
     CHECK(ff_register_load("tests/data/register/no_code_column.csv", NULL,
                            &e) == NULL);
