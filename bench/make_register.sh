@@ -13,10 +13,10 @@ awk -F, -v OFS=, -v n="$n" '
         for (i = 0; i < n; i++) {
             split(rows[i % m + 1], f, ",")
             for (k = 1; k <= nf; k++) if (!(k in f)) f[k] = ""
-            # PPDD + a running number: keep the province and
-            # district digits and its village (code, number, name), so
-            # that codes are unique up to 10 million households.
-            f[1] = substr(f[1], 1, 4) sprintf("%07d", i)
+            # PPDD of the village code + a running number: keep the
+            # sample row village (code, number, name); codes are
+            # unique up to 10 million households.
+            f[1] = substr(f[6], 1, 4) sprintf("%07d", i)
             id = sprintf("3%04d%07d", i % 10000, i)
             s = 0
             for (k = 1; k <= 12; k++) s += (14 - k) * substr(id, k, 1)
