@@ -82,10 +82,11 @@ def register(db, path):
         head = next(r)
         ci, vi, si, ii = (head.index(h) for h in (
             "รหัสบ้าน", "รหัสหมู่บ้าน", "สถานะ", "รายได้เฉลี่ย (บาท/คน/ปี)"))
-        with db:
-            db.executemany("INSERT OR REPLACE INTO household VALUES(?,?,?,?)",
-                           ((x[ci], x[vi][:4], int(x[si] or 0),
-                             float(x[ii] or 0)) for x in r))
+        db.execute("BEGIN")
+        db.executemany("INSERT OR REPLACE INTO household VALUES(?,?,?,?)",
+                       ((x[ci], x[vi][:4], int(x[si] or 0),
+                         float(x[ii] or 0)) for x in r))
+        db.execute("COMMIT")
 
 
 def load(db, paths):
