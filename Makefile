@@ -32,7 +32,7 @@ DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         libzip-dev libexpat1-dev libfreexl-dev python3-xlwt \
         zbar-tools poppler-utils mupdf-tools qpdf sqlite3 unzip libxml2-utils valgrind \
         python3 time clang libclang-rt-14-dev \
-        libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev \
+        libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev \
         chromium inotify-tools curl
 
 # The part of DEBS that compiling and linking need.  `make`, `make all` and
@@ -44,11 +44,11 @@ BUILD_DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev \
         libpng-dev libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
         libxlsxwriter-dev libsodium-dev libdeflate-dev \
         libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev \
-        libzip-dev libexpat1-dev libfreexl-dev
+        libzip-dev libexpat1-dev libfreexl-dev libssl-dev
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
 PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium libdeflate \
-        libmicrohttpd jansson libcurl libzip expat freexl
+        libmicrohttpd jansson libcurl libzip expat freexl libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 HPDF_LIBS ?= -lhpdf

@@ -11,7 +11,7 @@
 set -eu
 n=${1:?usage: gen_kobo.sh N REGISTER.csv}
 reg=${2:?usage: gen_kobo.sh N REGISTER.csv}
-awk -F, 'NR > 1 && $15 == 1 { print $1 }' "$reg" | awk -v n="$n" '
+awk -F, 'NR == 1 { for (k = 1; k <= NF; k++) if ($k == "สถานะ") c = k; next } $c == 1 { print $1 }' "$reg" | awk -v n="$n" '
 BEGIN { srand(20250120); }
 { hh[nh++] = $1 }
 END {

@@ -221,13 +221,25 @@ static const char *const sql[S_COUNT] = {
                       "AND income IS NOT NULL "
                       "ORDER BY hhid, month, submitted, id",
     /* A rejected record without a readable month (a ragged row) counts
-     * for the month most records of its file report on. */
-    [S_FACT_REJECTED] = "SELECT hhid, COUNT(*) FROM record r "
-                        "WHERE outcome = 'rejected' AND (month = ?1 OR "
-                        "(month IS NULL AND ?1 = (SELECT month FROM record "
-                        "r2 WHERE r2.source_id = r.source_id AND r2.month "
-                        "IS NOT NULL GROUP BY month ORDER BY COUNT(*) DESC, "
-                        "month LIMIT 1))) GROUP BY hhid",
+     * for the month most records of its file report on (ties: the
+     * earliest month).  That month is found once per file (mode), not
+     * once per such record: a correlated subquery here re-scanned the
+     * records for every one of them, quadratic on a national ledger. */
+    [S_FACT_REJECTED] = "WITH nm AS (SELECT source_id, hhid FROM record "
+                        "WHERE outcome = 'rejected' AND month IS NULL), "
+                        "cnt AS (SELECT source_id, month, COUNT(*) AS n "
+                        "FROM record WHERE month IS NOT NULL AND source_id "
+                        "IN (SELECT source_id FROM nm) "
+                        "GROUP BY source_id, month), "
+                        "mode AS (SELECT source_id, month FROM "
+                        "(SELECT source_id, month, row_number() OVER "
+                        "(PARTITION BY source_id ORDER BY n DESC, month) "
+                        "AS k FROM cnt) WHERE k = 1) "
+                        "SELECT hhid, COUNT(*) FROM "
+                        "(SELECT hhid FROM record WHERE outcome = 'rejected' "
+                        "AND month = ?1 UNION ALL SELECT nm.hhid FROM nm "
+                        "JOIN mode ON mode.source_id = nm.source_id "
+                        "WHERE mode.month = ?1) GROUP BY hhid",
     [S_ACCEPTED_EACH] = "SELECT r.hhid, r.month, r.submitted, r.late, "
                         "r.submitted_text, r.submission_id, r.activity, "
                         "r.category, r.result, r.reporter, r.status, "

@@ -1321,6 +1321,8 @@ out:
         rc = intake_ledger_release(r->L, e);
     /* On failure the whole load is rolled back by the caller. */
 out_done:
+    intake_sha256_release(&t.all);      /* unfinished on an error path */
+    intake_sha256_release(&t.head);
     ff_free(u.w);
     ff_table_free(csv);
     return rc;

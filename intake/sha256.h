@@ -3,7 +3,8 @@
  *
  * Every input file is identified in the ledger by the SHA-256 of its bytes,
  * which is how a second load of the same file is recognised.  A streaming
- * context: init, update any number of times, final.
+ * context: init, update any number of times, final.  intake/sha256.c
+ * computes it with OpenSSL's libcrypto.
  */
 #ifndef INTAKE_SHA256_H
 #define INTAKE_SHA256_H
@@ -13,22 +14,22 @@
 
 #include "err.h"
 
+/* From init to final (or release) it holds libcrypto's context. */
 struct intake_sha256 {
-    uint32_t h[8];
-    uint64_t bytes;         /* message length so far */
-    unsigned char block[64];
-    size_t fill;            /* bytes waiting in block */
-    int shani;              /* use the CPU's SHA instructions */
+    void *ctx;              /* EVP_MD_CTX */
 };
 
 void intake_sha256_init(struct intake_sha256 *s);
 /* The same, never using the SHA instructions (tests compare the two). */
 void intake_sha256_init_portable(struct intake_sha256 *s);
 void intake_sha256_update(struct intake_sha256 *s, const void *p, size_t n);
-/* Finish and write the 32-byte digest. */
+/* Finish and write the 32-byte digest; the context is then released. */
 void intake_sha256_final(struct intake_sha256 *s, unsigned char out[32]);
 /* Finish and write the digest as 64 lowercase hex digits + NUL. */
 void intake_sha256_hex(struct intake_sha256 *s, char out[65]);
+/* Give back a context that will not be finished (an error path); a
+ * finished or released one is left alone. */
+void intake_sha256_release(struct intake_sha256 *s);
 
 /*
  * Hash the whole file at path into hex (65 bytes), counting its size into
