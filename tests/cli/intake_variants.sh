@@ -11,10 +11,22 @@ ff() { $FFRUN "$FFBIN/ffintake" "$@"; }
 D=$FFTOP/tests/data/intake
 V=$FFWORK/v
 python3 "$FFTOP/tests/gen/make_exports.py" "$V" equal
+# The same reports as the files become on their way: Kobo's default XLSX
+# export (date-time cells, the house code a number), ODK Central's
+# submissions.csv.zip, Excel's "Unicode text" (UTF-16 LE, tabs) and a CSV
+# resaved in Windows-874.
+mk() { /usr/bin/python3 "$FFTOP/tests/lib/mktable.py" "$@"; }
+mk xlsx "$V/kobo_labels.csv" "$V/kobo_labels_x.xlsx" --numbers 3 --dates 20
+mk xlsx "$V/gforms_th.csv" "$V/gforms_th_x.xlsx" --numbers 2
+mk zip "$V/odk_x.zip" submissions.csv="$V/odk.csv"
+tail -c +4 "$V/gforms_uk.csv" | tr ',' '\t' > "$FFWORK/uk.tsv"
+grep -q '"' "$FFWORK/uk.tsv" && sed -i 's/"\([^"]*\)\t \([^"]*\)"/"\1, \2"/g' "$FFWORK/uk.tsv"
+{ printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE "$FFWORK/uk.tsv"; } > "$V/gforms_uk_x.txt"
+iconv -f UTF-8 -t CP874 "$V/kobo_names.csv" > "$V/kobo_names_x874.csv"
 
 first=
-for f in "$V"/*.csv; do
-    n=$(basename "$f" .csv)
+for f in "$V"/*.csv "$V"/*.xlsx "$V"/*.zip "$V"/*.txt; do
+    n=$(basename "$f"); n=${n%.*}
     L=$FFWORK/$n.db
     ff register "$D/register.csv" --ledger "$L" >/dev/null
     ff load --ledger "$L" "$f" --outcomes "$FFWORK/$n.out" > "$FFWORK/$n.txt"
