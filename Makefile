@@ -30,7 +30,7 @@ DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
         libxlsxwriter-dev libsodium-dev libdeflate-dev fonts-tlwg-laksaman-ttf \
         zbar-tools poppler-utils mupdf-tools qpdf sqlite3 unzip libxml2-utils valgrind \
-        python3 time clang libclang-rt-14-dev \
+        python3 python3-reportlab time clang libclang-rt-14-dev \
         libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev \
         chromium inotify-tools curl
 
