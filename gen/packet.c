@@ -423,19 +423,16 @@ static void household_vars(const struct job *j, const struct gen_group_span *g,
  * and streams them out.  Page numbers in the footers count from the start
  * of the packet (ff_pdf_set_page_base).  Bookmarks are written only for a
  * packet of one part: qpdf's page copy does not carry outlines.
- * FFGEN_PACKET_PART=N turns this on with parts of N households (tests use
- * a small one).  It is off by default: measured on 10,000 households by
- * district (parts of 500), the join through libqpdf peaked at 511 MB
- * against 341 MB for the whole document in libharu, and took 98 s against
- * 60 s (bench/gen.md).  The memory is in qpdf's copies of the parts'
- * objects, not in libharu; flat memory needs another join (see gen.md).
+ * FFGEN_PACKET_PART=N sets the part size (tests use a small one).
  */
+#define PART_SIZE 500
+
 static size_t part_size(void)
 {
     const char *s = getenv("FFGEN_PACKET_PART");
     long v = s ? strtol(s, NULL, 10) : 0;
 
-    return v > 0 ? (size_t)v : (size_t)-1;
+    return v > 0 ? (size_t)v : PART_SIZE;
 }
 
 static void part_path(const struct job *j, const struct gen_group_span *g,
