@@ -27,7 +27,7 @@ SANITIZE ?=
 
 # Debian packages the build, the tests and the demo need.
 DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
-        libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev libqpdf-dev \
+        libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
         libxlsxwriter-dev libsodium-dev libdeflate-dev fonts-tlwg-laksaman-ttf \
         zbar-tools poppler-utils mupdf-tools qpdf sqlite3 unzip libxml2-utils valgrind \
         python3 python3-reportlab time clang libclang-rt-14-dev \
@@ -42,11 +42,11 @@ DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
 BUILD_DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev \
         libpng-dev libcsv-dev libharfbuzz-dev libthai-dev libsqlite3-dev \
         libxlsxwriter-dev libsodium-dev libdeflate-dev \
-        libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libqpdf-dev
+        libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
 PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium libdeflate \
-        libmicrohttpd jansson libcurl libqpdf
+        libmicrohttpd jansson libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 HPDF_LIBS ?= -lhpdf

@@ -275,7 +275,6 @@ static void end_doc(struct ff_pdf *p)
     p->open = 0;
     p->page = NULL;
     p->npages = 0;
-    p->page_base = 0;
     p->noutlines = 0;
     p->nrects = 0;
     p->grid = 0;
@@ -412,12 +411,7 @@ int ff_pdf_add_page(struct ff_pdf *p, double w, double h, struct ff_err *e)
 
 int ff_pdf_page_count(const struct ff_pdf *p)
 {
-    return p->page_base + p->npages;
-}
-
-void ff_pdf_set_page_base(struct ff_pdf *p, int base)
-{
-    p->page_base = base;
+    return p->npages;
 }
 
 /* Serialise the document into libharu's memory stream. */

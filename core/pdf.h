@@ -51,9 +51,6 @@ int ff_pdf_set_title(struct ff_pdf *p, const char *title, struct ff_err *e);
 /* Append a page of w x h points and make it current. */
 int ff_pdf_add_page(struct ff_pdf *p, double w, double h, struct ff_err *e);
 int ff_pdf_page_count(const struct ff_pdf *p);    /* pages so far */
-/* A document printed in parts (gen/packet.c): the pages of the parts before
- * this one, which ff_pdf_page_count adds; ff_pdf_begin resets it to 0. */
-void ff_pdf_set_page_base(struct ff_pdf *p, int base);
 
 /*
  * Write the document to path atomically (temporary name, fsync, rename) and

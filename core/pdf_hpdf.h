@@ -130,7 +130,6 @@ struct ff_pdf {
     double page_h;
     HPDF_Page *pages;
     int npages, cap_pages;
-    int page_base;          /* ff_pdf_set_page_base */
     HPDF_Outline *outlines;
     int noutlines, cap_outlines;
     double *rects;          /* pending ff_pdf_path_rect: x, y, w, h */

@@ -12,17 +12,13 @@
  */
 #include "packet.h"
 
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <strings.h>
 
 #include "alloc.h"
 #include "flow.h"
 #include "outfile.h"
-#include "pdfjoin.h"
 #include "text.h"
 #include "thai.h"
 #include "utf8.h"
@@ -413,83 +409,6 @@ static void household_vars(const struct job *j, const struct gen_group_span *g,
     v->warn_ctx = j->o->warn_ctx;
 }
 
-/*
- * Packets in parts.  libharu keeps every page of a document in memory
- * until it is saved (about 40 KB a page), so a district packet of 10,000
- * households peaked at 362 MB.  A packet of more than part_size()
- * households is therefore printed as parts of that many households (the
- * cover goes with the first), each saved and freed, then joined into the
- * packet file with libqpdf (core/pdfjoin.c), which copies the parts' pages
- * and streams them out.  Page numbers in the footers count from the start
- * of the packet (ff_pdf_set_page_base).  Bookmarks are written only for a
- * packet of one part: qpdf's page copy does not carry outlines.
- * FFGEN_PACKET_PART=N sets the part size (tests use a small one).
- */
-#define PART_SIZE 500
-
-static size_t part_size(void)
-{
-    const char *s = getenv("FFGEN_PACKET_PART");
-    long v = s ? strtol(s, NULL, 10) : 0;
-
-    return v > 0 ? (size_t)v : PART_SIZE;
-}
-
-static void part_path(const struct job *j, const struct gen_group_span *g,
-                      size_t k, char *out, size_t size)
-{
-    snprintf(out, size, "%s/.%s.part%zu", j->o->out_dir, g->file, k);
-}
-
-static int sync_file(const char *path, struct ff_err *e)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC), rc = FF_OK;
-
-    if (fd < 0 || fsync(fd) != 0)
-        rc = ff_err_sys(e, path, "cannot write '%s'", path);
-    if (fd >= 0)
-        close(fd);
-    return rc;
-}
-
-/* Join parts 0..nparts-1 of packet g into its file, then remove them. */
-static int join_parts(const struct job *j, const struct gen_group_span *g,
-                      size_t nparts, const char *path, struct ff_err *e)
-{
-    char **names = ff_calloc(nparts, sizeof *names);
-    char tmp[1300];
-    size_t k;
-    int rc = FF_OK;
-
-    if (names == NULL)
-        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-    for (k = 0; k < nparts && rc == FF_OK; k++) {
-        char pp[1300];
-
-        part_path(j, g, k, pp, sizeof pp);
-        if ((names[k] = ff_strndup(pp, strlen(pp))) == NULL)
-            rc = ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-    }
-    snprintf(tmp, sizeof tmp, "%s/.%s.joining", j->o->out_dir, g->file);
-    if (rc == FF_OK)
-        rc = ff_pdf_join((const char *const *)names, nparts, tmp, e);
-    if (rc == FF_OK)
-        rc = sync_file(tmp, e);
-    if (rc == FF_OK && rename(tmp, path) != 0)
-        rc = ff_err_sys(e, path, "cannot write '%s'", path);
-    if (rc == FF_OK)
-        rc = sync_file(j->o->out_dir, e);
-    if (rc != FF_OK)
-        unlink(tmp);
-    for (k = 0; k < nparts; k++) {
-        if (names[k])
-            unlink(names[k]);
-        ff_free(names[k]);
-    }
-    ff_free(names);
-    return rc;
-}
-
 static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
 {
     const struct job *j = shared;
@@ -499,8 +418,7 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
     int cpages = 0;
     int root, rc, *before;
     char path[1200];
-    size_t i, psize = part_size(), nparts = 0;
-    int parted = g->n > psize;
+    size_t i;
 
     /*
      * A household's documents take more pages when a table continues (a
@@ -537,19 +455,6 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
         int node, starts[3];
         size_t k;
 
-        if (parted && i > 0 && i % psize == 0) {
-            /* This part is done: save it, free it, start the next. */
-            int base = ff_pdf_page_count(p);
-
-            part_path(j, g, nparts, path, sizeof path);
-            if ((rc = ff_pdf_save(p, path, e)))
-                goto out;
-            nparts++;
-            if ((rc = ff_pdf_begin(p, e)) ||
-                (rc = ff_pdf_set_title(p, "Household packet", e)))
-                goto out;
-            ff_pdf_set_page_base(p, base);
-        }
         household_vars(j, g, h, &v);
         v.pages = before[i + 1] - before[i];
         if ((rc = gen_docset_household(&j->docs, p, &v, j->o->payload,
@@ -561,8 +466,6 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
             goto out;
         }
         /* Outline entries point at pages, so they follow the drawing. */
-        if (parted)
-            continue;
         ff_buf_init(&title);
         if (ff_buf_addf(&title, "บ้านเลขที่ %s  ", h->house_no) ||
             gen_vars_head(h, &title) ||
@@ -587,23 +490,9 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
             }
         }
     }
-    if (parted) {
-        part_path(j, g, nparts, path, sizeof path);
-        if ((rc = ff_pdf_save(p, path, e)))
-            goto out;
-        nparts++;
-        snprintf(path, sizeof path, "%s/%s", j->o->out_dir, g->file);
-        rc = join_parts(j, g, nparts, path, e);
-        nparts = 0;
-        goto out;
-    }
     snprintf(path, sizeof path, "%s/%s", j->o->out_dir, g->file);
     rc = ff_pdf_save(p, path, e);
 out:
-    for (i = 0; i < nparts; i++) {      /* a failed run leaves no part */
-        part_path(j, g, i, path, sizeof path);
-        unlink(path);
-    }
     ff_free(before);
     return rc;
 }
