@@ -45,7 +45,7 @@ BUILD_DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev \
         libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
-PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium libdeflate \
+PKGS := libqrencode libpng harfbuzz harfbuzz-subset libthai sqlite3 xlsxwriter libsodium libdeflate \
         libmicrohttpd jansson libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
