@@ -31,7 +31,7 @@ DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev libpng-dev \
         libxlsxwriter-dev libsodium-dev libdeflate-dev fonts-tlwg-laksaman-ttf \
         libzip-dev libexpat1-dev libfreexl-dev python3-xlwt \
         zbar-tools poppler-utils mupdf-tools qpdf sqlite3 unzip libxml2-utils valgrind \
-        python3 time clang libclang-rt-14-dev \
+        python3 python3-reportlab time clang libclang-rt-14-dev \
         libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev \
         chromium inotify-tools curl
 
@@ -47,7 +47,7 @@ BUILD_DEBS := build-essential pkg-config libhpdf-dev libqrencode-dev \
         libzip-dev libexpat1-dev libfreexl-dev libssl-dev
 
 # Libraries with a pkg-config file; libhpdf and libcsv have none on Debian 12.
-PKGS := libqrencode libpng harfbuzz libthai sqlite3 xlsxwriter libsodium libdeflate \
+PKGS := libqrencode libpng harfbuzz harfbuzz-subset libthai sqlite3 xlsxwriter libsodium libdeflate \
         libmicrohttpd jansson libcurl libzip expat freexl libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -192,6 +192,7 @@ struct ff_pdf *ff_pdf_new(const struct ff_pdf_opts *o, struct ff_err *e)
         return NULL;
     }
     ff_err_clear(&p->sticky);
+    ff_buf_init(&p->subset);
     p->no_font_cache = o->no_font_cache;
     for (i = 0; i < NFACES; i++) {
         file = i == 0 ? o->regular : o->bold;
@@ -244,6 +245,8 @@ void ff_pdf_free(struct ff_pdf *p)
         ffp_face_free(&p->face[i]);
     ffp_clips_free(p);
     libdeflate_free_compressor(p->zc);
+    libdeflate_free_compressor(p->fzc);
+    ff_buf_release(&p->subset);
     ff_free(p->zin);
     ff_free(p->zout);
     ff_free(p->pages);

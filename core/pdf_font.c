@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "pdf_hpdf.h"
 #include "pdf_internal.h"
+#include "pdf_subset.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -19,6 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <libdeflate.h>
 
 /*
  * Thai presentation forms in the Windows Thai PUA (U+F700..U+F71F, the block
@@ -223,24 +226,30 @@ static void font_cache_free(struct font_cache *c)
     ffp_zbytes_free(&c->tounicode);
     ffp_zbytes_free(&c->w);
     ffp_zbytes_free(&c->file);
+    ff_free(c->keep);
+    c->keep = NULL;
+    ff_free(c->wid);
+    c->wid = NULL;
+    if (c->docw.data != NULL)
+        ff_buf_release(&c->docw);
     ff_free(c->flags);
     c->flags = NULL;
     c->nflags = 0;
 }
 
 /*
- * Build the face's cached FontFile2: flag every glyph of the set as used in
- * this document (through widths, as libharu flags glyphs), let libharu
- * write its subset once, and keep it deflated.
+ * Flag every glyph of the set as used in this document (through widths, as
+ * libharu flags glyphs) and keep libharu's flags, composite components
+ * included, for later documents: see font_cache.flags.  Only libharu's own
+ * subsetting (a document with a code outside the set) reads them.
  */
-static int build_font_file(struct ff_pdf *p, struct face *f)
+static int flag_set(struct face *f)
 {
     HPDF_FontDef def = ffp_font_attr(f->font)->fontdef;
-    HPDF_Stream ms;
+    HPDF_TTFontDefAttr da = ffp_ttdef_attr(def);
     unsigned c;
     char u[4];
     size_t n;
-    int rc = -1;
 
     for (c = 0; c < NCODES; c++) {
         if (!in_set(c) || !maps(def, c))
@@ -249,26 +258,78 @@ static int build_font_file(struct ff_pdf *p, struct face *f)
         (void)HPDF_Font_TextWidth(f->font, (const HPDF_BYTE *)u,
                                   (HPDF_UINT)n);
     }
-    ms = HPDF_MemStream_New(p->doc->mmgr, HPDF_STREAM_BUF_SIZ);
-    if (ms == NULL)
+    f->cache.flags = ff_malloc(da->num_glyphs ? da->num_glyphs : 1);
+    if (f->cache.flags == NULL)
         return -1;
-    if (HPDF_TTFontDef_SaveFontData(def, ms) == HPDF_OK &&
-        ffp_deflate_stream(&f->cache.file, ms) == 0) {
-        HPDF_TTFontDefAttr da = ffp_ttdef_attr(def);
-
-        f->cache.length1 = da->length1;
-        f->cache.flags = ff_malloc(da->num_glyphs ? da->num_glyphs : 1);
-        if (f->cache.flags) {
-            memcpy(f->cache.flags, da->glyph_tbl.flgs, da->num_glyphs);
-            f->cache.nflags = da->num_glyphs;
-        }
-        rc = 0;
-    }
-    HPDF_Stream_Free(ms);
-    return rc;
+    memcpy(f->cache.flags, da->glyph_tbl.flgs, da->num_glyphs);
+    f->cache.nflags = da->num_glyphs;
+    return 0;
 }
 
-/* The FontDescriptor libharu would write, with the cached FontFile2. */
+/*
+ * The FontFile2 of this document: the glyphs of the codes it drew with this
+ * face (f->used), cut from the font bytes by pdf_subset.c and deflated with
+ * the worker's font compressor.  A fixed glyph set built once per worker
+ * (the previous scheme) made every file carry ~35 KB of deflated outlines
+ * per face, most of them never drawn; a document draws about 90 codes per
+ * face, and cutting them out of the font in memory costs a few
+ * microseconds.  FONT_LEVEL: see bench/gen.md for the trade.
+ */
+#define FONT_LEVEL 6
+
+static int build_doc_font_file(struct ff_pdf *p, struct face *f)
+{
+    HPDF_FontDef def = ffp_font_attr(f->font)->fontdef;
+    HPDF_TTFontDefAttr da = ffp_ttdef_attr(def);
+    unsigned n = da->num_glyphs, c;
+    size_t bound, len;
+
+    if (n == 0)
+        return -1;
+    if (f->cache.nkeep != n) {
+        ff_free(f->cache.keep);
+        f->cache.nkeep = 0;
+        if ((f->cache.keep = ff_malloc(n)) == NULL)
+            return -1;
+        f->cache.nkeep = n;
+    }
+    memset(f->cache.keep, 0, n);
+    for (c = 0; c < NCODES; c += 8) {
+        unsigned bits = f->used[c >> 3], k;
+
+        for (k = 0; bits; k++, bits >>= 1)
+            if (bits & 1) {
+                unsigned gid = HPDF_TTFontDef_GetGlyphid(def,
+                                                         (HPDF_UINT16)(c + k));
+
+                if (gid < n)
+                    f->cache.keep[gid] = 1;
+            }
+    }
+    if (ffp_ttf_subset((const unsigned char *)f->data, f->len, f->cache.keep,
+                       n, &p->subset))
+        return -1;
+    if (p->fzc == NULL &&
+        (p->fzc = libdeflate_alloc_compressor(FONT_LEVEL)) == NULL)
+        return -1;
+    bound = libdeflate_zlib_compress_bound(p->fzc, p->subset.len);
+    if (f->cache.file_cap < bound) {
+        ffp_zbytes_free(&f->cache.file);
+        f->cache.file_cap = 0;
+        if ((f->cache.file.data = ff_malloc(bound)) == NULL)
+            return -1;
+        f->cache.file_cap = bound;
+    }
+    len = libdeflate_zlib_compress(p->fzc, p->subset.data, p->subset.len,
+                                   f->cache.file.data, bound);
+    if (len == 0)
+        return -1;
+    f->cache.file.len = len;
+    f->cache.length1 = (unsigned)p->subset.len;
+    return 0;
+}
+
+/* The FontDescriptor libharu would write, with the FontFile2 built here. */
 static int install_descriptor(struct ff_pdf *p, struct face *f)
 {
     HPDF_FontDef def = ffp_font_attr(f->font)->fontdef;
@@ -305,8 +366,123 @@ static int install_descriptor(struct ff_pdf *p, struct face *f)
 }
 
 /*
- * Before saving: give each face that drew only codes of the set the cached
- * font file, building it on first use.  If it cannot be built, libharu
+ * The widths of the kept /W text (libharu's, "[c [w w ...] ...]", also
+ * "c_first c_last w"), parsed once per face into f->cache.wid.
+ */
+static int parse_widths(struct face *f)
+{
+    const char *t = (const char *)f->cache.w.data, *end = t + f->cache.w.len;
+    long nums[3];
+    int nn = 0, inner = 0;
+    long cid = 0;
+    unsigned c;
+
+    if ((f->cache.wid = ff_malloc(NCODES * sizeof *f->cache.wid)) == NULL)
+        return -1;
+    for (c = 0; c < NCODES; c++)
+        f->cache.wid[c] = -1;
+    while (t < end) {
+        char *q;
+        long v;
+
+        if (*t == '[') {
+            if (nn == 1 && !inner) {
+                inner = 1;
+                cid = nums[0];
+                nn = 0;
+            }
+            t++;
+            continue;
+        }
+        if (*t == ']') {
+            inner = 0;
+            nn = 0;
+            t++;
+            continue;
+        }
+        if (*t != '-' && (*t < '0' || *t > '9')) {
+            t++;
+            continue;
+        }
+        v = strtol(t, &q, 10);
+        if (q == t)
+            return -1;
+        t = q;
+        if (*t == '.')              /* libharu writes integers; be safe */
+            while (t < end && (*t == '.' || (*t >= '0' && *t <= '9')))
+                t++;
+        if (inner) {
+            if (cid >= 0 && cid < NCODES && v >= -32768 && v < 32768)
+                f->cache.wid[cid] = (short)v;
+            cid++;
+            continue;
+        }
+        nums[nn++] = v;
+        if (nn == 3) {              /* c_first c_last w */
+            long k;
+
+            for (k = nums[0]; k <= nums[1] && k < NCODES; k++)
+                if (k >= 0 && nums[2] >= -32768 && nums[2] < 32768)
+                    f->cache.wid[k] = (short)nums[2];
+            nn = 0;
+        }
+    }
+    return 0;
+}
+
+static HPDF_STATUS write_w(HPDF_Dict d, HPDF_Stream out);
+
+/*
+ * A document created after the worker's first writes /W from kept text
+ * (write_w); give it the widths of only the codes it drew, a run per
+ * stretch of consecutive codes.  The whole font's /W is ~2.7 KB of
+ * undeflated dictionary text per face; a folder draws ~90 codes per face.
+ */
+static int doc_widths(struct ff_pdf *p, struct face *f)
+{
+    HPDF_Dict cid = ffp_font_attr(f->font)->descendant_font;
+    struct ff_buf *b = &f->cache.docw;
+    unsigned c;
+    long last = -2;
+    int open = 0;
+
+    if (cid == NULL || cid->write_fn != write_w || cid->attr != &f->cache.w)
+        return 0;       /* the worker's first document: libharu's /W */
+    if (f->cache.wid == NULL && parse_widths(f))
+        return -1;
+    if (b->data == NULL)
+        ff_buf_init(b);
+    ff_buf_reset(b);
+    if (ff_buf_addc(b, '['))
+        return -1;
+    for (c = 0; c < NCODES; c++) {
+        if (!((f->used[c >> 3] >> (c & 7)) & 1) || f->cache.wid[c] < 0)
+            continue;
+        if ((long)c != last + 1) {
+            if (open && ff_buf_addc(b, ']'))
+                return -1;
+            if (ff_buf_addf(b, "%u[", c))
+                return -1;
+            open = 1;
+        } else if (ff_buf_addc(b, ' ')) {
+            return -1;
+        }
+        if (ff_buf_addf(b, "%d", f->cache.wid[c]))
+            return -1;
+        last = c;
+    }
+    if ((open && ff_buf_addc(b, ']')) || ff_buf_addc(b, ']'))
+        return -1;
+    f->docw_z.data = (unsigned char *)b->data;
+    f->docw_z.len = b->len;
+    cid->attr = &f->docw_z;
+    (void)p;
+    return 0;
+}
+
+/*
+ * Before saving: give each face that drew only codes of the set a font file
+ * of exactly the glyphs this document drew.  If it cannot be built, libharu
  * subsets as usual; that is slower, not wrong.
  */
 int ffp_use_cached_fonts(struct ff_pdf *p, struct ff_err *e)
@@ -322,13 +498,18 @@ int ffp_use_cached_fonts(struct ff_pdf *p, struct ff_err *e)
         def = ffp_font_attr(f->font)->fontdef;
         if (def->descriptor != NULL)
             continue;
-        if (f->cache.file.data == NULL && build_font_file(p, f)) {
+        if (f->cache.flags == NULL && flag_set(f) &&
+            ff_alloc_failures() != p->oom_mark)
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        if (build_doc_font_file(p, f)) {
             if (ff_alloc_failures() != p->oom_mark)
                 return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
             f->cache.file_failed = 1;
             HPDF_ResetError(p->doc);
             continue;
         }
+        if (doc_widths(p, f))
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
         if (install_descriptor(p, f))
             return ffp_fail(p, e, "writing a font descriptor");
     }

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "err.h"
 #include "pdf.h"
 
@@ -83,9 +84,14 @@ struct font_cache {
     struct zbytes map;      /* CIDToGIDMap */
     struct zbytes tounicode;
     struct zbytes w;        /* the CIDFont's /W array as text, not deflated */
-    struct zbytes file;     /* FontFile2 embedding every glyph of the set */
+    struct zbytes file;     /* this document's FontFile2, deflated */
+    size_t file_cap;        /* bytes allocated at file.data */
     unsigned length1;       /* its /Length1: the uncompressed size */
     int file_failed;        /* could not build it: let libharu subset */
+    unsigned char *keep;    /* per document: glyphs to embed (pdf_subset.c) */
+    short *wid;             /* NCODES widths parsed from w, -1 for none */
+    struct ff_buf docw;     /* per document: /W of the codes drawn */
+    unsigned nkeep;
     /* libharu's per-glyph "used" flags once the whole set was flagged,
      * composite components included.  libharu clears them for every new
      * document and then, on each glyph's first use, reads the glyph from
@@ -107,6 +113,7 @@ struct face {
     struct font_cache cache;    /* per worker: see "Font cache" below */
     int foreign;            /* this document drew a code outside the set */
     int trimmed;            /* font created with a trimmed cid_map */
+    struct zbytes docw_z;   /* this document's /W (points into cache.docw) */
 };
 
 struct clip;
@@ -133,6 +140,8 @@ struct ff_pdf {
     void (*text_free)(void *);
     int no_font_cache;      /* ff_pdf_opts.no_font_cache */
     struct libdeflate_compressor *zc;   /* see deflate_contents */
+    struct libdeflate_compressor *fzc;  /* fonts: see ffp_use_cached_fonts */
+    struct ff_buf subset;               /* scratch for the font subset */
     unsigned char *zin, *zout;
     size_t zin_cap, zout_cap;
     struct clip *clips;     /* static content, see ff_pdf_clip_replay */
