@@ -1782,6 +1782,9 @@ void intake_stream_free(struct intake_stream *s)
     ff_free(s->r.w);
     ff_free(s->r.prev);
     ff_free(s->r.fptr);
+    ff_free(s->r.taken);
+    ff_free(s->r.hdr_off);
+    ff_buf_release(&s->r.hdr);
     ff_buf_release(&s->r.raw);
     ff_free(s);
 }
@@ -1821,6 +1824,10 @@ int intake_stream_begin(struct intake_stream *s, const char *now,
         memset(s->r.w, 0, s->r.wcap * sizeof *s->r.w);
     s->r.wn = 0;
     s->r.nprev = 0;
+    /* Records taken out by edits belong to one load: a group commit is
+     * one, and the server's next group must not see this one's (nor grow
+     * the list for as long as the server runs). */
+    s->r.ntaken = 0;
     s->nfiles = 0;
     snprintf(s->now, sizeof s->now, "%s", now);
     if ((rc = intake_ledger_load_add(s->r.L, snap.id, now, &s->r.load_id, e)))
