@@ -8,6 +8,7 @@
 #include "alloc.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,27 @@ void *ff_calloc(size_t n, size_t size)
     if (should_fail())
         return NULL;
     return counted(calloc(n ? n : 1, size ? size : 1));
+}
+
+void *ff_grow(void *v, size_t *cap, size_t need, size_t size, size_t first)
+{
+    size_t c = *cap ? *cap : (first ? first : 1);
+    void *p;
+
+    if (v != NULL && need <= *cap)
+        return v;
+    while (c < need) {
+        if (c > SIZE_MAX / 2)
+            return NULL;
+        c *= 2;
+    }
+    if (size && c > SIZE_MAX / size)
+        return NULL;
+    p = ff_realloc(v, c * size);
+    if (p == NULL)
+        return NULL;
+    *cap = c;
+    return p;
 }
 
 void *ff_realloc(void *p, size_t size)

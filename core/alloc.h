@@ -22,6 +22,16 @@ void ff_free(void *p);
 char *ff_strndup(const char *s, size_t n);
 char *ff_strdup(const char *s);
 
+/*
+ * The array v of capacity *cap, grown to hold at least `need` elements of
+ * `size` bytes: the capacity doubles (starting at `first`) until it does,
+ * checked against overflow.  Returns the array, moved perhaps (v itself when
+ * it already fits), or NULL with v and *cap untouched, so the caller still
+ * owns what it had.  Every growing array in ffkit goes through this one
+ * loop:  p = ff_grow(a, &cap, n + 1, sizeof *a, 64); if (!p) fail; a = p;
+ */
+void *ff_grow(void *v, size_t *cap, size_t need, size_t size, size_t first);
+
 /* Make the n-th allocation from now on fail (n > 0); n == 0 disarms. */
 void ff_alloc_fail_after(long n);
 
