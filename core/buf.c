@@ -36,22 +36,17 @@ void ff_buf_reset(struct ff_buf *b)
 
 int ff_buf_grow(struct ff_buf *b, size_t extra)
 {
-    size_t need = b->len + extra + 1;
-    size_t cap;
+    size_t need = b->len + extra + 1, had = b->cap;
     char *p;
 
     if (need <= b->cap)
         return 0;
-    cap = b->cap ? b->cap : 64;
-    while (cap < need)
-        cap *= 2;
-    p = ff_realloc(b->cap ? b->data : NULL, cap);
+    p = ff_grow(had ? b->data : NULL, &b->cap, need, 1, 64);
     if (p == NULL)
         return -1;
-    if (!b->cap)
+    if (!had)
         p[0] = '\0';
     b->data = p;
-    b->cap = cap;
     return 0;
 }
 

@@ -102,23 +102,25 @@ static void on_field(void *s, size_t len, void *data)
         return;
     }
     if (c->nfields == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 32;
-        size_t *o = ff_realloc(c->offs, cap * sizeof *o);
-        size_t *l = o ? ff_realloc(c->lens, cap * sizeof *l) : NULL;
-        char **p;
+        /* Three parallel arrays: cap moves only once all three have. */
+        size_t k[3] = {c->cap, c->cap, c->cap};
+        void *p;
 
-        if (o)
-            c->offs = o;
-        if (l)
-            c->lens = l;
-        p = l ? ff_realloc(c->ptrs, cap * sizeof *p) : NULL;
+        if ((p = ff_grow(c->offs, &k[0], c->nfields + 1, sizeof *c->offs,
+                         32)) != NULL)
+            c->offs = p;
+        if (p && (p = ff_grow(c->lens, &k[1], c->nfields + 1,
+                              sizeof *c->lens, 32)))
+            c->lens = p;
+        if (p && (p = ff_grow(c->ptrs, &k[2], c->nfields + 1,
+                              sizeof *c->ptrs, 32)))
+            c->ptrs = p;
         if (p == NULL) {
             c->stop = ff_err_set(c->e, FF_ESYS, c->name, c->rec_line, 0,
                                  "out of memory");
             return;
         }
-        c->ptrs = p;
-        c->cap = cap;
+        c->cap = k[0];
     }
     c->offs[c->nfields] = c->fields.len;
     c->lens[c->nfields] = len;

@@ -114,15 +114,10 @@ static int add(struct ff_geo *g, int level, const char *code, size_t cn,
      * any that slip through are dropped after sorting. */
     if (L->n && strcmp(L->v[L->n - 1].p.code, code) == 0)
         return FF_OK;
-    if (L->n == L->cap) {
-        size_t cap = L->cap ? L->cap * 2 : 128;
-        struct place *v = ff_realloc(L->v, cap * sizeof *v);
-
-        if (v == NULL)
-            return ff_err_set(e, FF_ESYS, g->path, 0, 0, "out of memory");
-        L->v = v;
-        L->cap = cap;
-    }
+    p = ff_grow(L->v, &L->cap, L->n + 1, sizeof *L->v, 128);
+    if (p == NULL)
+        return ff_err_set(e, FF_ESYS, g->path, 0, 0, "out of memory");
+    L->v = p;
     p = &L->v[L->n];
     memset(p, 0, sizeof *p);
     memcpy(p->p.code, code, cn);

@@ -44,6 +44,7 @@
 #include "pdf_internal.h"
 #include "utf8.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,19 +157,16 @@ int ffp_fail(struct ff_pdf *p, struct ff_err *e, const char *what)
 
 int ffp_grow(void **arr, int *cap, int need, size_t elem)
 {
+    size_t c = (size_t)*cap;
     void *n;
-    int c;
 
     if (need <= *cap)
         return 0;
-    c = *cap ? *cap * 2 : 16;
-    while (c < need)
-        c *= 2;
-    n = ff_realloc(*arr, (size_t)c * elem);
+    n = ff_grow(*arr, &c, (size_t)need, elem, 16);
     if (n == NULL)
         return -1;
     *arr = n;
-    *cap = c;
+    *cap = c > INT_MAX ? INT_MAX : (int)c;     /* understated is safe */
     return 0;
 }
 
@@ -606,17 +604,12 @@ void ff_pdf_path_rect(struct ff_pdf *p, double x, double y, double w,
 
     if (!draw_enter(p))
         return;
-    if (p->nrects + 4 > p->cap_rects) {
-        size_t cap = p->cap_rects ? p->cap_rects * 2 : 256;
-
-        r = ff_realloc(p->rects, cap * sizeof *r);
-        if (r == NULL) {
-            ff_err_set(&p->sticky, FF_ESYS, NULL, 0, 0, "out of memory");
-            return;
-        }
-        p->rects = r;
-        p->cap_rects = cap;
+    r = ff_grow(p->rects, &p->cap_rects, p->nrects + 4, sizeof *r, 256);
+    if (r == NULL) {
+        ff_err_set(&p->sticky, FF_ESYS, NULL, 0, 0, "out of memory");
+        return;
     }
+    p->rects = r;
     r = p->rects + p->nrects;
     r[0] = x;
     r[1] = y;

@@ -27,27 +27,21 @@ void ff_rowbuf_release(struct ff_rowbuf *rb)
 
 static int grow(struct ff_rowbuf *rb, size_t need)
 {
-    size_t cap = rb->cap ? rb->cap : 32;
-    size_t *o, *l;
-    char **p;
+    /* Three parallel arrays: cap moves only once all three have. */
+    size_t k[3] = {rb->cap, rb->cap, rb->cap};
+    void *p;
 
-    while (cap < need)
-        cap *= 2;
-    if (cap == rb->cap)
+    if (need <= rb->cap)
         return FF_OK;
-    o = ff_realloc(rb->offs, cap * sizeof *o);
-    if (o == NULL)
-        return FF_ESYS;
-    rb->offs = o;
-    l = ff_realloc(rb->lens, cap * sizeof *l);
-    if (l == NULL)
-        return FF_ESYS;
-    rb->lens = l;
-    p = ff_realloc(rb->ptrs, cap * sizeof *p);
+    if ((p = ff_grow(rb->offs, &k[0], need, sizeof *rb->offs, 32)) != NULL)
+        rb->offs = p;
+    if (p && (p = ff_grow(rb->lens, &k[1], need, sizeof *rb->lens, 32)))
+        rb->lens = p;
+    if (p && (p = ff_grow(rb->ptrs, &k[2], need, sizeof *rb->ptrs, 32)))
+        rb->ptrs = p;
     if (p == NULL)
         return FF_ESYS;
-    rb->ptrs = p;
-    rb->cap = cap;
+    rb->cap = k[0];
     return FF_OK;
 }
 

@@ -278,19 +278,11 @@ fail:
 
 static int grow_glyphs(struct tctx *t, size_t need, struct ff_err *e)
 {
-    struct glyph *g;
-    size_t cap;
+    struct glyph *g = ff_grow(t->g, &t->capg, need, sizeof *g, 256);
 
-    if (need <= t->capg)
-        return FF_OK;
-    cap = t->capg ? t->capg * 2 : 256;
-    while (cap < need)
-        cap *= 2;
-    g = ff_realloc(t->g, cap * sizeof *g);
     if (g == NULL)
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
     t->g = g;
-    t->capg = cap;
     return FF_OK;
 }
 
@@ -1084,33 +1076,31 @@ static int no_break_after(uint32_t c)
            c == 0x201C || c == 0x2018;
 }
 
+/*
+ * Five parallel arrays share capw: each grows from the same old capacity to
+ * the same new one; capw moves only when all have, so a failure half-way
+ * leaves some arrays larger than capw says, never smaller.
+ */
 static int grow_words(struct tctx *t, size_t ncp, struct ff_err *e)
 {
-    size_t cap;
-    void *a, *b, *c, *d;
+    size_t c[5] = {t->capw, t->capw, t->capw, t->capw, t->capw};
+    void *p;
 
     if (ncp + 1 <= t->capw)
         return FF_OK;
-    cap = t->capw ? t->capw : 256;
-    while (cap < ncp + 1)
-        cap *= 2;
-    a = ff_realloc(t->wc, cap * sizeof *t->wc);
-    if (a)
-        t->wc = a;
-    b = a ? ff_realloc(t->off, cap * sizeof *t->off) : NULL;
-    if (b)
-        t->off = b;
-    c = b ? ff_realloc(t->brk_ok, cap) : NULL;
-    if (c)
-        t->brk_ok = c;
-    c = c ? ff_realloc(t->brk_sure, cap) : NULL;
-    if (c)
-        t->brk_sure = c;
-    d = c ? ff_realloc(t->pos, cap * sizeof *t->pos) : NULL;
-    if (d == NULL)
+    if ((p = ff_grow(t->wc, &c[0], ncp + 1, sizeof *t->wc, 256)) != NULL)
+        t->wc = p;
+    if (p && (p = ff_grow(t->off, &c[1], ncp + 1, sizeof *t->off, 256)))
+        t->off = p;
+    if (p && (p = ff_grow(t->brk_ok, &c[2], ncp + 1, 1, 256)))
+        t->brk_ok = p;
+    if (p && (p = ff_grow(t->brk_sure, &c[3], ncp + 1, 1, 256)))
+        t->brk_sure = p;
+    if (p && (p = ff_grow(t->pos, &c[4], ncp + 1, sizeof *t->pos, 256)))
+        t->pos = p;
+    if (p == NULL)
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-    t->pos = d;
-    t->capw = cap;
+    t->capw = c[0];
     return FF_OK;
 }
 
@@ -1711,17 +1701,12 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
     } else if (bx->defer) {
         struct dline *d;
 
-        if (t->ndl == t->capdl) {
-            size_t c = t->capdl ? t->capdl * 2 : 16;
-            struct dline *v = ff_realloc(t->dl, c * sizeof *v);
-
-            if (v == NULL) {
-                ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-                return -1;
-            }
-            t->dl = v;
-            t->capdl = c;
+        d = ff_grow(t->dl, &t->capdl, t->ndl + 1, sizeof *d, 16);
+        if (d == NULL) {
+            ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+            return -1;
         }
+        t->dl = d;
         d = &t->dl[t->ndl++];
         d->x = x;
         d->bl = bl;
@@ -2061,15 +2046,11 @@ static int ff_text_baselines_i(struct ff_pdf *p, const struct ff_text_style *st,
 
 static int push_off(size_t **v, size_t *n, size_t *cap, size_t x)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 16;
-        size_t *a = ff_realloc(*v, c * sizeof *a);
+    size_t *a = ff_grow(*v, cap, *n + 1, sizeof *a, 16);
 
-        if (a == NULL)
-            return -1;
-        *v = a;
-        *cap = c;
-    }
+    if (a == NULL)
+        return -1;
+    *v = a;
     (*v)[(*n)++] = x;
     return 0;
 }

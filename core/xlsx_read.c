@@ -398,18 +398,14 @@ static void XMLCALL st_start(void *ud, const XML_Char *el, const XML_Char **a)
         for (i = 0; i < x->nfmt; i++)
             if (x->fmt_id[i] == v)
                 kind = x->fmt_kind[i];
-        if (x->nxf == x->xf_cap) {
-            size_t cap = x->xf_cap ? x->xf_cap * 2 : 64;
-            unsigned char *k = ff_realloc(x->xf_kind, cap);
+        unsigned char *k = ff_grow(x->xf_kind, &x->xf_cap, x->nxf + 1, 1,
+                                   64);
 
-            if (k == NULL)
-                {
+        if (k == NULL) {
             oom(x);
             return;
         }
-            x->xf_kind = k;
-            x->xf_cap = cap;
-        }
+        x->xf_kind = k;
         x->xf_kind[x->nxf++] = (unsigned char)kind;
     }
 }

@@ -105,16 +105,14 @@ int gen_packet_groups(const struct ff_household *const *hh, size_t n, int by,
             g[k - 1].n++;
             continue;
         }
-        if (k == cap) {
-            size_t c = cap ? cap * 2 : 16;
-            struct gen_group_span *v = ff_realloc(g, c * sizeof *v);
+        {
+            struct gen_group_span *v = ff_grow(g, &cap, k + 1, sizeof *v, 16);
 
             if (v == NULL) {
                 ff_free(g);
                 return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
             }
             g = v;
-            cap = c;
         }
         memset(&g[k], 0, sizeof g[k]);
         g[k].first = i;

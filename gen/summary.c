@@ -29,17 +29,12 @@ static int by_subdistrict(const void *pa, const void *pb)
 
 static struct gen_summary_row *push(struct gen_summary *s, size_t *cap)
 {
-    struct gen_summary_row *row;
+    struct gen_summary_row *row = ff_grow(s->rows, cap, s->n + 1,
+                                          sizeof *row, 64);
 
-    if (s->n == *cap) {
-        size_t c = *cap ? *cap * 2 : 64;
-        struct gen_summary_row *v = ff_realloc(s->rows, c * sizeof *v);
-
-        if (v == NULL)
-            return NULL;
-        s->rows = v;
-        *cap = c;
-    }
+    if (row == NULL)
+        return NULL;
+    s->rows = row;
     row = &s->rows[s->n++];
     memset(row, 0, sizeof *row);
     return row;

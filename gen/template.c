@@ -611,15 +611,10 @@ static int add_page(struct parser *p, struct gen_template *t)
 {
     struct tpl_page *pg;
 
-    if (t->npages == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 4;
-        struct tpl_page *v = ff_realloc(t->pages, cap * sizeof *v);
-
-        if (v == NULL)
-            return ff_err_set(p->e, FF_ESYS, p->name, 0, 0, "out of memory");
-        t->pages = v;
-        t->cap = cap;
-    }
+    pg = ff_grow(t->pages, &t->cap, t->npages + 1, sizeof *pg, 4);
+    if (pg == NULL)
+        return ff_err_set(p->e, FF_ESYS, p->name, 0, 0, "out of memory");
+    t->pages = pg;
     pg = &t->pages[t->npages++];
     memset(pg, 0, sizeof *pg);
     {
@@ -636,15 +631,12 @@ static int add_page(struct parser *p, struct gen_template *t)
 static int add_item(struct parser *p, struct tpl_page *pg,
                     const struct tpl_item *it)
 {
-    if (pg->n == pg->cap) {
-        size_t cap = pg->cap ? pg->cap * 2 : 16;
-        struct tpl_item *v = ff_realloc(pg->items, cap * sizeof *v);
+    struct tpl_item *v = ff_grow(pg->items, &pg->cap, pg->n + 1, sizeof *v,
+                                 16);
 
-        if (v == NULL)
-            return ff_err_set(p->e, FF_ESYS, p->name, 0, 0, "out of memory");
-        pg->items = v;
-        pg->cap = cap;
-    }
+    if (v == NULL)
+        return ff_err_set(p->e, FF_ESYS, p->name, 0, 0, "out of memory");
+    pg->items = v;
     pg->items[pg->n++] = *it;
     return FF_OK;
 }

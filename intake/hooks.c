@@ -60,28 +60,23 @@ int intake_hook_rec_add(struct intake_hook_rec *r, const char *k, size_t kn,
                         const char *v, size_t vn)
 {
     if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        char **nk = ff_realloc(r->key, cap * sizeof *nk);
+        /* Four parallel arrays: cap moves only once all four have. */
+        size_t c[4] = {r->cap, r->cap, r->cap, r->cap};
+        void *p;
 
-        if (nk == NULL)
+        if ((p = ff_grow(r->key, &c[0], r->n + 1, sizeof *r->key, 16)))
+            r->key = p;
+        if (p && (p = ff_grow(r->val, &c[1], r->n + 1, sizeof *r->val, 16)))
+            r->val = p;
+        if (p && (p = ff_grow(r->key_len, &c[2], r->n + 1,
+                              sizeof *r->key_len, 16)))
+            r->key_len = p;
+        if (p && (p = ff_grow(r->val_len, &c[3], r->n + 1,
+                              sizeof *r->val_len, 16)))
+            r->val_len = p;
+        if (p == NULL)
             return FF_ESYS;
-        r->key = nk;
-        nk = ff_realloc(r->val, cap * sizeof *nk);
-        if (nk == NULL)
-            return FF_ESYS;
-        r->val = nk;
-        {
-            size_t *l = ff_realloc(r->key_len, cap * sizeof *l);
-
-            if (l == NULL)
-                return FF_ESYS;
-            r->key_len = l;
-            l = ff_realloc(r->val_len, cap * sizeof *l);
-            if (l == NULL)
-                return FF_ESYS;
-            r->val_len = l;
-        }
-        r->cap = cap;
+        r->cap = c[0];
     }
     r->key[r->n] = ff_strndup(k, kn);
     r->val[r->n] = ff_strndup(v, vn);

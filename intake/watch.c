@@ -199,9 +199,8 @@ static int existing(struct watch *w)
     while ((de = readdir(d)) != NULL) {
         if (skipped_name(de->d_name))
             continue;
-        if (n == cap) {
-            char **v = ff_realloc(names, (cap = cap ? cap * 2 : 16) *
-                                             sizeof *v);
+        {
+            char **v = ff_grow(names, &cap, n + 1, sizeof *v, 16);
 
             if (v == NULL)
                 break;
