@@ -38,7 +38,7 @@
 struct draw {
     const struct intake_rep *r;
     const struct ff_province *pv;
-    const struct intake_rhh **miss;     /* missing households, walk order */
+    const struct intake_rlisted **miss;     /* missing households, walk order */
     size_t nmiss;
     char title[256];
 };
@@ -59,18 +59,6 @@ static const struct ff_text_style st_small = {FF_FONT_REGULAR, 10, 0x333333,
                                               FF_ALIGN_LEFT, 0};
 static const struct ff_text_style st_count = {FF_FONT_BOLD, 9, 0,
                                               FF_ALIGN_CENTER, 0};
-
-const char *intake_month_be(const char *month_ce, char out[8])
-{
-    int y = 0, i;
-
-    /* "YYYY-MM", digits checked by the month parser. */
-    for (i = 0; i < 4 && month_ce[i] >= '0' && month_ce[i] <= '9'; i++)
-        y = y * 10 + (month_ce[i] - '0');
-    snprintf(out, 8, "%04d-%.2s", (y + FF_BE_OFFSET) % 10000,
-             month_ce[4] == '-' ? month_ce + 5 : "00");
-    return out;
-}
 
 /* ---- the table ---- */
 
@@ -260,8 +248,10 @@ static const struct ff_flow_col mcols[] = {
 
 static int walk_cmp(const void *a, const void *b)
 {
-    const struct intake_rhh *x = *(const struct intake_rhh *const *)a;
-    const struct intake_rhh *y = *(const struct intake_rhh *const *)b;
+    const struct intake_rlisted *x =
+        *(const struct intake_rlisted *const *)a;
+    const struct intake_rlisted *y =
+        *(const struct intake_rlisted *const *)b;
     int c = strcmp(x->code, y->code);
     int s = strncmp(x->code, y->code, 6);  /* district, subdistrict */
 
@@ -313,7 +303,7 @@ static int missing_list(struct ff_flow *f, const struct draw *d,
         for (j = i; j < d->nmiss && strcmp(d->miss[j]->district_code,
                                            d->miss[i]->district_code) == 0;
              j++) {
-            const struct intake_rhh *m = d->miss[j];
+            const struct intake_rlisted *m = d->miss[j];
             char vill[16];
             const char *cells[6];
 
@@ -410,12 +400,12 @@ int intake_report_pdf(const struct intake_rep *r, const char *path,
     d.pv = &pv;
     if ((rc = ff_province_load(&pv, NULL, e)))
         return rc;
-    d.miss = ff_malloc((r->nhh ? r->nhh : 1) * sizeof *d.miss);
+    d.miss = ff_malloc((r->nlisted ? r->nlisted : 1) * sizeof *d.miss);
     if (d.miss == NULL)
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-    for (i = 0; i < r->nhh; i++)
-        if (r->hh[i].status == 1 && !r->hh[i].reported_month)
-            d.miss[d.nmiss++] = &r->hh[i];
+    for (i = 0; i < r->nlisted; i++)
+        if (r->listed[i].missing)
+            d.miss[d.nmiss++] = &r->listed[i];
     qsort(d.miss, d.nmiss, sizeof *d.miss, walk_cmp);
     intake_month_be(r->month, be);
     snprintf(d.title, sizeof d.title,

@@ -3,7 +3,7 @@
  * missing and late households, one household's history, the upload
  * summary, sign-in.  Thai first (English in small print where a word is
  * technical), Buddhist Era dates, numbers as the reconciliation files have
- * them: the dashboard is drawn from the same intake_report_build() as
+ * them: the dashboard is drawn from the same intake_recon_build() as
  * reconciliation.csv, so the page and the file never disagree.
  *
  * Every text that came from a register or a report goes through
@@ -18,8 +18,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "report.h"
-#include "report_pdf.h"
+#include "recon.h"
 #include "rules.h"
 #include "thai.h"
 
@@ -372,11 +371,11 @@ int intake_web_dashboard(struct intake_ledger *L, const struct intake_page *p,
                      "</p>");
     for (i = 0; i < nshow; i++) {
         memset(&r, 0, sizeof r);
-        if ((rc = intake_report_build(L, show[i], 0, &r, e)))
+        if ((rc = intake_recon_build(L, show[i], 0, &r, e)))
             return rc;
         closed = month == NULL && i == 1;
         month_table(out, &r, p, closed);
-        intake_report_release(&r);
+        intake_recon_release(&r);
     }
     /* Choosing another month: links, not a GET form, so nothing here
      * carries a token in a URL. */
@@ -413,7 +412,7 @@ int intake_web_state_json(struct intake_ledger *L, const char *month,
     if ((rc = version(L, v, e)))
         return rc;
     memset(&r, 0, sizeof r);
-    if ((rc = intake_report_build(L, month, 0, &r, e)))
+    if ((rc = intake_recon_build(L, month, 0, &r, e)))
         return rc;
     ff_buf_addf(out, "{\"version\": \"%s\", \"month\": \"%s\", "
                      "\"districts\": [", v, month);
@@ -427,13 +426,13 @@ int intake_web_state_json(struct intake_ledger *L, const char *month,
                     d->expected, d->on_time, d->late, d->missing);
     }
     ff_buf_adds(out, "]}\n");
-    intake_report_release(&r);
+    intake_recon_release(&r);
     return FF_OK;
 }
 
 /* ---- district ---- */
 
-static void hh_row(struct ff_buf *b, const struct intake_rhh *h)
+static void hh_row(struct ff_buf *b, const struct intake_rlisted *h)
 {
     ff_buf_adds(b, "<tr><td><a href=\"/household/");
     esc(b, h->code);
@@ -452,8 +451,10 @@ static void hh_row(struct ff_buf *b, const struct intake_rhh *h)
 
 static int by_village(const void *a, const void *b)
 {
-    const struct intake_rhh *x = *(const struct intake_rhh *const *)a;
-    const struct intake_rhh *y = *(const struct intake_rhh *const *)b;
+    const struct intake_rlisted *x =
+        *(const struct intake_rlisted *const *)a;
+    const struct intake_rlisted *y =
+        *(const struct intake_rlisted *const *)b;
     int c = strcmp(x->subdistrict, y->subdistrict);
 
     if (c == 0)
@@ -469,25 +470,25 @@ int intake_web_district(struct intake_ledger *L, const struct intake_page *p,
 {
     struct intake_rep r;
     const struct intake_rdistrict *d = NULL;
-    const struct intake_rhh **v = NULL;
+    const struct intake_rlisted **v = NULL;
     char mt[64], title[300], other[8];
     size_t i, n = 0, k;
     int rc, pass;
 
     memset(&r, 0, sizeof r);
-    if ((rc = intake_report_build(L, month, 0, &r, e)))
+    if ((rc = intake_recon_build(L, month, 0, &r, e)))
         return rc;
     for (i = 0; i < r.nd; i++)
         if (strcmp(r.d[i].code, code) == 0)
             d = &r.d[i];
     if (d == NULL) {
-        intake_report_release(&r);
+        intake_recon_release(&r);
         return ff_err_set(e, FF_EINPUT, NULL, 0, 0,
                           "no district '%s' in the register", code);
     }
-    v = ff_calloc(r.nhh ? r.nhh : 1, sizeof *v);
+    v = ff_calloc(r.nlisted ? r.nlisted : 1, sizeof *v);
     if (v == NULL) {
-        intake_report_release(&r);
+        intake_recon_release(&r);
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
     }
     intake_web_month_thai(month, mt, sizeof mt);
@@ -511,13 +512,12 @@ int intake_web_district(struct intake_ledger *L, const struct intake_page *p,
                 d->code, other, month);
     for (pass = 0; pass < 2; pass++) {
         n = 0;
-        for (k = 0; k < r.nhh; k++) {
-            const struct intake_rhh *h = &r.hh[k];
+        for (k = 0; k < r.nlisted; k++) {
+            const struct intake_rlisted *h = &r.listed[k];
 
-            if (h->status != 1 || strcmp(h->district_code, code) != 0)
+            if (strcmp(h->district_code, code) != 0)
                 continue;
-            if (pass == 0 ? !h->reported_month
-                          : h->reported_month && h->late)
+            if (pass == 0 ? h->missing : h->late)
                 v[n++] = h;
         }
         qsort(v, n, sizeof *v, by_village);
@@ -540,7 +540,7 @@ int intake_web_district(struct intake_ledger *L, const struct intake_page *p,
     }
     foot(out);
     ff_free(v);
-    intake_report_release(&r);
+    intake_recon_release(&r);
     return FF_OK;
 }
 

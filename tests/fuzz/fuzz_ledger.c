@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ledger.h"
+#include "export.h"
 #include "report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
