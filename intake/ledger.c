@@ -184,8 +184,8 @@ static const char *const sql[S_COUNT] = {
                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                   "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
                   "?23, ?24, ?25, ?26, ?27, ?28, ?29)",
-    [S_SEEN] = "SELECT submission_id, row_sha256, logical_key FROM record "
-               "WHERE dup_key = ?1",
+    [S_SEEN] = "SELECT submission_id, row_sha256, logical_key, id "
+               "FROM record WHERE dup_key = ?1 ORDER BY id",
     [S_ACCEPTED_FOR] = "SELECT r.id, r.submitted FROM record r "
                        "WHERE r.hhid = ?1 AND r.month = ?2 "
                        "AND r.outcome = 'accepted' AND NOT EXISTS "
@@ -1425,13 +1425,16 @@ int intake_ledger_record_add(struct intake_ledger *L,
 
 /*
  * The valid first occurrence with this submission id (id non-NULL) or row
- * hash: *seen, and its logical key into key (may be NULL).  The indexed
- * key is a hash: equality is confirmed on the full value.
+ * hash: *seen, its record id into *record and its logical key into key
+ * (either may be NULL).  The indexed key is a hash: equality is confirmed
+ * on the full value.  The one duplicate lookup: loads, key_of_version and
+ * the server's hooks (first_seen) all come here, through the cached
+ * statement.  ORDER BY id costs nothing: the index is (dup_key, rowid).
  */
 static int lookup_version(struct intake_ledger *L, const char *id,
                           size_t id_len, const unsigned char *row_sha256,
-                          int *seen, char *key, size_t key_size,
-                          struct ff_err *e)
+                          int *seen, long long *record, char *key,
+                          size_t key_size, struct ff_err *e)
 {
     sqlite3_stmt *s = stmt(L, S_SEEN, e);
     int rc = SQLITE_DONE;
@@ -1449,6 +1452,8 @@ static int lookup_version(struct intake_ledger *L, const char *id,
                     memcmp(sqlite3_column_blob(s, 1), row_sha256, 32) == 0;
         if (*seen && key)
             copy_text(key, key_size, s, 2);
+        if (*seen && record)
+            *record = sqlite3_column_int64(s, 3);
     }
     if (*seen)
         rc = SQLITE_DONE;
@@ -1462,7 +1467,7 @@ int intake_ledger_seen(struct intake_ledger *L, const char *id,
                        size_t id_len, const unsigned char *row_sha256,
                        int *seen, struct ff_err *e)
 {
-    return lookup_version(L, id, id_len, row_sha256, seen, NULL, 0, e);
+    return lookup_version(L, id, id_len, row_sha256, seen, NULL, NULL, 0, e);
 }
 
 int intake_ledger_accepted_for(struct intake_ledger *L, const char *hhid,
@@ -1572,7 +1577,7 @@ int intake_ledger_key_of_version(struct intake_ledger *L, const char *version,
                                  struct ff_err *e)
 {
     key[0] = '\0';
-    return lookup_version(L, version, n, NULL, found, key, size, e);
+    return lookup_version(L, version, n, NULL, found, NULL, key, size, e);
 }
 
 int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
@@ -1958,37 +1963,13 @@ int intake_ledger_first_seen(struct intake_ledger *L, const char *id,
                              size_t id_len, const unsigned char *row_sha256,
                              long long *record, struct ff_err *e)
 {
-    sqlite3_stmt *s = NULL;
-    int rc = SQLITE_DONE;
+    int seen;
 
     *record = 0;
     if (id == NULL && row_sha256 == NULL)
         return FF_OK;
-    if (sqlite3_prepare_v2(L->db, "SELECT id, submission_id, row_sha256 "
-                                  "FROM record WHERE dup_key = ?1 "
-                                  "ORDER BY id", -1, &s, NULL) != SQLITE_OK)
-        return db_error(L, e, "cannot prepare statement");
-    sqlite3_bind_int64(s, 1, dup_key(id, id_len, row_sha256));
-    while (*record == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int same;
-
-        if (id)
-            same = (size_t)sqlite3_column_bytes(s, 1) == id_len &&
-                   memcmp(sqlite3_column_text(s, 1), id, id_len) == 0;
-        else
-            same = sqlite3_column_bytes(s, 2) == 32 &&
-                   memcmp(sqlite3_column_blob(s, 2), row_sha256, 32) == 0;
-        if (same)
-            *record = sqlite3_column_int64(s, 0);
-    }
-    if (*record)
-        rc = SQLITE_DONE;
-    if (rc != SQLITE_DONE)
-        rc = db_error(L, e, "cannot look up duplicate");
-    else
-        rc = FF_OK;
-    sqlite3_finalize(s);
-    return rc;
+    return lookup_version(L, id, id_len, row_sha256, &seen, record, NULL, 0,
+                          e);
 }
 
 int intake_ledger_last_record(struct intake_ledger *L, long long *id,
