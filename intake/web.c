@@ -214,6 +214,31 @@ static void pct(struct ff_buf *b, long part, long whole)
     ff_buf_addf(b, "%.1f%%", intake_rep_pct(part, whole));
 }
 
+/* Table cells: every page's rows are made of these three. */
+static void td_text(struct ff_buf *b, const char *s)
+{
+    ff_buf_adds(b, "<td>");
+    esc(b, s);
+    ff_buf_adds(b, "</td>");
+}
+
+static void td_num(struct ff_buf *b, const char *cls, long v)
+{
+    if (cls)
+        ff_buf_addf(b, "<td class=\"%s\">", cls);
+    else
+        ff_buf_adds(b, "<td>");
+    num(b, v);
+    ff_buf_adds(b, "</td>");
+}
+
+static void td_pct(struct ff_buf *b, long part, long whole)
+{
+    ff_buf_adds(b, "<td>");
+    pct(b, part, whole);
+    ff_buf_adds(b, "</td>");
+}
+
 static void district_row(struct ff_buf *b, const struct intake_rdistrict *d,
                          const char *month, int link)
 {
@@ -228,21 +253,15 @@ static void district_row(struct ff_buf *b, const struct intake_rdistrict *d,
     esc(b, d->name);
     if (link)
         ff_buf_adds(b, "</a>");
-    ff_buf_adds(b, "</th><td>");
-    num(b, d->expected);
-    ff_buf_adds(b, "</td><td class=\"ok\">");
-    num(b, d->on_time);
-    ff_buf_adds(b, "</td><td class=\"late\">");
-    num(b, d->late);
-    ff_buf_adds(b, "</td><td class=\"missing\">");
-    num(b, d->missing);
-    ff_buf_adds(b, "</td><td>");
-    pct(b, d->on_time + d->late, d->expected);
-    ff_buf_adds(b, "</td><td>");
-    num(b, d->rejected);
-    ff_buf_adds(b, "</td><td>");
-    pct(b, d->developed, d->expected);
-    ff_buf_adds(b, "</td></tr>");
+    ff_buf_adds(b, "</th>");
+    td_num(b, NULL, d->expected);
+    td_num(b, "ok", d->on_time);
+    td_num(b, "late", d->late);
+    td_num(b, "missing", d->missing);
+    td_pct(b, d->on_time + d->late, d->expected);
+    td_num(b, NULL, d->rejected);
+    td_pct(b, d->developed, d->expected);
+    ff_buf_adds(b, "</tr>");
 }
 
 struct one_text {
@@ -440,13 +459,11 @@ static void hh_row(struct ff_buf *b, const struct intake_rlisted *h)
     esc(b, h->code);
     ff_buf_addf(b, "</a></td><td>หมู่ %d ", h->village_no);
     esc(b, h->village_name);
-    ff_buf_adds(b, "</td><td>");
-    esc(b, h->subdistrict);
-    ff_buf_adds(b, "</td><td>");
-    esc(b, h->house_no);
-    ff_buf_adds(b, "</td><td>");
-    esc(b, h->head);
-    ff_buf_adds(b, "</td></tr>");
+    ff_buf_adds(b, "</td>");
+    td_text(b, h->subdistrict);
+    td_text(b, h->house_no);
+    td_text(b, h->head);
+    ff_buf_adds(b, "</tr>");
 }
 
 static int by_village(const void *a, const void *b)
@@ -701,13 +718,11 @@ static int take_rec(void *ctx, int n, const char *const *v)
     } else {
         esc(b, reason_thai(v[5]));
     }
-    ff_buf_adds(b, "</td><td>");
-    esc(b, v[7]);
-    ff_buf_adds(b, "</td><td>");
-    esc(b, category_thai(v[8]));
-    ff_buf_adds(b, "</td><td>");
-    esc(b, v[9]);
-    ff_buf_adds(b, "</td><td>");
+    ff_buf_adds(b, "</td>");
+    td_text(b, v[7]);
+    td_text(b, category_thai(v[8]));
+    td_text(b, v[9]);
+    ff_buf_adds(b, "<td>");
     esc(b, v[10]);
     ff_buf_adds(b, " · load ");
     esc(b, v[11]);
