@@ -17,7 +17,7 @@
 #include "buf.h"
 #include "outfile.h"
 #include "utf8.h"
-#include "xlsx.h"
+#include "xlsxw.h"
 
 #define MAX_COLS 16
 #define MAX_ROWS 256
@@ -166,7 +166,7 @@ static int parse(struct def *d, const char *path, struct ff_err *e)
 
 static int write_xlsx(const struct def *d, const char *out, struct ff_err *e)
 {
-    struct gen_xlsx *x = gen_xlsx_new(out, e);
+    struct ff_xlsxw *x = ff_xlsxw_new(out, FF_XLSXW_LITERAL, 0644, e);
     int i, r, c;
 
     if (x == NULL)
@@ -174,17 +174,17 @@ static int write_xlsx(const struct def *d, const char *out, struct ff_err *e)
     for (i = 0; i < NSHEETS; i++) {
         const struct sheet *s = &d->s[i];
 
-        if (gen_xlsx_sheet(x, sheet_names[i], e)) {
-            gen_xlsx_free(x);
+        if (ff_xlsxw_sheet(x, sheet_names[i], e)) {
+            ff_xlsxw_free(x);
             return e->code;
         }
         for (c = 0; c < s->head.n; c++)
-            gen_xlsx_text(x, 0, c, s->head.cell[c], 1);
+            ff_xlsxw_text(x, 0, c, s->head.cell[c], 1);
         for (r = 0; r < s->nrows; r++)
             for (c = 0; c < s->rows[r].n; c++)
-                gen_xlsx_text(x, r + 1, c, s->rows[r].cell[c], 0);
+                ff_xlsxw_text(x, r + 1, c, s->rows[r].cell[c], 0);
     }
-    return gen_xlsx_close(x, e);
+    return ff_xlsxw_close(x, e);
 }
 
 /* s as a JavaScript single-quoted string literal. */

@@ -12,7 +12,7 @@
 #include "outfile.h"
 #include "recon.h"
 #include "report_pdf.h"
-#include "xlsx.h"
+#include "xlsxw.h"
 
 /* The month column is BE as users write it (2568-01); month_ce, last, is
  * the CE month for other software. */
@@ -64,27 +64,27 @@ static int write_csv(const struct intake_rep *r, const char *path,
     return intake_csvout_close(&o, e);
 }
 
-static void xlsx_row(struct intake_xlsx *x, int row, const char *month,
+static void xlsx_row(struct ff_xlsxw *x, int row, const char *month,
                      const struct intake_rdistrict *d)
 {
     char be[8];
     int c;
 
-    intake_xlsx_text(x, row, 0, intake_month_be(month, be), 0);
-    intake_xlsx_text(x, row, 16, month, 0);
-    intake_xlsx_text(x, row, 1, d->code, 0);
-    intake_xlsx_text(x, row, 2, d->name, 0);
-    intake_xlsx_num(x, row, 3, (double)d->expected, 0);
-    intake_xlsx_num(x, row, 4, (double)d->on_time, 0);
-    intake_xlsx_num(x, row, 5, (double)d->late, 0);
-    intake_xlsx_num(x, row, 6, (double)d->missing, 0);
-    intake_xlsx_num(x, row, 7, (double)d->rejected, 0);
-    intake_xlsx_num(x, row, 8, (double)d->developed, 0);
-    intake_xlsx_num(x, row, 9, intake_rep_pct(d->developed, d->expected), 1);
-    intake_xlsx_num(x, row, 10, (double)d->below, 0);
-    intake_xlsx_num(x, row, 11, intake_rep_pct(d->below, d->expected), 1);
+    ff_xlsxw_text(x, row, 0, intake_month_be(month, be), 0);
+    ff_xlsxw_text(x, row, 16, month, 0);
+    ff_xlsxw_text(x, row, 1, d->code, 0);
+    ff_xlsxw_text(x, row, 2, d->name, 0);
+    ff_xlsxw_num(x, row, 3, (double)d->expected, 0);
+    ff_xlsxw_num(x, row, 4, (double)d->on_time, 0);
+    ff_xlsxw_num(x, row, 5, (double)d->late, 0);
+    ff_xlsxw_num(x, row, 6, (double)d->missing, 0);
+    ff_xlsxw_num(x, row, 7, (double)d->rejected, 0);
+    ff_xlsxw_num(x, row, 8, (double)d->developed, 0);
+    ff_xlsxw_num(x, row, 9, intake_rep_pct(d->developed, d->expected), 1);
+    ff_xlsxw_num(x, row, 10, (double)d->below, 0);
+    ff_xlsxw_num(x, row, 11, intake_rep_pct(d->below, d->expected), 1);
     for (c = 1; c <= 4; c++)
-        intake_xlsx_num(x, row, 11 + c, (double)d->factor[c], 0);
+        ff_xlsxw_num(x, row, 11 + c, (double)d->factor[c], 0);
 }
 
 static int write_xlsx(const struct intake_rep *r, const char *path,
@@ -93,50 +93,50 @@ static int write_xlsx(const struct intake_rep *r, const char *path,
     static const char *const miss_cols[] = {
         "district_code", "district", "subdistrict", "village_no",
         "village_name", "house_no", "hhid", "head"};
-    struct intake_xlsx *x = intake_xlsx_new(path, e);
+    struct ff_xlsxw *x = ff_xlsxw_new(path, FF_XLSXW_STAFF, 0600, e);
     size_t i;
     int row, c;
 
     if (x == NULL)
         return e->code;
-    if (intake_xlsx_sheet(x, "reconciliation", e))
+    if (ff_xlsxw_sheet(x, "reconciliation", e))
         goto fail;
-    intake_xlsx_width(x, 0, 1, 12);
-    intake_xlsx_width(x, 2, 2, 24);
-    intake_xlsx_width(x, 3, 16, 12);
+    ff_xlsxw_width(x, 0, 1, 12);
+    ff_xlsxw_width(x, 2, 2, 24);
+    ff_xlsxw_width(x, 3, 16, 12);
     for (c = 0; c < (int)(sizeof columns / sizeof columns[0]); c++)
-        intake_xlsx_text(x, 0, c, columns[c], 1);
+        ff_xlsxw_text(x, 0, c, columns[c], 1);
     for (i = 0; i < r->nd; i++)
         xlsx_row(x, (int)i + 1, r->month, &r->d[i]);
     xlsx_row(x, (int)r->nd + 1, r->month, &r->total);
-    if (intake_xlsx_sheet(x, "missing", e))
+    if (ff_xlsxw_sheet(x, "missing", e))
         goto fail;
-    intake_xlsx_width(x, 0, 0, 12);
-    intake_xlsx_width(x, 1, 2, 20);
-    intake_xlsx_width(x, 4, 4, 24);
-    intake_xlsx_width(x, 6, 6, 14);
-    intake_xlsx_width(x, 7, 7, 32);
+    ff_xlsxw_width(x, 0, 0, 12);
+    ff_xlsxw_width(x, 1, 2, 20);
+    ff_xlsxw_width(x, 4, 4, 24);
+    ff_xlsxw_width(x, 6, 6, 14);
+    ff_xlsxw_width(x, 7, 7, 32);
     for (c = 0; c < 8; c++)
-        intake_xlsx_text(x, 0, c, miss_cols[c], 1);
+        ff_xlsxw_text(x, 0, c, miss_cols[c], 1);
     row = 1;
     for (i = 0; i < r->nlisted; i++) {
         const struct intake_rlisted *h = &r->listed[i];
 
         if (!h->missing)
             continue;
-        intake_xlsx_text(x, row, 0, h->district_code, 0);
-        intake_xlsx_text(x, row, 1, h->district, 0);
-        intake_xlsx_text(x, row, 2, h->subdistrict, 0);
-        intake_xlsx_num(x, row, 3, h->village_no, 0);
-        intake_xlsx_text(x, row, 4, h->village_name, 0);
-        intake_xlsx_text(x, row, 5, h->house_no, 0);
-        intake_xlsx_text(x, row, 6, h->code, 0);
-        intake_xlsx_text(x, row, 7, h->head, 0);
+        ff_xlsxw_text(x, row, 0, h->district_code, 0);
+        ff_xlsxw_text(x, row, 1, h->district, 0);
+        ff_xlsxw_text(x, row, 2, h->subdistrict, 0);
+        ff_xlsxw_num(x, row, 3, h->village_no, 0);
+        ff_xlsxw_text(x, row, 4, h->village_name, 0);
+        ff_xlsxw_text(x, row, 5, h->house_no, 0);
+        ff_xlsxw_text(x, row, 6, h->code, 0);
+        ff_xlsxw_text(x, row, 7, h->head, 0);
         row++;
     }
-    return intake_xlsx_close(x, e);
+    return ff_xlsxw_close(x, e);
 fail:
-    intake_xlsx_free(x);
+    ff_xlsxw_free(x);
     return e->code;
 }
 

@@ -1,13 +1,13 @@
 /*
- * xlsx.c - the libxlsxwriter boundary.
+ * xlsxw.c - the libxlsxwriter boundary (ffintake's and ffgen's).
  *
  * libxlsxwriter reports errors as lxw_error codes from each call and keeps
  * the whole workbook until workbook_close(); our tables are small (one row
- * per district, one per missing household), so the default in-memory mode
- * is right.  Errors from cell writes are remembered and reported at close,
+ * per district, one per missing household, a form's few dozen rows), so
+ * the default in-memory mode is right.  Errors from cell writes are remembered and reported at close,
  * so callers can write a table without checking every cell.
  */
-#include "xlsx.h"
+#include "xlsxw.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +19,7 @@
 #include "outfile.h"
 #include "csvw.h"
 
-struct intake_xlsx {
+struct ff_xlsxw {
     lxw_workbook *wb;
     lxw_worksheet *ws;
     lxw_format *bold, *num0, *num1, *num2;
@@ -27,6 +27,8 @@ struct intake_xlsx {
     const char *name;       /* the file name part of path */
     char tmp[1200];
     struct ff_outset *set;  /* the private folder the workbook is made in */
+    enum ff_xlsxw_kind kind;
+    int mode;
     lxw_error first_error;
 };
 
@@ -35,13 +37,14 @@ struct intake_xlsx {
  * no O_EXCL, mode 0666 less the umask), and Debian 12's 1.1.4 cannot write
  * to memory.  So the workbook is made inside a fresh private folder
  * (core/outfile.h's sets: mkdtemp, 0700, beside the target), where nobody
- * can plant a link or read it, and moved into place with mode 0600; its
- * own temporary files go to that folder too.  A killed run's folder is
+ * can plant a link or read it, and moved into place with the caller's
+ * mode (0600 for staff files); its own temporary files go there too.  A killed run's folder is
  * swept by the next run.
  */
-struct intake_xlsx *intake_xlsx_new(const char *path, struct ff_err *e)
+struct ff_xlsxw *ff_xlsxw_new(const char *path, enum ff_xlsxw_kind kind,
+                              int mode, struct ff_err *e)
 {
-    struct intake_xlsx *x = ff_calloc(1, sizeof *x);
+    struct ff_xlsxw *x = ff_calloc(1, sizeof *x);
     lxw_workbook_options opt;
     char dir[512];
     const char *slash;
@@ -50,6 +53,8 @@ struct intake_xlsx *intake_xlsx_new(const char *path, struct ff_err *e)
         ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
         return NULL;
     }
+    x->kind = kind;
+    x->mode = mode;
     snprintf(x->path, sizeof x->path, "%s", path);
     slash = strrchr(x->path, '/');
     x->name = slash ? slash + 1 : x->path;
@@ -66,7 +71,7 @@ struct intake_xlsx *intake_xlsx_new(const char *path, struct ff_err *e)
     }
     if (ff_outset_path(x->set, x->name, x->tmp, sizeof x->tmp)) {
         ff_err_set(e, FF_EUSAGE, path, 0, 0, "path is too long");
-        intake_xlsx_free(x);
+        ff_xlsxw_free(x);
         return NULL;
     }
     memset(&opt, 0, sizeof opt);
@@ -74,7 +79,7 @@ struct intake_xlsx *intake_xlsx_new(const char *path, struct ff_err *e)
     x->wb = workbook_new_opt(x->tmp, &opt);
     if (x->wb == NULL) {
         ff_err_set(e, FF_ESYS, path, 0, 0, "cannot start workbook");
-        intake_xlsx_free(x);
+        ff_xlsxw_free(x);
         return NULL;
     }
     x->bold = workbook_add_format(x->wb);
@@ -83,7 +88,7 @@ struct intake_xlsx *intake_xlsx_new(const char *path, struct ff_err *e)
     x->num2 = workbook_add_format(x->wb);
     if (!x->bold || !x->num0 || !x->num1 || !x->num2) {
         ff_err_set(e, FF_ESYS, path, 0, 0, "out of memory");
-        intake_xlsx_free(x);
+        ff_xlsxw_free(x);
         return NULL;
     }
     format_set_bold(x->bold);
@@ -93,7 +98,7 @@ struct intake_xlsx *intake_xlsx_new(const char *path, struct ff_err *e)
     return x;
 }
 
-int intake_xlsx_sheet(struct intake_xlsx *x, const char *name,
+int ff_xlsxw_sheet(struct ff_xlsxw *x, const char *name,
                       struct ff_err *e)
 {
     x->ws = workbook_add_worksheet(x->wb, name);
@@ -103,29 +108,29 @@ int intake_xlsx_sheet(struct intake_xlsx *x, const char *name,
     return FF_OK;
 }
 
-static void note(struct intake_xlsx *x, lxw_error err)
+static void note(struct ff_xlsxw *x, lxw_error err)
 {
     if (err != LXW_NO_ERROR && x->first_error == LXW_NO_ERROR)
         x->first_error = err;
 }
 
-void intake_xlsx_width(struct intake_xlsx *x, int first, int last,
+void ff_xlsxw_width(struct ff_xlsxw *x, int first, int last,
                        double width)
 {
     note(x, worksheet_set_column(x->ws, (lxw_col_t)first, (lxw_col_t)last,
                                  width, NULL));
 }
 
-void intake_xlsx_text(struct intake_xlsx *x, int row, int col,
+void ff_xlsxw_text(struct ff_xlsxw *x, int row, int col,
                       const char *s, int bold)
 {
     char *buf = NULL;
 
-    if (s == NULL || s[0] == '\0')
+    if (s == NULL || s[0] == '\0' || x->ws == NULL)
         return;
     /* A string cell is never evaluated, but Excel turns it into a formula
      * when someone edits the cell; the apostrophe prevents that too. */
-    if (ff_csvw_is_formula(s, strlen(s))) {
+    if (x->kind == FF_XLSXW_STAFF && ff_csvw_is_formula(s, strlen(s))) {
         size_t n = strlen(s);
 
         buf = ff_malloc(n + 2);
@@ -142,7 +147,7 @@ void intake_xlsx_text(struct intake_xlsx *x, int row, int col,
     ff_free(buf);
 }
 
-void intake_xlsx_num(struct intake_xlsx *x, int row, int col, double v,
+void ff_xlsxw_num(struct ff_xlsxw *x, int row, int col, double v,
                      int decimals)
 {
     note(x, worksheet_write_number(x->ws, (lxw_row_t)row, (lxw_col_t)col, v,
@@ -151,7 +156,7 @@ void intake_xlsx_num(struct intake_xlsx *x, int row, int col, double v,
                                                    : x->num2));
 }
 
-int intake_xlsx_close(struct intake_xlsx *x, struct ff_err *e)
+int ff_xlsxw_close(struct ff_xlsxw *x, struct ff_err *e)
 {
     lxw_error err;
     int rc = FF_OK;
@@ -166,13 +171,13 @@ int intake_xlsx_close(struct intake_xlsx *x, struct ff_err *e)
         rc = ff_err_set(e, FF_ESYS, x->path, 0, 0,
                         "cannot write workbook: %s", lxw_strerror(err));
     else
-        rc = ff_outset_commit(x->set, &x->name, 1, NULL, 0, 0600, e);
+        rc = ff_outset_commit(x->set, &x->name, 1, NULL, 0, x->mode, e);
     ff_outset_free(x->set);     /* with the workbook, on a failure */
     ff_free(x);
     return rc;
 }
 
-void intake_xlsx_free(struct intake_xlsx *x)
+void ff_xlsxw_free(struct ff_xlsxw *x)
 {
     if (x == NULL)
         return;
