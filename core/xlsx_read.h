@@ -1,6 +1,6 @@
 /*
  * xlsx_read.h - streaming XLSX (SpreadsheetML) reader, over core/zip.c and
- * expat.  Not to be confused with intake/xlsx.c, the libxlsxwriter writer.
+ * expat.  Not to be confused with core/xlsxw.c, the libxlsxwriter writer.
  *
  * One sheet is parsed as a stream of XML events, so memory holds one row
  * whatever the sheet's size.  Shared strings, which cells refer to by
