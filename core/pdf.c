@@ -277,7 +277,6 @@ static void end_doc(struct ff_pdf *p)
     p->nrects = 0;
     p->grid = 0;
     p->recording = 0;
-    p->contents_arr = NULL;
     for (i = 0; i < NFACES; i++) {
         p->face[i].font = NULL;
         p->face[i].foreign = 0;
@@ -398,7 +397,6 @@ int ff_pdf_add_page(struct ff_pdf *p, double w, double h, struct ff_err *e)
         return ffp_fail(p, e, "adding a page");
     p->pages[p->npages++] = page;
     p->page = page;
-    p->contents_arr = NULL;
     p->page_h = h;
     if (!p->no_font_cache)
         ffp_hook_contents(p, ffp_page_attr(page)->contents);

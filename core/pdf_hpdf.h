@@ -152,7 +152,6 @@ struct ff_pdf {
     HPDF_Page rec_page;
     char rec_names[NFACES][16];
     unsigned char *rec_used;    /* NFACES x NCODES bits: codes drawn */
-    HPDF_Array contents_arr;    /* the page's /Contents once split */
 };
 
 
