@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "fault.h"
 #include "rules.h"
 
 /*
@@ -383,9 +384,9 @@ static int step_done(struct intake_ledger *L, sqlite3_stmt *s,
 
 /*
  * Fault injection for SQLite's own I/O (tests only): with
- * FFKIT_FAIL_SQLITE_WRITE=N in the environment, the ledger is opened
- * through a shim VFS whose N-th write (and every later one) fails with
- * SQLITE_FULL, as a full disk would.  Everything else is forwarded to the
+ * FFKIT_FAIL_SQLITE_WRITE=N in the environment (read by core/fault.h),
+ * the ledger is opened through a shim VFS whose N-th write (and every
+ * later one) fails with SQLITE_FULL, as a full disk would.  Everything else is forwarded to the
  * default VFS.  The shim is registered once per process, never as default.
  */
 struct faulty_file {
@@ -583,16 +584,16 @@ static int ff_lasterr(sqlite3_vfs *v, int n, char *out)
 /* The VFS name to open the ledger with: the shim when armed, else NULL. */
 static const char *ledger_vfs(void)
 {
-    const char *s = getenv("FFKIT_FAIL_SQLITE_WRITE");
+    long at = ff_fault_sqlite_write();
     sqlite3_vfs *real;
 
-    if (s == NULL || atol(s) <= 0)
+    if (at <= 0)
         return NULL;
     if (faulty_vfs.zName == NULL) {
         real = sqlite3_vfs_find(NULL);
         if (real == NULL)
             return NULL;
-        faulty_at = atol(s);
+        faulty_at = at;
         faulty_vfs.iVersion = 1;
         faulty_vfs.szOsFile = (int)sizeof(struct faulty_file) + real->szOsFile;
         faulty_vfs.mxPathname = real->mxPathname;
