@@ -21,6 +21,7 @@
 #include "hhid.h"
 #include "ledger.h"
 #include "load.h"
+#include "regimport.h"
 #include "paths.h"
 #include "register.h"
 #include "report.h"
