@@ -527,8 +527,9 @@ static void row_hash(char *const *fields, const size_t *lens, size_t n,
  * The writer's half of a record: duplicates, identity across edits, the
  * reviewer's verdict, the ledger row, the winner.  fields[0..nfields) are
  * the record's fields; c came from the rules (its field pointers are
- * rebuilt here from the layout); digest is the row hash when the dialect
- * has no submission id and the record is valid.
+ * rebuilt here from the layout) and is what the ledger row stores, with
+ * only what this load decides beside it; digest is the row hash when the
+ * dialect has no submission id and the record is valid.
  */
 static int store_record(struct run *r, long record_no, long line,
                         char *const *fields, const size_t *lens,
@@ -555,25 +556,13 @@ static int store_record(struct run *r, long record_no, long line,
     memset(&row, 0, sizeof row);
     memset(&live, 0, sizeof live);
     key[0] = dep[0] = '\0';
+    row.c = c;
     row.load_id = r->load_id;
     row.source_id = r->file->source_id;
     row.record_no = record_no;
     row.line = line;
     row.outcome = c->outcome;
     row.reason = c->reason;
-    row.col = c->col;
-    row.late = c->late;
-    row.month = c->month;
-    row.submitted = c->submitted;
-    row.has_submitted = c->has_submitted;
-    for (f = 0; f < INTAKE_NFIELDS; f++) {
-        row.field[f] = c->field[f];
-        row.field_len[f] = c->field_len[f];
-    }
-    row.category = c->category;
-    row.status = c->status;
-    row.income = c->income;
-    row.has_income = c->has_income;
     row.detail = c->detail;
     row.edits = -1;
     if (c->outcome == INTAKE_REJECTED && c->reason != INTAKE_R_RAGGED_ROW)
