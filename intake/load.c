@@ -37,29 +37,7 @@
 #include "csvout.h"
 #include "sha256.h"
 #include "utf8.h"
-
-/*
- * Winner of one (household, month) during the load, 24 bytes: a load that
- * touches a million (household, month) pairs keeps 24 MB here.
- */
-struct winner {
-    uint64_t key;           /* winner_key(); 0 = free slot; NEW_WINNER bit */
-    long long id;           /* winning record so far */
-    long long submitted;
-};
-#define NEW_WINNER (1ULL << 63)     /* the winner is a record of this load */
-
-/*
- * A (household, month) that already had an accepted record before this
- * load: only those can be superseded across loads, and they are few (a
- * correction of an earlier month), so they live in a list of their own
- * rather than in every winner entry.
- */
-struct earlier {
-    uint64_t key;
-    long long id;           /* the record accepted before this load */
-    long long by;           /* this load's record that supersedes it, or 0 */
-};
+#include "winners.h"
 
 struct codes {
     char (*v)[12];
@@ -101,10 +79,7 @@ struct run {
     struct intake_layout lay;
     struct intake_rules_ctx rc;
     struct codes codes;
-    struct winner *w;
-    size_t wn, wcap;
-    struct earlier *prev;
-    size_t nprev, cap_prev;
+    struct intake_winners win;
     struct ff_buf raw;
     char **fptr;                /* field pointers of the record stored */
     size_t fcap;
@@ -128,16 +103,11 @@ static int code_cmp(const void *a, const void *b)
 static int add_code(void *ctx, const struct intake_household *h)
 {
     struct codes *c = ctx;
+    char(*v)[12] = ff_grow(c->v, &c->cap, c->n + 1, sizeof *v, 1024);
 
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 1024;
-        char(*v)[12] = ff_realloc(c->v, cap * sizeof *v);
-
-        if (v == NULL)
-            return FF_ESYS;
-        c->v = v;
-        c->cap = cap;
-    }
+    if (v == NULL)
+        return FF_ESYS;
+    c->v = v;
     snprintf(c->v[c->n++], 12, "%s", h->code);
     return FF_OK;
 }
@@ -191,15 +161,12 @@ static const char *column_name(const struct run *r, long col)
 static int add_taken(struct run *r, long long id, long long by,
                      const char *why, int done, struct ff_err *e)
 {
-    if (r->ntaken == r->cap_taken) {
-        size_t cap = r->cap_taken ? r->cap_taken * 2 : 64;
-        struct taken *v = ff_realloc(r->taken, cap * sizeof *v);
+    struct taken *v = ff_grow(r->taken, &r->cap_taken, r->ntaken + 1,
+                              sizeof *v, 64);
 
-        if (v == NULL)
-            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-        r->taken = v;
-        r->cap_taken = cap;
-    }
+    if (v == NULL)
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    r->taken = v;
     r->taken[r->ntaken].id = id;
     r->taken[r->ntaken].by = by;
     r->taken[r->ntaken].why = why;
@@ -218,136 +185,6 @@ static struct taken *find_taken(struct run *r, long long id)
 }
 
 /*
- * The 11-digit code and the month "YYYY-MM" as one number: code * 2^16 +
- * months since year 0, plus one so that no key is 0.  Below 2^53.
- */
-static uint64_t winner_key(const char *hhid, const char *month)
-{
-    uint64_t code = 0;
-    unsigned year = 0, m;
-    int i;
-
-    for (i = 0; i < 11; i++)
-        code = code * 10 + (uint64_t)(hhid[i] - '0');
-    for (i = 0; i < 4; i++)
-        year = year * 10 + (unsigned)(month[i] - '0');
-    m = (unsigned)(month[5] - '0') * 10 + (unsigned)(month[6] - '0');
-    return (code << 16) + year * 12 + m;
-}
-
-/* The slot of key in the winner table (free when its key is 0). */
-static struct winner *winner_slot(struct run *r, uint64_t key)
-{
-    uint64_t h = key;
-    size_t i;
-
-    /* splitmix64's finaliser: the keys themselves cluster. */
-    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
-    h ^= h >> 31;
-    i = (size_t)h & (r->wcap - 1);
-    while (r->w[i].key && (r->w[i].key & ~NEW_WINNER) != key)
-        i = (i + 1) & (r->wcap - 1);
-    return &r->w[i];
-}
-
-static int winner_grow(struct run *r)
-{
-    struct winner *old = r->w;
-    size_t oldcap = r->wcap, i;
-
-    r->wcap = oldcap ? oldcap * 2 : 4096;
-    r->w = ff_calloc(r->wcap, sizeof *r->w);
-    if (r->w == NULL) {
-        r->w = old;
-        r->wcap = oldcap;
-        return FF_ESYS;
-    }
-    for (i = 0; i < oldcap; i++)
-        if (old[i].key)
-            *winner_slot(r, old[i].key & ~NEW_WINNER) = old[i];
-    ff_free(old);
-    return FF_OK;
-}
-
-/* Note that key's accepted record before this load was record id. */
-static int remember_earlier(struct run *r, uint64_t key, long long id,
-                            struct ff_err *e)
-{
-    if (r->nprev == r->cap_prev) {
-        size_t cap = r->cap_prev ? r->cap_prev * 2 : 256;
-        struct earlier *v = ff_realloc(r->prev, cap * sizeof *v);
-
-        if (v == NULL)
-            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-        r->prev = v;
-        r->cap_prev = cap;
-    }
-    r->prev[r->nprev].key = key;
-    r->prev[r->nprev].id = id;
-    r->prev[r->nprev++].by = 0;
-    return FF_OK;
-}
-
-/*
- * A new valid record for (hhid, month): it wins when its submission time is
- * not earlier than the current winner's (ties go to the later record, and
- * records arrive in file order).  rep (may be NULL) is the earlier version
- * of the same submission that this record is an edit of: where rep is the
- * winner, the edit takes its place whatever the times say, and competes
- * with rep's time when that is later (an ODK edit keeps the original
- * SubmissionDate; a Kobo edit may be stamped later or not).
- */
-static int compete(struct run *r, const char *hhid, const char *month,
-                   long long id, long long submitted,
-                   const struct intake_version *rep, struct ff_err *e)
-{
-    uint64_t key = winner_key(hhid, month);
-    struct winner *w;
-    int rc;
-
-    /* Three quarters full at most: linear probing stays short. */
-    if ((r->wn + 1) * 4 > r->wcap * 3 && winner_grow(r))
-        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-    w = winner_slot(r, key);
-    if (w->key == 0) {
-        long long pid = 0, psub = 0;
-
-        rc = intake_ledger_accepted_for(r->L, hhid, month, &pid, &psub, e);
-        if (rc)
-            return rc;
-        if (pid && (rc = remember_earlier(r, key, pid, e)))
-            return rc;
-        r->wn++;
-        if (rep && rep->id == pid && psub > submitted)
-            submitted = psub;
-        if (pid == 0 || submitted >= psub) {
-            w->key = key | NEW_WINNER;
-            w->id = id;
-            w->submitted = submitted;
-        } else {
-            w->key = key;
-            w->id = pid;
-            w->submitted = psub;
-        }
-        return FF_OK;
-    }
-    if (rep && w->id == rep->id) {
-        w->key |= NEW_WINNER;
-        w->id = id;
-        if (submitted > w->submitted)
-            w->submitted = submitted;
-        return FF_OK;
-    }
-    if (submitted >= w->submitted) {
-        w->key |= NEW_WINNER;
-        w->id = id;
-        w->submitted = submitted;
-    }
-    return FF_OK;
-}
-
-/*
  * Record v no longer counts: replaced by record by (an edit that moved the
  * report to another household or month: a supersession row, for an
  * earlier load's accepted record) or rejected by the reviewer (why
@@ -362,16 +199,8 @@ static int take_out(struct run *r, const struct intake_version *v,
 
     if (find_taken(r, v->id))
         return FF_OK;
-    if (v->load_id == r->load_id && r->wcap &&
-        strlen(v->hhid) == 11 && strlen(v->month) == 7) {
-        struct winner *w = winner_slot(r, winner_key(v->hhid, v->month));
-
-        if (w->key && w->id == v->id) {
-            w->key &= ~NEW_WINNER;
-            w->id = 0;
-            w->submitted = INT64_MIN;
-        }
-    }
+    if (v->load_id == r->load_id)
+        intake_winners_drop(&r->win, v->hhid, v->month, v->id);
     if (strcmp(why, "review") == 0)
         rc = intake_ledger_withdraw(r->L, v->id, by, r->load_id, e);
     else if (v->load_id != r->load_id && !v->accepted)
@@ -712,7 +541,8 @@ static int store_record(struct run *r, long record_no, long line,
                 return rc;
             }
         }
-        return compete(r, c->hhid, c->month, id, c->submitted, rep, e);
+        return intake_winners_compete(&r->win, r->L, c->hhid, c->month, id,
+                                      c->submitted, rep, e);
     }
     return FF_OK;
 }
@@ -1182,38 +1012,23 @@ static void tap_bytes(void *ctx, const unsigned char *buf, size_t n)
 /* What a file's records did to the load's memory, to undo them when the
  * file turns out to be one loaded before (see load_file). */
 struct undo {
-    struct winner *w;
-    size_t wn, wcap, nprev, ntaken;
+    struct intake_winners_saved win;
+    size_t ntaken;
     struct intake_load_summary sum;
 };
 
 static int undo_save(struct run *r, struct undo *u, struct ff_err *e)
 {
-    u->wn = r->wn;
-    u->wcap = r->wcap;
-    u->nprev = r->nprev;
     u->ntaken = r->ntaken;
     u->sum = *r->sum;
-    u->w = NULL;
-    if (r->wcap) {
-        u->w = ff_malloc(r->wcap * sizeof *u->w);
-        if (u->w == NULL)
-            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-        memcpy(u->w, r->w, r->wcap * sizeof *u->w);
-    }
-    return FF_OK;
+    return intake_winners_save(&r->win, &u->win, e);
 }
 
 static void undo_apply(struct run *r, struct undo *u)
 {
-    ff_free(r->w);
-    r->w = u->w;
-    r->wn = u->wn;
-    r->wcap = u->wcap;
-    r->nprev = u->nprev;
+    intake_winners_restore(&r->win, &u->win);
     r->ntaken = u->ntaken;
     *r->sum = u->sum;
-    u->w = NULL;
 }
 
 /*
@@ -1238,7 +1053,7 @@ static int load_file(struct run *r, struct intake_load_file *file,
     if ((rc = undo_save(r, &u, e)))
         return rc;
     if ((rc = intake_ledger_savepoint(r->L, e))) {
-        ff_free(u.w);
+        intake_winners_discard(&u.win);
         return rc;
     }
     intake_sha256_init(&t.all);
@@ -1311,7 +1126,7 @@ out:
 out_done:
     intake_sha256_release(&t.all);      /* unfinished on an error path */
     intake_sha256_release(&t.head);
-    ff_free(u.w);
+    intake_winners_discard(&u.win);
     ff_table_free(csv);
     return rc;
 }
@@ -1364,20 +1179,6 @@ static int open_input(struct run *r, struct intake_load_file *f, int *fd,
     return FF_OK;
 }
 
-static int by_id(const void *a, const void *b)
-{
-    const struct winner *x = a, *y = b;
-
-    return (x->id > y->id) - (x->id < y->id);
-}
-
-static int by_earlier_id(const void *a, const void *b)
-{
-    const struct earlier *x = a, *y = b;
-
-    return (x->id > y->id) - (x->id < y->id);
-}
-
 /*
  * Flip the winners to accepted and record what they superseded.  In record
  * order: each page of the record table is then read and rewritten once,
@@ -1388,40 +1189,28 @@ static int by_earlier_id(const void *a, const void *b)
  */
 static int settle(struct run *r, struct ff_err *e)
 {
-    size_t i, n = 0;
+    const struct intake_earlier *prev = r->win.prev;
+    size_t i, n;
     int rc;
 
-    for (i = 0; i < r->nprev; i++) {
-        const struct winner *w = winner_slot(r, r->prev[i].key);
-
-        if (w->key & NEW_WINNER)
-            r->prev[i].by = w->id;
-    }
-    if (r->nprev)
-        qsort(r->prev, r->nprev, sizeof *r->prev, by_earlier_id);
-    for (i = 0; i < r->nprev; i++) {
+    intake_winners_settle_earlier(&r->win);
+    for (i = 0; i < r->win.nprev; i++) {
         const struct taken *t;
 
-        if (r->prev[i].by == 0)
+        if (prev[i].by == 0)
             continue;
-        t = find_taken(r, r->prev[i].id);
+        t = find_taken(r, prev[i].id);
         if (t && t->done)
             continue;           /* out by identity already */
-        if ((rc = intake_ledger_supersede_why(r->L, r->prev[i].id,
-                                              r->prev[i].by, r->load_id,
-                                              t ? t->why : NULL, e)))
+        if ((rc = intake_ledger_supersede_why(r->L, prev[i].id, prev[i].by,
+                                              r->load_id, t ? t->why : NULL,
+                                              e)))
             return rc;
         r->sum->superseded_earlier++;
     }
-    for (i = 0; i < r->wcap; i++)
-        if (r->w[i].key & NEW_WINNER)
-            r->w[n++] = r->w[i];
-    r->wn = 0;                  /* no longer a hash table */
-    if (n == 0)
-        return FF_OK;           /* (and r->w may be NULL) */
-    qsort(r->w, n, sizeof *r->w, by_id);
+    n = intake_winners_settle_new(&r->win);
     for (i = 0; i < n; i++) {
-        if ((rc = intake_ledger_mark_accepted(r->L, r->w[i].id, e)))
+        if ((rc = intake_ledger_mark_accepted(r->L, r->win.w[i].id, e)))
             return rc;
         r->sum->accepted++;
         r->sum->superseded--;
@@ -1531,8 +1320,7 @@ out:
         sum->load_id = 0;
 out_free:
     ff_free(r.codes.v);
-    ff_free(r.w);
-    ff_free(r.prev);
+    intake_winners_release(&r.win);
     ff_free(r.fptr);
     ff_free(r.taken);
     ff_free(r.hdr_off);
@@ -1684,8 +1472,7 @@ void intake_stream_free(struct intake_stream *s)
     if (s->open)
         intake_stream_rollback(s);
     ff_free(s->r.codes.v);
-    ff_free(s->r.w);
-    ff_free(s->r.prev);
+    intake_winners_release(&s->r.win);
     ff_free(s->r.fptr);
     ff_free(s->r.taken);
     ff_free(s->r.hdr_off);
@@ -1725,10 +1512,7 @@ int intake_stream_begin(struct intake_stream *s, const char *now,
         s->snapshot = snap.id;
     }
     memset(&s->sum, 0, sizeof s->sum);
-    if (s->r.w)
-        memset(s->r.w, 0, s->r.wcap * sizeof *s->r.w);
-    s->r.wn = 0;
-    s->r.nprev = 0;
+    intake_winners_reset(&s->r.win);
     /* Records taken out by edits belong to one load: a group commit is
      * one, and the server's next group must not see this one's (nor grow
      * the list for as long as the server runs). */
