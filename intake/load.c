@@ -3,15 +3,18 @@
  * supersession -> ledger, inside one transaction.
  *
  * Three threads per file: one hashes it (SHA-256 for provenance), one
- * parses it and applies the rules (no SQLite), and the calling thread does
- * everything that touches the ledger, in record order, so the outcome never
- * depends on thread timing.
+ * parses it and applies the rules (no SQLite; pipeline.c), and the calling
+ * thread does everything that touches the ledger, in record order, so the
+ * outcome never depends on thread timing.  This file is that writer's half
+ * (store_record), the loop over the files, and the stream API that serve's
+ * hooks feed one record at a time.
  *
  * Memory stays flat in the file size: the CSV reader holds one record, the
  * parser hands records over in a ring of a few fixed-size batches, records
- * go to SQLite as they arrive, and the only table kept here is the winner
- * per (household, month) touched by the load, which is bounded by the
- * register times the months in the files, not by the number of records.
+ * go to SQLite as they arrive, and the only table kept is the winner per
+ * (household, month) touched by the load (winners.c), which is bounded by
+ * the register times the months in the files, not by the number of
+ * records.
  *
  * Supersession without rewriting history: a valid record is inserted as
  * "superseded" and the winner of each (household, month) is flipped to
@@ -21,8 +24,6 @@
 #include "load.h"
 
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +33,9 @@
 #include "alloc.h"
 #include "outfile.h"
 #include "buf.h"
-#include "csv.h"
 #include "table.h"
 #include "csvout.h"
+#include "pipeline.h"
 #include "sha256.h"
 #include "utf8.h"
 #include "winners.h"
@@ -56,21 +57,6 @@ struct taken {
     int done;
 };
 
-/*
- * The day/month order of a file's slashed dates while the parser decides
- * it (see order_observe).  held: the records read meanwhile, packed as a
- * struct held, nfields lengths, the NUL-terminated fields, padded to 8.
- */
-struct order_state {
-    int scanning;               /* the order comes from the file's data */
-    int deciding;               /* not decided yet: records are held */
-    int slashed;                /* slashed dates seen */
-    long dmy_line, mdy_line;    /* first line deciding either way */
-    long col;                   /* 1-based column of the timestamp */
-    struct ff_buf held;
-    size_t nheld;
-};
-
 struct run {
     struct intake_ledger *L;
     const struct intake_load_opts *o;
@@ -81,18 +67,10 @@ struct run {
     struct codes codes;
     struct intake_winners win;
     struct ff_buf raw;
-    char **fptr;                /* field pointers of the record stored */
-    size_t fcap;
     long load_id;
     struct taken *taken;
     size_t ntaken, cap_taken;
-    /* The file's header cells, NUL-terminated, for the outcomes' column
-     * (copied by the parser from record 1, read by the writer after). */
-    struct ff_buf hdr;
-    size_t *hdr_off;
-    size_t nhdr;
-    const char *name;           /* the file as messages name it */
-    struct order_state ord;     /* its day/month order (parser thread) */
+    struct intake_pipeline pipe;    /* the file's parser thread, its header */
 };
 
 static int code_cmp(const void *a, const void *b)
@@ -118,44 +96,6 @@ static int known(void *ctx, const char *code)
 
     return bsearch(code, r->codes.v, r->codes.n, sizeof r->codes.v[0],
                    code_cmp) != NULL;
-}
-
-/* Keep the header record's cells for naming columns in the outcomes. */
-static int keep_header(struct run *r, const struct ff_csv_record *rec)
-{
-    size_t i, *off;
-
-    ff_buf_reset(&r->hdr);
-    off = ff_realloc(r->hdr_off, (rec->nfields + 1) * sizeof *off);
-    if (off == NULL)
-        return FF_ESYS;
-    r->hdr_off = off;
-    for (i = 0; i < rec->nfields; i++) {
-        const char *t = rec->fields[i];
-        size_t tn = ff_utf8_trim(&t, rec->lens[i]);
-
-        if (tn > 120)
-            tn = 120;           /* a question text: the start is enough */
-        while (tn && (unsigned char)t[tn] >= 0x80 &&
-               (unsigned char)t[tn] < 0xC0)
-            tn--;               /* do not cut a UTF-8 sequence */
-        off[i] = r->hdr.len;
-        if (ff_buf_add(&r->hdr, t, tn) || ff_buf_addc(&r->hdr, '\0'))
-            return FF_ESYS;
-    }
-    r->nhdr = rec->nfields;
-    return FF_OK;
-}
-
-/* The header of 1-based column col, or "" (a ragged row's extra field). */
-static const char *column_name(const struct run *r, long col)
-{
-    if (col < 1 || (size_t)col > r->nhdr ||
-        ff_utf8_invalid_at(r->hdr.data + r->hdr_off[col - 1],
-                           strlen(r->hdr.data + r->hdr_off[col - 1])) !=
-            strlen(r->hdr.data + r->hdr_off[col - 1]))
-        return "";
-    return r->hdr.data + r->hdr_off[col - 1];
 }
 
 static int add_taken(struct run *r, long long id, long long by,
@@ -332,26 +272,6 @@ intake_load_top_column(const struct intake_load_summary *s, int reason)
     return best;
 }
 
-/* SHA-256 of every field, length-prefixed so that boundaries count. */
-static void row_hash(char *const *fields, const size_t *lens, size_t n,
-                     unsigned char out[32])
-{
-    struct intake_sha256 h;
-    size_t i;
-
-    intake_sha256_init(&h);
-    for (i = 0; i < n; i++) {
-        unsigned char len[8];
-        int k;
-
-        for (k = 0; k < 8; k++)
-            len[k] = (unsigned char)((uint64_t)lens[i] >> (8 * k));
-        intake_sha256_update(&h, len, 8);
-        intake_sha256_update(&h, fields[i], lens[i]);
-    }
-    intake_sha256_final(&h, out);
-}
-
 /*
  * The writer's half of a record: duplicates, identity across edits, the
  * reviewer's verdict, the ledger row, the winner.  fields[0..nfields) are
@@ -395,9 +315,10 @@ static int store_record(struct run *r, long record_no, long line,
     row.detail = c->detail;
     row.edits = -1;
     if (c->outcome == INTAKE_REJECTED && c->reason != INTAKE_R_RAGGED_ROW)
-        row.col_name = column_name(r, c->col);
+        row.col_name = intake_pipeline_column(&r->pipe, c->col);
     else if (c->fault >= 0)
-        row.col_name = column_name(r, r->lay.col[c->fault] + 1);
+        row.col_name =
+            intake_pipeline_column(&r->pipe, r->lay.col[c->fault] + 1);
     if (c->field[INTAKE_F_REVIEW] && c->review != INTAKE_REVIEW_NONE) {
         const char *t = c->field[INTAKE_F_REVIEW];
         size_t tn = ff_utf8_trim(&t, c->field_len[INTAKE_F_REVIEW]);
@@ -547,433 +468,12 @@ static int store_record(struct run *r, long record_no, long line,
     return FF_OK;
 }
 
-/*
- * The pipeline.  A parser thread reads the CSV and applies the rules (pure
- * work: no SQLite); it packs each record into a batch and hands full
- * batches to the writer (this thread), which does everything that touches
- * the ledger, in record order.  NBATCH batches of about BATCH_BYTES bound
- * the memory, whatever the file size.
- *
- * A packed record: struct packed, then nfields size_t lengths, then the
- * fields, each NUL-terminated, padded to 8 bytes.
- */
-#define NBATCH 6
-#define HEAD_BYTES 65536ULL     /* the head fingerprint of a source file */
-#define BATCH_BYTES (512 * 1024)
-
-struct packed {
-    long record, line;
-    size_t nfields;
-    size_t bytes;                   /* this record's packed size */
-    int has_digest;
-    unsigned char digest[32];
-    struct intake_checked c;        /* field pointers rebuilt by the writer */
-};
-
-struct batch {
-    struct ff_buf b;
-    size_t n;                       /* records */
-};
-
-struct pipe {
-    struct run *r;
-    struct ff_table *csv;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    struct batch slot[NBATCH];
-    size_t head, tail, nfull;       /* ring: [head, head + nfull) are full */
-    int done, abort;
-    int parse_rc;
-    struct ff_err parse_e;
-};
-
-/* Hand the batch being filled to the writer; wait for a free one. */
-static int push(struct pipe *p)
+/* The pipeline's writer: store_record for each record it hands over. */
+static int store_piped(void *ctx, const struct intake_piped *k,
+                       struct ff_err *e)
 {
-    int stop;
-
-    pthread_mutex_lock(&p->mu);
-    p->nfull++;
-    p->tail = (p->tail + 1) % NBATCH;
-    pthread_cond_broadcast(&p->cv);
-    while (p->nfull == NBATCH && !p->abort)
-        pthread_cond_wait(&p->cv, &p->mu);
-    stop = p->abort;
-    pthread_mutex_unlock(&p->mu);
-    if (!stop) {
-        ff_buf_reset(&p->slot[p->tail].b);
-        p->slot[p->tail].n = 0;
-    }
-    return stop;
-}
-
-/* Apply the rules to one record and pack it into the batch being filled. */
-static int classify(struct pipe *p, const struct ff_csv_record *rec,
-                    struct ff_err *e)
-{
-    struct run *r = p->r;
-    struct batch *b = &p->slot[p->tail];
-    struct packed k;
-    size_t i, at = b->b.len, need, nf;
-    static const char zeros[8] = {0};
-
-    memset(&k, 0, sizeof k);
-    k.record = rec->record;
-    k.line = rec->line;
-    /* A sheet pads its rows to the widest row so far: after one wide row
-     * the padding beyond the header is not the record's. */
-    nf = rec->nfields;
-    if (rec->padded && nf > r->lay.ncols)
-        nf -= rec->padded < nf - r->lay.ncols ? rec->padded
-                                               : nf - r->lay.ncols;
-    k.nfields = nf;
-    intake_rules_check(&r->lay, &r->rc, rec->fields, rec->lens, nf,
-                       rec->bad_utf8_field, &k.c);
-    /* The reader re-read the lines after a stray quote; this record,
-     * which held it, is rejected for it, the cause of any other fault the
-     * rules found in it (core/csv.h). */
-    if (rec->stray_quote_field && k.c.reason != INTAKE_R_INVALID_UTF8) {
-        k.c.outcome = INTAKE_REJECTED;
-        k.c.reason = INTAKE_R_STRAY_QUOTE;
-        k.c.col = rec->stray_quote_field;
-    }
-    if (k.c.outcome == INTAKE_ACCEPTED && r->lay.col[INTAKE_F_ID] < 0) {
-        row_hash(rec->fields, rec->lens, nf, k.digest);
-        k.has_digest = 1;
-    }
-    need = sizeof k + nf * sizeof(size_t);
-    for (i = 0; i < nf; i++)
-        need += rec->lens[i] + 1;
-    need = (need + 7) & ~(size_t)7;
-    k.bytes = need;
-    if (ff_buf_grow(&b->b, need))
-        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-    ff_buf_add(&b->b, &k, sizeof k);
-    ff_buf_add(&b->b, rec->lens, nf * sizeof(size_t));
-    for (i = 0; i < nf; i++)
-        ff_buf_add(&b->b, rec->fields[i], rec->lens[i] + 1);
-    ff_buf_add(&b->b, zeros, at + need - b->b.len);
-    b->n++;
-    if (b->b.len >= BATCH_BYTES && push(p))
-        return FF_EINTERNAL;    /* the writer failed; its error is reported */
-    return FF_OK;
-}
-
-/*
- * The day/month order of a file's slashed dates ("5/1/2025"), decided from
- * its data, because Google Sheets writes them in the sheet's locale and
- * says nothing of which: a day above 12 or a Buddhist year (the Thai
- * locale) decides, for the whole file.  ISO dates (Kobo, ODK) need no
- * decision: the first one ends it.  The file is read once, through one
- * descriptor (load_file), so the records read while the order is still
- * open are held back here, unclassified, and classified in their order as
- * soon as a date decides; a file whose slashed dates never decide is
- * refused at its end.  After the decision every date is still looked at:
- * one that decides the other way (two locales in one file) refuses it.
- * Held records cost memory only until the decision, which the first date
- * after the 12th of a month makes; ORDER_HOLD_MAX bounds the rest.
- */
-#define ORDER_HOLD_MAX ((size_t)256 << 20)
-
-struct held {
-    long record, line, bad_utf8_field, stray_quote_field;
-    size_t nfields, padded;
-    size_t bytes;                   /* this record's packed size */
-};
-
-static const char order_hint_text[] =
-    "say which with --date-order dmy or --date-order mdy (the sheet's "
-    "locale: Thai and UK dmy, US mdy)";
-
-/* Look at rec's timestamp (parser thread); FF_EINPUT with e filled when
- * the file's dates decide both ways. */
-static int order_observe(struct run *r, const struct ff_csv_record *rec,
-                         struct ff_err *e)
-{
-    struct order_state *o = &r->ord;
-    long c = r->lay.col[INTAKE_F_SUBMITTED];
-    const char *t;
-    int h;
-
-    if (c < 0 || (size_t)c >= rec->nfields || rec->bad_utf8_field)
-        return FF_OK;
-    o->col = c + 1;
-    t = rec->fields[c];
-    if (ff_utf8_trim(&t, rec->lens[c]) == 0)
-        return FF_OK;
-    h = intake_time_order_hint(rec->fields[c], rec->lens[c]);
-    if (h < 0) {
-        if (!o->slashed)
-            o->scanning = o->deciding = 0;  /* ISO dates: nothing to decide */
-        return FF_OK;
-    }
-    o->slashed = 1;
-    if (h == INTAKE_ORDER_DMY && o->dmy_line == 0)
-        o->dmy_line = rec->line;
-    if (h == INTAKE_ORDER_MDY && o->mdy_line == 0)
-        o->mdy_line = rec->line;
-    if (o->dmy_line && o->mdy_line)
-        return ff_err_set(e, FF_EINPUT, r->name, o->mdy_line, o->col,
-                          "dates in this column are month/day here but "
-                          "day/month on line %ld: the file mixes two "
-                          "locales; export each sheet again or fix the "
-                          "dates", o->dmy_line);
-    if (o->deciding && (o->dmy_line || o->mdy_line)) {
-        o->deciding = 0;
-        r->rc.date_order = o->dmy_line ? INTAKE_ORDER_DMY : INTAKE_ORDER_MDY;
-        r->file->date_order = r->rc.date_order;
-    }
-    return FF_OK;
-}
-
-/* Keep a copy of rec until the order is decided. */
-static int order_hold(struct run *r, const struct ff_csv_record *rec,
-                      struct ff_err *e)
-{
-    struct order_state *o = &r->ord;
-    struct held h;
-    size_t i, at = o->held.len, need;
-    static const char zeros[8] = {0};
-
-    need = sizeof h + rec->nfields * sizeof(size_t);
-    for (i = 0; i < rec->nfields; i++)
-        need += rec->lens[i] + 1;
-    need = (need + 7) & ~(size_t)7;
-    if (o->held.len + need > ORDER_HOLD_MAX)
-        return ff_err_set(e, FF_EINPUT, r->name, rec->line, o->col,
-                          "the dates of the first %zu records could all be "
-                          "day/month or month/day (no day above 12, no "
-                          "Buddhist year): %s", o->nheld, order_hint_text);
-    if (ff_buf_grow(&o->held, need))
-        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-    memset(&h, 0, sizeof h);
-    h.record = rec->record;
-    h.line = rec->line;
-    h.bad_utf8_field = rec->bad_utf8_field;
-    h.stray_quote_field = rec->stray_quote_field;
-    h.padded = rec->padded;
-    h.nfields = rec->nfields;
-    h.bytes = need;
-    ff_buf_add(&o->held, &h, sizeof h);
-    ff_buf_add(&o->held, rec->lens, rec->nfields * sizeof(size_t));
-    for (i = 0; i < rec->nfields; i++)
-        ff_buf_add(&o->held, rec->fields[i], rec->lens[i] + 1);
-    ff_buf_add(&o->held, zeros, at + need - o->held.len);
-    o->nheld++;
-    return FF_OK;
-}
-
-/* Classify the held records, in their order, now that the order is known. */
-static int order_release(struct pipe *p, struct ff_err *e)
-{
-    struct order_state *o = &p->r->ord;
-    const char *at = o->held.data, *end = o->held.data + o->held.len;
-    char **fields = NULL;
-    size_t cap = 0, j;
-    int rc = FF_OK;
-
-    while (rc == FF_OK && at < end) {
-        struct held h;
-        struct ff_csv_record rec;
-        const char *f;
-
-        memcpy(&h, at, sizeof h);
-        if (h.nfields > cap) {
-            char **v = ff_realloc(fields, h.nfields * sizeof *v);
-
-            if (v == NULL) {
-                rc = ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-                break;
-            }
-            fields = v;
-            cap = h.nfields;
-        }
-        /* Every member of the record as the reader gave it: a field
-         * left out here is read as stack garbage by classify(). */
-        memset(&rec, 0, sizeof rec);
-        rec.record = h.record;
-        rec.line = h.line;
-        rec.nfields = h.nfields;
-        rec.bad_utf8_field = h.bad_utf8_field;
-        rec.stray_quote_field = h.stray_quote_field;
-        rec.padded = h.padded;
-        rec.lens = (size_t *)(void *)(at + sizeof h);
-        f = at + sizeof h + h.nfields * sizeof(size_t);
-        for (j = 0; j < h.nfields; j++) {
-            fields[j] = (char *)f;
-            f += rec.lens[j] + 1;
-        }
-        rec.fields = fields;
-        rc = classify(p, &rec, e);
-        at += h.bytes;
-    }
-    ff_free(fields);
-    ff_buf_reset(&o->held);
-    o->nheld = 0;
-    return rc;
-}
-
-/* The end of the file: records still held are classified, unless their
- * slashed dates never decided the order. */
-static int order_finish(struct pipe *p, struct ff_err *e)
-{
-    struct run *r = p->r;
-    struct order_state *o = &r->ord;
-
-    if (!o->deciding)
-        return FF_OK;
-    o->deciding = o->scanning = 0;
-    if (o->slashed)
-        return ff_err_set(e, FF_EINPUT, r->name, 1, o->col,
-                          "every date in this column could be day/month or "
-                          "month/day (no day above 12, no Buddhist year): "
-                          "%s", order_hint_text);
-    return order_release(p, e);
-}
-
-static int parse_record(void *ctx, const struct ff_csv_record *rec,
-                        struct ff_err *e)
-{
-    struct pipe *p = ctx;
-    struct run *r = p->r;
-    int rc;
-
-    if (rec->record == 1) {
-        if (keep_header(r, rec))
-            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-        rc = intake_dialect_detect(r->o->dialects, rec->fields, rec->lens,
-                                   rec->nfields, r->file->path, &r->lay, e);
-        if (rc == FF_OK && r->lay.col[INTAKE_F_SUBMITTED] < 0)
-            r->ord.scanning = r->ord.deciding = 0;
-        return rc;
-    }
-    /* An HXL hashtag row under the header ("#loc+name") is no report. */
-    if (rec->record == 2 &&
-        intake_is_hxl_row(rec->fields, rec->lens, rec->nfields)) {
-        r->file->hxl_row = 1;
-        return FF_OK;
-    }
-    if (r->ord.scanning) {
-        if ((rc = order_observe(r, rec, e)))
-            return rc;
-        if (r->ord.deciding)
-            return order_hold(r, rec, e);
-        if (r->ord.nheld && (rc = order_release(p, e)))
-            return rc;
-    }
-    return classify(p, rec, e);
-}
-
-static void *parse_main(void *arg)
-{
-    struct pipe *p = arg;
-    int rc = ff_table_read(p->csv, parse_record, p, &p->parse_e);
-
-    if (rc == FF_OK)
-        rc = order_finish(p, &p->parse_e);
-
-    pthread_mutex_lock(&p->mu);
-    if (rc == FF_OK && p->slot[p->tail].n) {
-        p->nfull++;
-        p->tail = (p->tail + 1) % NBATCH;
-    }
-    p->parse_rc = rc;
-    p->done = 1;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
-}
-
-/* Store every record of a full batch. */
-static int write_batch(struct run *r, struct batch *b, struct ff_err *e)
-{
-    const char *at = b->b.data;
-    size_t i, j;
-    int rc;
-
-    for (i = 0; i < b->n; i++) {
-        struct packed k;
-        const size_t *lens;
-        const char *f;
-
-        memcpy(&k, at, sizeof k);
-        lens = (const size_t *)(const void *)(at + sizeof k);
-        f = at + sizeof k + k.nfields * sizeof(size_t);
-        if (k.nfields > r->fcap) {
-            char **v = ff_realloc(r->fptr, k.nfields * sizeof *v);
-
-            if (v == NULL)
-                return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-            r->fptr = v;
-            r->fcap = k.nfields;
-        }
-        for (j = 0; j < k.nfields; j++) {
-            r->fptr[j] = (char *)f;
-            f += lens[j] + 1;
-        }
-        rc = store_record(r, k.record, k.line, r->fptr, lens, k.nfields,
-                          &k.c, k.has_digest ? k.digest : NULL, e);
-        if (rc)
-            return rc;
-        at += k.bytes;
-    }
-    return FF_OK;
-}
-
-/* Run the parser thread over csv and write what it hands over. */
-static int pipeline(struct run *r, struct ff_table *csv, struct ff_err *e)
-{
-    struct pipe p;
-    pthread_t th;
-    int rc = FF_OK, i;
-
-    memset(&p, 0, sizeof p);
-    p.r = r;
-    p.csv = csv;
-    ff_err_clear(&p.parse_e);
-    for (i = 0; i < NBATCH; i++)
-        ff_buf_init(&p.slot[i].b);
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
-    if (pthread_create(&th, NULL, parse_main, &p) != 0) {
-        rc = ff_err_set(e, FF_ESYS, r->file->path, 0, 0,
-                        "cannot start the parser thread");
-        goto out;
-    }
-    for (;;) {
-        struct batch *b;
-
-        pthread_mutex_lock(&p.mu);
-        while (p.nfull == 0 && !p.done)
-            pthread_cond_wait(&p.cv, &p.mu);
-        if (p.nfull == 0) {
-            pthread_mutex_unlock(&p.mu);
-            break;
-        }
-        b = &p.slot[p.head];
-        pthread_mutex_unlock(&p.mu);
-        rc = write_batch(r, b, e);
-        pthread_mutex_lock(&p.mu);
-        p.nfull--;
-        p.head = (p.head + 1) % NBATCH;
-        if (rc)
-            p.abort = 1;
-        pthread_cond_broadcast(&p.cv);
-        pthread_mutex_unlock(&p.mu);
-        if (rc)
-            break;
-    }
-    pthread_join(th, NULL);
-    if (rc == FF_OK && p.parse_rc != FF_OK) {
-        *e = p.parse_e;
-        rc = p.parse_rc;
-    }
-out:
-    for (i = 0; i < NBATCH; i++)
-        ff_buf_release(&p.slot[i].b);
-    pthread_cond_destroy(&p.cv);
-    pthread_mutex_destroy(&p.mu);
-    return rc;
+    return store_record(ctx, k->record, k->line, k->fields, k->lens,
+                        k->nfields, k->c, k->digest, e);
 }
 
 static const char *basename_of(const char *path)
@@ -982,6 +482,8 @@ static const char *basename_of(const char *path)
 
     return s ? s + 1 : path;
 }
+
+#define HEAD_BYTES 65536ULL     /* the head fingerprint of a source file */
 
 /*
  * The input is read once, through one descriptor: the parser's raw bytes
@@ -1078,15 +580,9 @@ static int load_file(struct run *r, struct intake_load_file *file,
     if (rc)
         goto out;
     memset(&r->lay, 0, sizeof r->lay);
-    r->name = name;
-    file->date_order = r->rc.date_order = r->o->date_order;
-    r->ord.scanning = r->ord.deciding =
-        r->o->date_order == INTAKE_ORDER_UNKNOWN;
-    r->ord.slashed = 0;
-    r->ord.dmy_line = r->ord.mdy_line = r->ord.col = 0;
-    ff_buf_reset(&r->ord.held);
-    r->ord.nheld = 0;
-    rc = pipeline(r, csv, e);
+    r->pipe.file = file;
+    r->pipe.name = name;
+    rc = intake_pipeline_run(&r->pipe, csv, r->o->date_order, e);
     if (rc)
         goto out;
     if (r->lay.dialect == NULL) {
@@ -1241,8 +737,12 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
     r.rc.payload = o->payload;
     r.rc.ctx = &r;
     ff_buf_init(&r.raw);
-    ff_buf_init(&r.hdr);
-    ff_buf_init(&r.ord.held);
+    intake_pipeline_init(&r.pipe);
+    r.pipe.dialects = o->dialects;
+    r.pipe.lay = &r.lay;
+    r.pipe.rc = &r.rc;
+    r.pipe.store = store_piped;
+    r.pipe.store_ctx = &r;
     if ((rc = intake_ledger_begin(L, e)))
         goto out_free;
     if ((rc = intake_ledger_snapshot_latest(L, &snap, e)))
@@ -1321,11 +821,8 @@ out:
 out_free:
     ff_free(r.codes.v);
     intake_winners_release(&r.win);
-    ff_free(r.fptr);
     ff_free(r.taken);
-    ff_free(r.hdr_off);
-    ff_buf_release(&r.hdr);
-    ff_buf_release(&r.ord.held);
+    intake_pipeline_release(&r.pipe);
     ff_buf_release(&r.raw);
     return rc;
 }
@@ -1462,6 +959,7 @@ struct intake_stream *intake_stream_new(struct intake_ledger *L,
     s->r.rc.payload = o->payload;
     s->r.rc.ctx = &s->r;
     ff_buf_init(&s->r.raw);
+    intake_pipeline_init(&s->r.pipe);   /* never run: no header, no names */
     return s;
 }
 
@@ -1473,10 +971,8 @@ void intake_stream_free(struct intake_stream *s)
         intake_stream_rollback(s);
     ff_free(s->r.codes.v);
     intake_winners_release(&s->r.win);
-    ff_free(s->r.fptr);
     ff_free(s->r.taken);
-    ff_free(s->r.hdr_off);
-    ff_buf_release(&s->r.hdr);
+    intake_pipeline_release(&s->r.pipe);
     ff_buf_release(&s->r.raw);
     ff_free(s);
 }
@@ -1580,7 +1076,7 @@ int intake_stream_add(struct intake_stream *s, const char *source,
     s->r.lay = *lay;
     intake_rules_check(lay, &s->r.rc, fields, lens, nfields, bad, &c);
     if (c.outcome == INTAKE_ACCEPTED && lay->col[INTAKE_F_ID] < 0) {
-        row_hash(fields, lens, nfields, digest);
+        intake_pipeline_row_hash(fields, lens, nfields, digest);
         has_digest = 1;
     }
     if (c.outcome == INTAKE_ACCEPTED) {
