@@ -33,13 +33,16 @@ struct intake_piped {
      * point where the parser had the record, and are to be set again
      * from fields. */
     struct intake_checked *c;
-    const unsigned char *digest;    /* the row hash (see classify), or NULL */
+    /* intake_pipeline_row_hash of a valid record whose dialect has no
+     * submission id, else NULL. */
+    const unsigned char *digest;
 };
 
 /*
  * The day/month order of a file's slashed dates while the parser decides
- * it (pipeline.c, order_observe).  held: the records read meanwhile.
- * Private.
+ * it (pipeline.c, order_observe).  held: the records read meanwhile,
+ * packed as a struct held, nfields lengths, the NUL-terminated fields,
+ * padded to 8.  Private.
  */
 struct intake_order_state {
     int scanning;               /* the order comes from the file's data */
@@ -69,8 +72,10 @@ struct intake_pipeline {
     int (*store)(void *ctx, const struct intake_piped *rec,
                  struct ff_err *e);
     void *store_ctx;
-    /* Private. */
-    struct ff_buf hdr;          /* the header's cells, NUL-terminated */
+    /* Private.  The header's cells, NUL-terminated, for the outcomes'
+     * column: copied by the parser from record 1, read by the writer
+     * after. */
+    struct ff_buf hdr;
     size_t *hdr_off;
     size_t nhdr;
     struct intake_order_state ord;
