@@ -116,16 +116,3 @@ long ff_alloc_count(void)
 {
     return atomic_load(&alloc_count);
 }
-
-void ff_alloc_init_from_env(void)
-{
-    const char *s = getenv("FFKIT_FAIL_ALLOC");
-    char *end;
-    long n;
-
-    if (s == NULL || *s == '\0')
-        return;
-    n = strtol(s, &end, 10);
-    if (*end == '\0' && n > 0)
-        ff_alloc_fail_after(n);
-}

@@ -6,7 +6,8 @@
  * the n-th following allocation (1-based) and every later one fail.  This
  * countdown is the single piece of process-wide mutable state in ffkit; it is
  * atomic so that worker threads may allocate.  Programs arm it from the
- * FFKIT_FAIL_ALLOC environment variable (see ff_alloc_init_from_env).
+ * FFKIT_FAIL_ALLOC environment variable through core/fault.h, the one
+ * place test-only fault injection is switched on.
  */
 #ifndef FF_ALLOC_H
 #define FF_ALLOC_H
@@ -44,8 +45,5 @@ long ff_alloc_count(void);
  * before and after a call to say "out of memory" instead.
  */
 long ff_alloc_failures(void);
-
-/* Arm from $FFKIT_FAIL_ALLOC when set to a positive integer. */
-void ff_alloc_init_from_env(void);
 
 #endif

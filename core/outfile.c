@@ -8,14 +8,16 @@
  * Fault injection: FFKIT_FAIL_WRITE=N makes the N-th commit of the process
  * (or the N-th file added to a group) fail as a full disk would (ENOSPC),
  * after the data was written to the temporary file; this is how tests
- * prove that no half-written file ever appears under a final name.  Like
- * the allocation countdown in alloc.c it is process-wide, atomic, and inert
- * unless the variable is set.  Also here: groups of files committed
- * together, and the sweep of a killed run's temporary files.
+ * prove that no half-written file ever appears under a final name.  The
+ * switch and its counter live in core/fault.c, with the others; this file
+ * only says where its commits and commit points are.  Also here: groups of
+ * files committed together, and the sweep of a killed run's temporary
+ * files.
  */
 #include "outfile.h"
 
 #include "alloc.h"
+#include "fault.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -32,7 +34,6 @@
 #include <unistd.h>
 
 static atomic_ulong tmp_counter;
-static atomic_long commits;
 
 /*
  * "<path>.tmp-<pid>-<16 hex digits>": the pid lets the sweep tell a dead
@@ -118,36 +119,6 @@ int ff_outfile_open(struct ff_outfile *o, const char *path, int mode,
     return FF_OK;
 }
 
-static atomic_long kill_events;
-
-/*
- * FFKIT_KILL_AT_COMMIT=N (tests): the N-th commit point of the process
- * (every file commit, a set's commit, and a set's first rename) kills the
- * process with SIGKILL, as a power cut would, at a known place.
- */
-static void kill_point(void)
-{
-    const char *s = getenv("FFKIT_KILL_AT_COMMIT");
-
-    if (s && *s && atomic_fetch_add(&kill_events, 1) + 1 ==
-                       strtol(s, NULL, 10))
-        raise(SIGKILL);
-}
-
-/* The injected failure, if this commit is the one (see the file header). */
-static int injected_failure(void)
-{
-    const char *s = getenv("FFKIT_FAIL_WRITE");
-    long at, n;
-
-    kill_point();
-    if (s == NULL || *s == '\0')
-        return 0;
-    at = strtol(s, NULL, 10);
-    n = atomic_fetch_add(&commits, 1) + 1;
-    return at > 0 && n == at;
-}
-
 static void sync_dir(const char *path)
 {
     char copy[1024];
@@ -176,7 +147,7 @@ int ff_outfile_prepare(struct ff_outfile *o, struct ff_err *e)
     if (fclose(o->fp) != 0)
         bad = 1;
     o->fp = NULL;
-    if (!bad && injected_failure()) {
+    if (!bad && ff_fault_commit_fails()) {
         errno = ENOSPC;
         bad = 1;
     }
@@ -316,7 +287,7 @@ int ff_outgroup_add(struct ff_outgroup *g, struct ff_outfile *o,
               fchmod(fileno(o->fp), final_mode(o->mode)) != 0 ||
               fstat(fileno(o->fp), &st) != 0;
 
-    if (!bad && injected_failure()) {
+    if (!bad && ff_fault_commit_fails()) {
         errno = ENOSPC;
         bad = 1;
     }
@@ -491,7 +462,7 @@ static int apply_plan(int dirfd, int stagefd, int *moved, int kill_first)
         if (line[0] == '+') {
             if (renameat(stagefd, line + 1, dirfd, line + 1) == 0) {
                 if (++*moved == 1 && kill_first)
-                    kill_point();
+                    ff_fault_kill_point();
             } else if (errno != ENOENT) {
                 rc = -1;
             }
@@ -636,7 +607,7 @@ int ff_outset_commit(struct ff_outset *s, const char *const *names,
     /* Errors name the set by its first file (a report: its CSV). */
     snprintf(first, sizeof first, "%.1023s/%.200s", s->dir,
              n ? names[0] : "");
-    if (injected_failure()) {
+    if (ff_fault_commit_fails()) {
         errno = ENOSPC;
         return ff_err_sys(e, first, "cannot write");
     }
@@ -675,7 +646,7 @@ int ff_outset_commit(struct ff_outset *s, const char *const *names,
         unlinkat(s->stagefd, PLAN, 0);
         return rc;
     }
-    kill_point();
+    ff_fault_kill_point();
     dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0 || apply_plan(dfd, s->stagefd, &moved, 1) != 0) {
         /* The plan stays: the next run in this folder finishes it. */

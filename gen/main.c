@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "err.h"
+#include "fault.h"
 #include "hhid.h"
 #include "paths.h"
 #include "register.h"
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
     struct ff_err e;
     int rc;
 
-    ff_alloc_init_from_env();
+    ff_fault_init_from_env();
     ff_err_clear(&e);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "-h") == 0) {

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "fault.h"
 #include "rules.h"
 
 /*
@@ -383,9 +384,9 @@ static int step_done(struct intake_ledger *L, sqlite3_stmt *s,
 
 /*
  * Fault injection for SQLite's own I/O (tests only): with
- * FFKIT_FAIL_SQLITE_WRITE=N in the environment, the ledger is opened
- * through a shim VFS whose N-th write (and every later one) fails with
- * SQLITE_FULL, as a full disk would.  Everything else is forwarded to the
+ * FFKIT_FAIL_SQLITE_WRITE=N in the environment (read by core/fault.h),
+ * the ledger is opened through a shim VFS whose N-th write (and every
+ * later one) fails with SQLITE_FULL, as a full disk would.  Everything else is forwarded to the
  * default VFS.  The shim is registered once per process, never as default.
  */
 struct faulty_file {
@@ -583,16 +584,16 @@ static int ff_lasterr(sqlite3_vfs *v, int n, char *out)
 /* The VFS name to open the ledger with: the shim when armed, else NULL. */
 static const char *ledger_vfs(void)
 {
-    const char *s = getenv("FFKIT_FAIL_SQLITE_WRITE");
+    long at = ff_fault_sqlite_write();
     sqlite3_vfs *real;
 
-    if (s == NULL || atol(s) <= 0)
+    if (at <= 0)
         return NULL;
     if (faulty_vfs.zName == NULL) {
         real = sqlite3_vfs_find(NULL);
         if (real == NULL)
             return NULL;
-        faulty_at = atol(s);
+        faulty_at = at;
         faulty_vfs.iVersion = 1;
         faulty_vfs.szOsFile = (int)sizeof(struct faulty_file) + real->szOsFile;
         faulty_vfs.mxPathname = real->mxPathname;
@@ -1341,11 +1342,11 @@ int intake_ledger_source_finish(struct intake_ledger *L, long source_id,
     return step_done(L, s, e, "cannot finish source file");
 }
 
-static void bind_field(sqlite3_stmt *s, int i, const struct intake_row *r,
-                       int f)
+static void bind_field(sqlite3_stmt *s, int i,
+                       const struct intake_checked *c, int f)
 {
-    if (r->field[f])
-        sqlite3_bind_text(s, i, r->field[f], (int)r->field_len[f],
+    if (c->field[f])
+        sqlite3_bind_text(s, i, c->field[f], (int)c->field_len[f],
                           SQLITE_STATIC);
 }
 
@@ -1353,6 +1354,7 @@ int intake_ledger_record_add(struct intake_ledger *L,
                              const struct intake_row *r, long long *id,
                              struct ff_err *e)
 {
+    const struct intake_checked *c = r->c;
     sqlite3_stmt *s = stmt(L, S_REC_ADD, e);
     int rc, valid = r->outcome == INTAKE_ACCEPTED ||
                     r->outcome == INTAKE_SUPERSEDED;
@@ -1369,18 +1371,18 @@ int intake_ledger_record_add(struct intake_ledger *L,
     if (r->reason)
         sqlite3_bind_text(s, 6, intake_reason_name(r->reason), -1,
                           SQLITE_STATIC);
-    if (r->col)
-        sqlite3_bind_int64(s, 7, r->col);
-    if (r->late >= 0)
-        sqlite3_bind_int(s, 8, r->late);
+    if (c->col)
+        sqlite3_bind_int64(s, 7, c->col);
+    if (c->late >= 0)
+        sqlite3_bind_int(s, 8, c->late);
     if (r->hhid)
         sqlite3_bind_text(s, 9, r->hhid, (int)r->hhid_len, SQLITE_STATIC);
-    if (r->month && r->month[0])
-        sqlite3_bind_text(s, 10, r->month, -1, SQLITE_STATIC);
-    if (r->has_submitted)
-        sqlite3_bind_int64(s, 11, r->submitted);
+    if (c->month[0])
+        sqlite3_bind_text(s, 10, c->month, -1, SQLITE_STATIC);
+    if (c->has_submitted)
+        sqlite3_bind_int64(s, 11, c->submitted);
     if (valid) {
-        bind_field(s, 12, r, INTAKE_F_SUBMITTED);
+        bind_field(s, 12, c, INTAKE_F_SUBMITTED);
         if (r->submission_id) {
             sqlite3_bind_text(s, 13, r->submission_id,
                               (int)r->submission_id_len, SQLITE_STATIC);
@@ -1391,14 +1393,14 @@ int intake_ledger_record_add(struct intake_ledger *L,
             sqlite3_bind_blob(s, 14, r->row_sha256, 32, SQLITE_STATIC);
             sqlite3_bind_int64(s, 22, dup_key(NULL, 0, r->row_sha256));
         }
-        bind_field(s, 15, r, INTAKE_F_ACTIVITY);
-        sqlite3_bind_text(s, 16, intake_category_set_name(r->category, cats),
+        bind_field(s, 15, c, INTAKE_F_ACTIVITY);
+        sqlite3_bind_text(s, 16, intake_category_set_name(c->category, cats),
                           -1, SQLITE_TRANSIENT);
-        bind_field(s, 17, r, INTAKE_F_RESULT);
-        if (r->has_income)
-            sqlite3_bind_double(s, 18, r->income);
-        sqlite3_bind_int(s, 19, r->status);
-        bind_field(s, 20, r, INTAKE_F_REPORTER);
+        bind_field(s, 17, c, INTAKE_F_RESULT);
+        if (c->has_income)
+            sqlite3_bind_double(s, 18, c->income);
+        sqlite3_bind_int(s, 19, c->status);
+        bind_field(s, 20, c, INTAKE_F_REPORTER);
     } else if (r->raw) {
         sqlite3_bind_blob(s, 21, r->raw, (int)r->raw_len, SQLITE_STATIC);
     }

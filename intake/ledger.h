@@ -178,34 +178,31 @@ int intake_ledger_source_finish(struct intake_ledger *L, long source_id,
                                 char delimiter, long records,
                                 struct ff_err *e);
 
-/* One input record as stored. */
+/*
+ * One input record as stored: the rules' verdict on it, borrowed, and what
+ * the load made of it.  c's col, late, month, submitted time, mapped
+ * fields, categories, status and income are stored as they are; outcome,
+ * reason and detail start as c's and the load may change them (a
+ * duplicate; valid records are "superseded" until they win).
+ */
+struct intake_checked;
 struct intake_row {
+    const struct intake_checked *c;
     long load_id, source_id, record_no, line;
     int outcome;            /* enum intake_outcome */
     int reason;             /* enum intake_reason */
-    long col;
-    int late;               /* -1 unknown */
+    const char *detail;     /* short message, never a personal value */
     const char *hhid;       /* code, or the trimmed field; may be NULL */
     size_t hhid_len;
-    const char *month;      /* "YYYY-MM" or "" */
-    long long submitted;
-    int has_submitted;
     /* Duplicate keys, set on first valid occurrences only: the trimmed
      * submission id, or (dialects without one) SHA-256 of every field. */
     const char *submission_id;
     size_t submission_id_len;
     const unsigned char *row_sha256;    /* 32 bytes or NULL */
-    /* Verbatim mapped fields (NULL: absent). */
-    const char *field[INTAKE_NFIELDS];
-    size_t field_len[INTAKE_NFIELDS];
-    int category, status;
-    double income;
-    int has_income;
     const void *raw;        /* every field, 0x1F-separated (not valid rows) */
     size_t raw_len;
     /* Schema 2: what decided, identity across edits, the review. */
     const char *col_name;   /* header of the column that decided, or NULL */
-    const char *detail;     /* short message, never a personal value */
     const char *logical_key;    /* valid rows: the submission across edits */
     long edits;             /* ODK's Edits, -1 when unknown */
     const char *deprecated; /* Kobo's deprecatedID (normalised), or NULL */

@@ -3,15 +3,18 @@
  * supersession -> ledger, inside one transaction.
  *
  * Three threads per file: one hashes it (SHA-256 for provenance), one
- * parses it and applies the rules (no SQLite), and the calling thread does
- * everything that touches the ledger, in record order, so the outcome never
- * depends on thread timing.
+ * parses it and applies the rules (no SQLite; pipeline.c), and the calling
+ * thread does everything that touches the ledger, in record order, so the
+ * outcome never depends on thread timing.  This file is that writer's half
+ * (store_record), the loop over the files, and the stream API that serve's
+ * hooks feed one record at a time.
  *
  * Memory stays flat in the file size: the CSV reader holds one record, the
  * parser hands records over in a ring of a few fixed-size batches, records
- * go to SQLite as they arrive, and the only table kept here is the winner
- * per (household, month) touched by the load, which is bounded by the
- * register times the months in the files, not by the number of records.
+ * go to SQLite as they arrive, and the only table kept is the winner per
+ * (household, month) touched by the load (winners.c), which is bounded by
+ * the register times the months in the files, not by the number of
+ * records.
  *
  * Supersession without rewriting history: a valid record is inserted as
  * "superseded" and the winner of each (household, month) is flipped to
@@ -21,8 +24,6 @@
 #include "load.h"
 
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,35 +33,12 @@
 #include "alloc.h"
 #include "outfile.h"
 #include "buf.h"
-#include "csv.h"
 #include "table.h"
 #include "csvout.h"
-#include "register.h"
+#include "pipeline.h"
 #include "sha256.h"
 #include "utf8.h"
-
-/*
- * Winner of one (household, month) during the load, 24 bytes: a load that
- * touches a million (household, month) pairs keeps 24 MB here.
- */
-struct winner {
-    uint64_t key;           /* winner_key(); 0 = free slot; NEW_WINNER bit */
-    long long id;           /* winning record so far */
-    long long submitted;
-};
-#define NEW_WINNER (1ULL << 63)     /* the winner is a record of this load */
-
-/*
- * A (household, month) that already had an accepted record before this
- * load: only those can be superseded across loads, and they are few (a
- * correction of an earlier month), so they live in a list of their own
- * rather than in every winner entry.
- */
-struct earlier {
-    uint64_t key;
-    long long id;           /* the record accepted before this load */
-    long long by;           /* this load's record that supersedes it, or 0 */
-};
+#include "winners.h"
 
 struct codes {
     char (*v)[12];
@@ -79,21 +57,6 @@ struct taken {
     int done;
 };
 
-/*
- * The day/month order of a file's slashed dates while the parser decides
- * it (see order_observe).  held: the records read meanwhile, packed as a
- * struct held, nfields lengths, the NUL-terminated fields, padded to 8.
- */
-struct order_state {
-    int scanning;               /* the order comes from the file's data */
-    int deciding;               /* not decided yet: records are held */
-    int slashed;                /* slashed dates seen */
-    long dmy_line, mdy_line;    /* first line deciding either way */
-    long col;                   /* 1-based column of the timestamp */
-    struct ff_buf held;
-    size_t nheld;
-};
-
 struct run {
     struct intake_ledger *L;
     const struct intake_load_opts *o;
@@ -102,23 +65,12 @@ struct run {
     struct intake_layout lay;
     struct intake_rules_ctx rc;
     struct codes codes;
-    struct winner *w;
-    size_t wn, wcap;
-    struct earlier *prev;
-    size_t nprev, cap_prev;
+    struct intake_winners win;
     struct ff_buf raw;
-    char **fptr;                /* field pointers of the record stored */
-    size_t fcap;
     long load_id;
     struct taken *taken;
     size_t ntaken, cap_taken;
-    /* The file's header cells, NUL-terminated, for the outcomes' column
-     * (copied by the parser from record 1, read by the writer after). */
-    struct ff_buf hdr;
-    size_t *hdr_off;
-    size_t nhdr;
-    const char *name;           /* the file as messages name it */
-    struct order_state ord;     /* its day/month order (parser thread) */
+    struct intake_pipeline pipe;    /* the file's parser thread, its header */
 };
 
 static int code_cmp(const void *a, const void *b)
@@ -129,16 +81,11 @@ static int code_cmp(const void *a, const void *b)
 static int add_code(void *ctx, const struct intake_household *h)
 {
     struct codes *c = ctx;
+    char(*v)[12] = ff_grow(c->v, &c->cap, c->n + 1, sizeof *v, 1024);
 
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 1024;
-        char(*v)[12] = ff_realloc(c->v, cap * sizeof *v);
-
-        if (v == NULL)
-            return FF_ESYS;
-        c->v = v;
-        c->cap = cap;
-    }
+    if (v == NULL)
+        return FF_ESYS;
+    c->v = v;
     snprintf(c->v[c->n++], 12, "%s", h->code);
     return FF_OK;
 }
@@ -151,56 +98,15 @@ static int known(void *ctx, const char *code)
                    code_cmp) != NULL;
 }
 
-/* Keep the header record's cells for naming columns in the outcomes. */
-static int keep_header(struct run *r, const struct ff_csv_record *rec)
-{
-    size_t i, *off;
-
-    ff_buf_reset(&r->hdr);
-    off = ff_realloc(r->hdr_off, (rec->nfields + 1) * sizeof *off);
-    if (off == NULL)
-        return FF_ESYS;
-    r->hdr_off = off;
-    for (i = 0; i < rec->nfields; i++) {
-        const char *t = rec->fields[i];
-        size_t tn = ff_utf8_trim(&t, rec->lens[i]);
-
-        if (tn > 120)
-            tn = 120;           /* a question text: the start is enough */
-        while (tn && (unsigned char)t[tn] >= 0x80 &&
-               (unsigned char)t[tn] < 0xC0)
-            tn--;               /* do not cut a UTF-8 sequence */
-        off[i] = r->hdr.len;
-        if (ff_buf_add(&r->hdr, t, tn) || ff_buf_addc(&r->hdr, '\0'))
-            return FF_ESYS;
-    }
-    r->nhdr = rec->nfields;
-    return FF_OK;
-}
-
-/* The header of 1-based column col, or "" (a ragged row's extra field). */
-static const char *column_name(const struct run *r, long col)
-{
-    if (col < 1 || (size_t)col > r->nhdr ||
-        ff_utf8_invalid_at(r->hdr.data + r->hdr_off[col - 1],
-                           strlen(r->hdr.data + r->hdr_off[col - 1])) !=
-            strlen(r->hdr.data + r->hdr_off[col - 1]))
-        return "";
-    return r->hdr.data + r->hdr_off[col - 1];
-}
-
 static int add_taken(struct run *r, long long id, long long by,
                      const char *why, int done, struct ff_err *e)
 {
-    if (r->ntaken == r->cap_taken) {
-        size_t cap = r->cap_taken ? r->cap_taken * 2 : 64;
-        struct taken *v = ff_realloc(r->taken, cap * sizeof *v);
+    struct taken *v = ff_grow(r->taken, &r->cap_taken, r->ntaken + 1,
+                              sizeof *v, 64);
 
-        if (v == NULL)
-            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-        r->taken = v;
-        r->cap_taken = cap;
-    }
+    if (v == NULL)
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    r->taken = v;
     r->taken[r->ntaken].id = id;
     r->taken[r->ntaken].by = by;
     r->taken[r->ntaken].why = why;
@@ -219,136 +125,6 @@ static struct taken *find_taken(struct run *r, long long id)
 }
 
 /*
- * The 11-digit code and the month "YYYY-MM" as one number: code * 2^16 +
- * months since year 0, plus one so that no key is 0.  Below 2^53.
- */
-static uint64_t winner_key(const char *hhid, const char *month)
-{
-    uint64_t code = 0;
-    unsigned year = 0, m;
-    int i;
-
-    for (i = 0; i < 11; i++)
-        code = code * 10 + (uint64_t)(hhid[i] - '0');
-    for (i = 0; i < 4; i++)
-        year = year * 10 + (unsigned)(month[i] - '0');
-    m = (unsigned)(month[5] - '0') * 10 + (unsigned)(month[6] - '0');
-    return (code << 16) + year * 12 + m;
-}
-
-/* The slot of key in the winner table (free when its key is 0). */
-static struct winner *winner_slot(struct run *r, uint64_t key)
-{
-    uint64_t h = key;
-    size_t i;
-
-    /* splitmix64's finaliser: the keys themselves cluster. */
-    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
-    h ^= h >> 31;
-    i = (size_t)h & (r->wcap - 1);
-    while (r->w[i].key && (r->w[i].key & ~NEW_WINNER) != key)
-        i = (i + 1) & (r->wcap - 1);
-    return &r->w[i];
-}
-
-static int winner_grow(struct run *r)
-{
-    struct winner *old = r->w;
-    size_t oldcap = r->wcap, i;
-
-    r->wcap = oldcap ? oldcap * 2 : 4096;
-    r->w = ff_calloc(r->wcap, sizeof *r->w);
-    if (r->w == NULL) {
-        r->w = old;
-        r->wcap = oldcap;
-        return FF_ESYS;
-    }
-    for (i = 0; i < oldcap; i++)
-        if (old[i].key)
-            *winner_slot(r, old[i].key & ~NEW_WINNER) = old[i];
-    ff_free(old);
-    return FF_OK;
-}
-
-/* Note that key's accepted record before this load was record id. */
-static int remember_earlier(struct run *r, uint64_t key, long long id,
-                            struct ff_err *e)
-{
-    if (r->nprev == r->cap_prev) {
-        size_t cap = r->cap_prev ? r->cap_prev * 2 : 256;
-        struct earlier *v = ff_realloc(r->prev, cap * sizeof *v);
-
-        if (v == NULL)
-            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-        r->prev = v;
-        r->cap_prev = cap;
-    }
-    r->prev[r->nprev].key = key;
-    r->prev[r->nprev].id = id;
-    r->prev[r->nprev++].by = 0;
-    return FF_OK;
-}
-
-/*
- * A new valid record for (hhid, month): it wins when its submission time is
- * not earlier than the current winner's (ties go to the later record, and
- * records arrive in file order).  rep (may be NULL) is the earlier version
- * of the same submission that this record is an edit of: where rep is the
- * winner, the edit takes its place whatever the times say, and competes
- * with rep's time when that is later (an ODK edit keeps the original
- * SubmissionDate; a Kobo edit may be stamped later or not).
- */
-static int compete(struct run *r, const char *hhid, const char *month,
-                   long long id, long long submitted,
-                   const struct intake_version *rep, struct ff_err *e)
-{
-    uint64_t key = winner_key(hhid, month);
-    struct winner *w;
-    int rc;
-
-    /* Three quarters full at most: linear probing stays short. */
-    if ((r->wn + 1) * 4 > r->wcap * 3 && winner_grow(r))
-        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-    w = winner_slot(r, key);
-    if (w->key == 0) {
-        long long pid = 0, psub = 0;
-
-        rc = intake_ledger_accepted_for(r->L, hhid, month, &pid, &psub, e);
-        if (rc)
-            return rc;
-        if (pid && (rc = remember_earlier(r, key, pid, e)))
-            return rc;
-        r->wn++;
-        if (rep && rep->id == pid && psub > submitted)
-            submitted = psub;
-        if (pid == 0 || submitted >= psub) {
-            w->key = key | NEW_WINNER;
-            w->id = id;
-            w->submitted = submitted;
-        } else {
-            w->key = key;
-            w->id = pid;
-            w->submitted = psub;
-        }
-        return FF_OK;
-    }
-    if (rep && w->id == rep->id) {
-        w->key |= NEW_WINNER;
-        w->id = id;
-        if (submitted > w->submitted)
-            w->submitted = submitted;
-        return FF_OK;
-    }
-    if (submitted >= w->submitted) {
-        w->key |= NEW_WINNER;
-        w->id = id;
-        w->submitted = submitted;
-    }
-    return FF_OK;
-}
-
-/*
  * Record v no longer counts: replaced by record by (an edit that moved the
  * report to another household or month: a supersession row, for an
  * earlier load's accepted record) or rejected by the reviewer (why
@@ -363,16 +139,8 @@ static int take_out(struct run *r, const struct intake_version *v,
 
     if (find_taken(r, v->id))
         return FF_OK;
-    if (v->load_id == r->load_id && r->wcap &&
-        strlen(v->hhid) == 11 && strlen(v->month) == 7) {
-        struct winner *w = winner_slot(r, winner_key(v->hhid, v->month));
-
-        if (w->key && w->id == v->id) {
-            w->key &= ~NEW_WINNER;
-            w->id = 0;
-            w->submitted = INT64_MIN;
-        }
-    }
+    if (v->load_id == r->load_id)
+        intake_winners_drop(&r->win, v->hhid, v->month, v->id);
     if (strcmp(why, "review") == 0)
         rc = intake_ledger_withdraw(r->L, v->id, by, r->load_id, e);
     else if (v->load_id != r->load_id && !v->accepted)
@@ -504,32 +272,13 @@ intake_load_top_column(const struct intake_load_summary *s, int reason)
     return best;
 }
 
-/* SHA-256 of every field, length-prefixed so that boundaries count. */
-static void row_hash(char *const *fields, const size_t *lens, size_t n,
-                     unsigned char out[32])
-{
-    struct intake_sha256 h;
-    size_t i;
-
-    intake_sha256_init(&h);
-    for (i = 0; i < n; i++) {
-        unsigned char len[8];
-        int k;
-
-        for (k = 0; k < 8; k++)
-            len[k] = (unsigned char)((uint64_t)lens[i] >> (8 * k));
-        intake_sha256_update(&h, len, 8);
-        intake_sha256_update(&h, fields[i], lens[i]);
-    }
-    intake_sha256_final(&h, out);
-}
-
 /*
  * The writer's half of a record: duplicates, identity across edits, the
  * reviewer's verdict, the ledger row, the winner.  fields[0..nfields) are
  * the record's fields; c came from the rules (its field pointers are
- * rebuilt here from the layout); digest is the row hash when the dialect
- * has no submission id and the record is valid.
+ * rebuilt here from the layout) and is what the ledger row stores, with
+ * only what this load decides beside it; digest is the row hash when the
+ * dialect has no submission id and the record is valid.
  */
 static int store_record(struct run *r, long record_no, long line,
                         char *const *fields, const size_t *lens,
@@ -556,31 +305,20 @@ static int store_record(struct run *r, long record_no, long line,
     memset(&row, 0, sizeof row);
     memset(&live, 0, sizeof live);
     key[0] = dep[0] = '\0';
+    row.c = c;
     row.load_id = r->load_id;
     row.source_id = r->file->source_id;
     row.record_no = record_no;
     row.line = line;
     row.outcome = c->outcome;
     row.reason = c->reason;
-    row.col = c->col;
-    row.late = c->late;
-    row.month = c->month;
-    row.submitted = c->submitted;
-    row.has_submitted = c->has_submitted;
-    for (f = 0; f < INTAKE_NFIELDS; f++) {
-        row.field[f] = c->field[f];
-        row.field_len[f] = c->field_len[f];
-    }
-    row.category = c->category;
-    row.status = c->status;
-    row.income = c->income;
-    row.has_income = c->has_income;
     row.detail = c->detail;
     row.edits = -1;
     if (c->outcome == INTAKE_REJECTED && c->reason != INTAKE_R_RAGGED_ROW)
-        row.col_name = column_name(r, c->col);
+        row.col_name = intake_pipeline_column(&r->pipe, c->col);
     else if (c->fault >= 0)
-        row.col_name = column_name(r, r->lay.col[c->fault] + 1);
+        row.col_name =
+            intake_pipeline_column(&r->pipe, r->lay.col[c->fault] + 1);
     if (c->field[INTAKE_F_REVIEW] && c->review != INTAKE_REVIEW_NONE) {
         const char *t = c->field[INTAKE_F_REVIEW];
         size_t tn = ff_utf8_trim(&t, c->field_len[INTAKE_F_REVIEW]);
@@ -724,438 +462,18 @@ static int store_record(struct run *r, long record_no, long line,
                 return rc;
             }
         }
-        return compete(r, c->hhid, c->month, id, c->submitted, rep, e);
+        return intake_winners_compete(&r->win, r->L, c->hhid, c->month, id,
+                                      c->submitted, rep, e);
     }
     return FF_OK;
 }
 
-/*
- * The pipeline.  A parser thread reads the CSV and applies the rules (pure
- * work: no SQLite); it packs each record into a batch and hands full
- * batches to the writer (this thread), which does everything that touches
- * the ledger, in record order.  NBATCH batches of about BATCH_BYTES bound
- * the memory, whatever the file size.
- *
- * A packed record: struct packed, then nfields size_t lengths, then the
- * fields, each NUL-terminated, padded to 8 bytes.
- */
-#define NBATCH 6
-#define HEAD_BYTES 65536ULL     /* the head fingerprint of a source file */
-#define BATCH_BYTES (512 * 1024)
-
-struct packed {
-    long record, line;
-    size_t nfields;
-    size_t bytes;                   /* this record's packed size */
-    int has_digest;
-    unsigned char digest[32];
-    struct intake_checked c;        /* field pointers rebuilt by the writer */
-};
-
-struct batch {
-    struct ff_buf b;
-    size_t n;                       /* records */
-};
-
-struct pipe {
-    struct run *r;
-    struct ff_table *csv;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    struct batch slot[NBATCH];
-    size_t head, tail, nfull;       /* ring: [head, head + nfull) are full */
-    int done, abort;
-    int parse_rc;
-    struct ff_err parse_e;
-};
-
-/* Hand the batch being filled to the writer; wait for a free one. */
-static int push(struct pipe *p)
+/* The pipeline's writer: store_record for each record it hands over. */
+static int store_piped(void *ctx, const struct intake_piped *k,
+                       struct ff_err *e)
 {
-    int stop;
-
-    pthread_mutex_lock(&p->mu);
-    p->nfull++;
-    p->tail = (p->tail + 1) % NBATCH;
-    pthread_cond_broadcast(&p->cv);
-    while (p->nfull == NBATCH && !p->abort)
-        pthread_cond_wait(&p->cv, &p->mu);
-    stop = p->abort;
-    pthread_mutex_unlock(&p->mu);
-    if (!stop) {
-        ff_buf_reset(&p->slot[p->tail].b);
-        p->slot[p->tail].n = 0;
-    }
-    return stop;
-}
-
-/* Apply the rules to one record and pack it into the batch being filled. */
-static int classify(struct pipe *p, const struct ff_csv_record *rec,
-                    struct ff_err *e)
-{
-    struct run *r = p->r;
-    struct batch *b = &p->slot[p->tail];
-    struct packed k;
-    size_t i, at = b->b.len, need, nf;
-    static const char zeros[8] = {0};
-
-    memset(&k, 0, sizeof k);
-    k.record = rec->record;
-    k.line = rec->line;
-    /* A sheet pads its rows to the widest row so far: after one wide row
-     * the padding beyond the header is not the record's. */
-    nf = rec->nfields;
-    if (rec->padded && nf > r->lay.ncols)
-        nf -= rec->padded < nf - r->lay.ncols ? rec->padded
-                                               : nf - r->lay.ncols;
-    k.nfields = nf;
-    intake_rules_check(&r->lay, &r->rc, rec->fields, rec->lens, nf,
-                       rec->bad_utf8_field, &k.c);
-    /* The reader re-read the lines after a stray quote; this record,
-     * which held it, is rejected for it, the cause of any other fault the
-     * rules found in it (core/csv.h). */
-    if (rec->stray_quote_field && k.c.reason != INTAKE_R_INVALID_UTF8) {
-        k.c.outcome = INTAKE_REJECTED;
-        k.c.reason = INTAKE_R_STRAY_QUOTE;
-        k.c.col = rec->stray_quote_field;
-    }
-    if (k.c.outcome == INTAKE_ACCEPTED && r->lay.col[INTAKE_F_ID] < 0) {
-        row_hash(rec->fields, rec->lens, nf, k.digest);
-        k.has_digest = 1;
-    }
-    need = sizeof k + nf * sizeof(size_t);
-    for (i = 0; i < nf; i++)
-        need += rec->lens[i] + 1;
-    need = (need + 7) & ~(size_t)7;
-    k.bytes = need;
-    if (ff_buf_grow(&b->b, need))
-        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-    ff_buf_add(&b->b, &k, sizeof k);
-    ff_buf_add(&b->b, rec->lens, nf * sizeof(size_t));
-    for (i = 0; i < nf; i++)
-        ff_buf_add(&b->b, rec->fields[i], rec->lens[i] + 1);
-    ff_buf_add(&b->b, zeros, at + need - b->b.len);
-    b->n++;
-    if (b->b.len >= BATCH_BYTES && push(p))
-        return FF_EINTERNAL;    /* the writer failed; its error is reported */
-    return FF_OK;
-}
-
-/*
- * The day/month order of a file's slashed dates ("5/1/2025"), decided from
- * its data, because Google Sheets writes them in the sheet's locale and
- * says nothing of which: a day above 12 or a Buddhist year (the Thai
- * locale) decides, for the whole file.  ISO dates (Kobo, ODK) need no
- * decision: the first one ends it.  The file is read once, through one
- * descriptor (load_file), so the records read while the order is still
- * open are held back here, unclassified, and classified in their order as
- * soon as a date decides; a file whose slashed dates never decide is
- * refused at its end.  After the decision every date is still looked at:
- * one that decides the other way (two locales in one file) refuses it.
- * Held records cost memory only until the decision, which the first date
- * after the 12th of a month makes; ORDER_HOLD_MAX bounds the rest.
- */
-#define ORDER_HOLD_MAX ((size_t)256 << 20)
-
-struct held {
-    long record, line, bad_utf8_field, stray_quote_field;
-    size_t nfields, padded;
-    size_t bytes;                   /* this record's packed size */
-};
-
-static const char order_hint_text[] =
-    "say which with --date-order dmy or --date-order mdy (the sheet's "
-    "locale: Thai and UK dmy, US mdy)";
-
-/* Look at rec's timestamp (parser thread); FF_EINPUT with e filled when
- * the file's dates decide both ways. */
-static int order_observe(struct run *r, const struct ff_csv_record *rec,
-                         struct ff_err *e)
-{
-    struct order_state *o = &r->ord;
-    long c = r->lay.col[INTAKE_F_SUBMITTED];
-    const char *t;
-    int h;
-
-    if (c < 0 || (size_t)c >= rec->nfields || rec->bad_utf8_field)
-        return FF_OK;
-    o->col = c + 1;
-    t = rec->fields[c];
-    if (ff_utf8_trim(&t, rec->lens[c]) == 0)
-        return FF_OK;
-    h = intake_time_order_hint(rec->fields[c], rec->lens[c]);
-    if (h < 0) {
-        if (!o->slashed)
-            o->scanning = o->deciding = 0;  /* ISO dates: nothing to decide */
-        return FF_OK;
-    }
-    o->slashed = 1;
-    if (h == INTAKE_ORDER_DMY && o->dmy_line == 0)
-        o->dmy_line = rec->line;
-    if (h == INTAKE_ORDER_MDY && o->mdy_line == 0)
-        o->mdy_line = rec->line;
-    if (o->dmy_line && o->mdy_line)
-        return ff_err_set(e, FF_EINPUT, r->name, o->mdy_line, o->col,
-                          "dates in this column are month/day here but "
-                          "day/month on line %ld: the file mixes two "
-                          "locales; export each sheet again or fix the "
-                          "dates", o->dmy_line);
-    if (o->deciding && (o->dmy_line || o->mdy_line)) {
-        o->deciding = 0;
-        r->rc.date_order = o->dmy_line ? INTAKE_ORDER_DMY : INTAKE_ORDER_MDY;
-        r->file->date_order = r->rc.date_order;
-    }
-    return FF_OK;
-}
-
-/* Keep a copy of rec until the order is decided. */
-static int order_hold(struct run *r, const struct ff_csv_record *rec,
-                      struct ff_err *e)
-{
-    struct order_state *o = &r->ord;
-    struct held h;
-    size_t i, at = o->held.len, need;
-    static const char zeros[8] = {0};
-
-    need = sizeof h + rec->nfields * sizeof(size_t);
-    for (i = 0; i < rec->nfields; i++)
-        need += rec->lens[i] + 1;
-    need = (need + 7) & ~(size_t)7;
-    if (o->held.len + need > ORDER_HOLD_MAX)
-        return ff_err_set(e, FF_EINPUT, r->name, rec->line, o->col,
-                          "the dates of the first %zu records could all be "
-                          "day/month or month/day (no day above 12, no "
-                          "Buddhist year): %s", o->nheld, order_hint_text);
-    if (ff_buf_grow(&o->held, need))
-        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-    memset(&h, 0, sizeof h);
-    h.record = rec->record;
-    h.line = rec->line;
-    h.bad_utf8_field = rec->bad_utf8_field;
-    h.stray_quote_field = rec->stray_quote_field;
-    h.padded = rec->padded;
-    h.nfields = rec->nfields;
-    h.bytes = need;
-    ff_buf_add(&o->held, &h, sizeof h);
-    ff_buf_add(&o->held, rec->lens, rec->nfields * sizeof(size_t));
-    for (i = 0; i < rec->nfields; i++)
-        ff_buf_add(&o->held, rec->fields[i], rec->lens[i] + 1);
-    ff_buf_add(&o->held, zeros, at + need - o->held.len);
-    o->nheld++;
-    return FF_OK;
-}
-
-/* Classify the held records, in their order, now that the order is known. */
-static int order_release(struct pipe *p, struct ff_err *e)
-{
-    struct order_state *o = &p->r->ord;
-    const char *at = o->held.data, *end = o->held.data + o->held.len;
-    char **fields = NULL;
-    size_t cap = 0, j;
-    int rc = FF_OK;
-
-    while (rc == FF_OK && at < end) {
-        struct held h;
-        struct ff_csv_record rec;
-        const char *f;
-
-        memcpy(&h, at, sizeof h);
-        if (h.nfields > cap) {
-            char **v = ff_realloc(fields, h.nfields * sizeof *v);
-
-            if (v == NULL) {
-                rc = ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-                break;
-            }
-            fields = v;
-            cap = h.nfields;
-        }
-        /* Every member of the record as the reader gave it: a field
-         * left out here is read as stack garbage by classify(). */
-        memset(&rec, 0, sizeof rec);
-        rec.record = h.record;
-        rec.line = h.line;
-        rec.nfields = h.nfields;
-        rec.bad_utf8_field = h.bad_utf8_field;
-        rec.stray_quote_field = h.stray_quote_field;
-        rec.padded = h.padded;
-        rec.lens = (size_t *)(void *)(at + sizeof h);
-        f = at + sizeof h + h.nfields * sizeof(size_t);
-        for (j = 0; j < h.nfields; j++) {
-            fields[j] = (char *)f;
-            f += rec.lens[j] + 1;
-        }
-        rec.fields = fields;
-        rc = classify(p, &rec, e);
-        at += h.bytes;
-    }
-    ff_free(fields);
-    ff_buf_reset(&o->held);
-    o->nheld = 0;
-    return rc;
-}
-
-/* The end of the file: records still held are classified, unless their
- * slashed dates never decided the order. */
-static int order_finish(struct pipe *p, struct ff_err *e)
-{
-    struct run *r = p->r;
-    struct order_state *o = &r->ord;
-
-    if (!o->deciding)
-        return FF_OK;
-    o->deciding = o->scanning = 0;
-    if (o->slashed)
-        return ff_err_set(e, FF_EINPUT, r->name, 1, o->col,
-                          "every date in this column could be day/month or "
-                          "month/day (no day above 12, no Buddhist year): "
-                          "%s", order_hint_text);
-    return order_release(p, e);
-}
-
-static int parse_record(void *ctx, const struct ff_csv_record *rec,
-                        struct ff_err *e)
-{
-    struct pipe *p = ctx;
-    struct run *r = p->r;
-    int rc;
-
-    if (rec->record == 1) {
-        if (keep_header(r, rec))
-            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-        rc = intake_dialect_detect(r->o->dialects, rec->fields, rec->lens,
-                                   rec->nfields, r->file->path, &r->lay, e);
-        if (rc == FF_OK && r->lay.col[INTAKE_F_SUBMITTED] < 0)
-            r->ord.scanning = r->ord.deciding = 0;
-        return rc;
-    }
-    /* An HXL hashtag row under the header ("#loc+name") is no report. */
-    if (rec->record == 2 &&
-        intake_is_hxl_row(rec->fields, rec->lens, rec->nfields)) {
-        r->file->hxl_row = 1;
-        return FF_OK;
-    }
-    if (r->ord.scanning) {
-        if ((rc = order_observe(r, rec, e)))
-            return rc;
-        if (r->ord.deciding)
-            return order_hold(r, rec, e);
-        if (r->ord.nheld && (rc = order_release(p, e)))
-            return rc;
-    }
-    return classify(p, rec, e);
-}
-
-static void *parse_main(void *arg)
-{
-    struct pipe *p = arg;
-    int rc = ff_table_read(p->csv, parse_record, p, &p->parse_e);
-
-    if (rc == FF_OK)
-        rc = order_finish(p, &p->parse_e);
-
-    pthread_mutex_lock(&p->mu);
-    if (rc == FF_OK && p->slot[p->tail].n) {
-        p->nfull++;
-        p->tail = (p->tail + 1) % NBATCH;
-    }
-    p->parse_rc = rc;
-    p->done = 1;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
-}
-
-/* Store every record of a full batch. */
-static int write_batch(struct run *r, struct batch *b, struct ff_err *e)
-{
-    const char *at = b->b.data;
-    size_t i, j;
-    int rc;
-
-    for (i = 0; i < b->n; i++) {
-        struct packed k;
-        const size_t *lens;
-        const char *f;
-
-        memcpy(&k, at, sizeof k);
-        lens = (const size_t *)(const void *)(at + sizeof k);
-        f = at + sizeof k + k.nfields * sizeof(size_t);
-        if (k.nfields > r->fcap) {
-            char **v = ff_realloc(r->fptr, k.nfields * sizeof *v);
-
-            if (v == NULL)
-                return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-            r->fptr = v;
-            r->fcap = k.nfields;
-        }
-        for (j = 0; j < k.nfields; j++) {
-            r->fptr[j] = (char *)f;
-            f += lens[j] + 1;
-        }
-        rc = store_record(r, k.record, k.line, r->fptr, lens, k.nfields,
-                          &k.c, k.has_digest ? k.digest : NULL, e);
-        if (rc)
-            return rc;
-        at += k.bytes;
-    }
-    return FF_OK;
-}
-
-/* Run the parser thread over csv and write what it hands over. */
-static int pipeline(struct run *r, struct ff_table *csv, struct ff_err *e)
-{
-    struct pipe p;
-    pthread_t th;
-    int rc = FF_OK, i;
-
-    memset(&p, 0, sizeof p);
-    p.r = r;
-    p.csv = csv;
-    ff_err_clear(&p.parse_e);
-    for (i = 0; i < NBATCH; i++)
-        ff_buf_init(&p.slot[i].b);
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
-    if (pthread_create(&th, NULL, parse_main, &p) != 0) {
-        rc = ff_err_set(e, FF_ESYS, r->file->path, 0, 0,
-                        "cannot start the parser thread");
-        goto out;
-    }
-    for (;;) {
-        struct batch *b;
-
-        pthread_mutex_lock(&p.mu);
-        while (p.nfull == 0 && !p.done)
-            pthread_cond_wait(&p.cv, &p.mu);
-        if (p.nfull == 0) {
-            pthread_mutex_unlock(&p.mu);
-            break;
-        }
-        b = &p.slot[p.head];
-        pthread_mutex_unlock(&p.mu);
-        rc = write_batch(r, b, e);
-        pthread_mutex_lock(&p.mu);
-        p.nfull--;
-        p.head = (p.head + 1) % NBATCH;
-        if (rc)
-            p.abort = 1;
-        pthread_cond_broadcast(&p.cv);
-        pthread_mutex_unlock(&p.mu);
-        if (rc)
-            break;
-    }
-    pthread_join(th, NULL);
-    if (rc == FF_OK && p.parse_rc != FF_OK) {
-        *e = p.parse_e;
-        rc = p.parse_rc;
-    }
-out:
-    for (i = 0; i < NBATCH; i++)
-        ff_buf_release(&p.slot[i].b);
-    pthread_cond_destroy(&p.cv);
-    pthread_mutex_destroy(&p.mu);
-    return rc;
+    return store_record(ctx, k->record, k->line, k->fields, k->lens,
+                        k->nfields, k->c, k->digest, e);
 }
 
 static const char *basename_of(const char *path)
@@ -1164,6 +482,8 @@ static const char *basename_of(const char *path)
 
     return s ? s + 1 : path;
 }
+
+#define HEAD_BYTES 65536ULL     /* the head fingerprint of a source file */
 
 /*
  * The input is read once, through one descriptor: the parser's raw bytes
@@ -1194,38 +514,23 @@ static void tap_bytes(void *ctx, const unsigned char *buf, size_t n)
 /* What a file's records did to the load's memory, to undo them when the
  * file turns out to be one loaded before (see load_file). */
 struct undo {
-    struct winner *w;
-    size_t wn, wcap, nprev, ntaken;
+    struct intake_winners_saved win;
+    size_t ntaken;
     struct intake_load_summary sum;
 };
 
 static int undo_save(struct run *r, struct undo *u, struct ff_err *e)
 {
-    u->wn = r->wn;
-    u->wcap = r->wcap;
-    u->nprev = r->nprev;
     u->ntaken = r->ntaken;
     u->sum = *r->sum;
-    u->w = NULL;
-    if (r->wcap) {
-        u->w = ff_malloc(r->wcap * sizeof *u->w);
-        if (u->w == NULL)
-            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-        memcpy(u->w, r->w, r->wcap * sizeof *u->w);
-    }
-    return FF_OK;
+    return intake_winners_save(&r->win, &u->win, e);
 }
 
 static void undo_apply(struct run *r, struct undo *u)
 {
-    ff_free(r->w);
-    r->w = u->w;
-    r->wn = u->wn;
-    r->wcap = u->wcap;
-    r->nprev = u->nprev;
+    intake_winners_restore(&r->win, &u->win);
     r->ntaken = u->ntaken;
     *r->sum = u->sum;
-    u->w = NULL;
 }
 
 /*
@@ -1250,7 +555,7 @@ static int load_file(struct run *r, struct intake_load_file *file,
     if ((rc = undo_save(r, &u, e)))
         return rc;
     if ((rc = intake_ledger_savepoint(r->L, e))) {
-        ff_free(u.w);
+        intake_winners_discard(&u.win);
         return rc;
     }
     intake_sha256_init(&t.all);
@@ -1275,15 +580,9 @@ static int load_file(struct run *r, struct intake_load_file *file,
     if (rc)
         goto out;
     memset(&r->lay, 0, sizeof r->lay);
-    r->name = name;
-    file->date_order = r->rc.date_order = r->o->date_order;
-    r->ord.scanning = r->ord.deciding =
-        r->o->date_order == INTAKE_ORDER_UNKNOWN;
-    r->ord.slashed = 0;
-    r->ord.dmy_line = r->ord.mdy_line = r->ord.col = 0;
-    ff_buf_reset(&r->ord.held);
-    r->ord.nheld = 0;
-    rc = pipeline(r, csv, e);
+    r->pipe.file = file;
+    r->pipe.name = name;
+    rc = intake_pipeline_run(&r->pipe, csv, r->o->date_order, e);
     if (rc)
         goto out;
     if (r->lay.dialect == NULL) {
@@ -1323,7 +622,7 @@ out:
 out_done:
     intake_sha256_release(&t.all);      /* unfinished on an error path */
     intake_sha256_release(&t.head);
-    ff_free(u.w);
+    intake_winners_discard(&u.win);
     ff_table_free(csv);
     return rc;
 }
@@ -1376,20 +675,6 @@ static int open_input(struct run *r, struct intake_load_file *f, int *fd,
     return FF_OK;
 }
 
-static int by_id(const void *a, const void *b)
-{
-    const struct winner *x = a, *y = b;
-
-    return (x->id > y->id) - (x->id < y->id);
-}
-
-static int by_earlier_id(const void *a, const void *b)
-{
-    const struct earlier *x = a, *y = b;
-
-    return (x->id > y->id) - (x->id < y->id);
-}
-
 /*
  * Flip the winners to accepted and record what they superseded.  In record
  * order: each page of the record table is then read and rewritten once,
@@ -1400,40 +685,28 @@ static int by_earlier_id(const void *a, const void *b)
  */
 static int settle(struct run *r, struct ff_err *e)
 {
-    size_t i, n = 0;
+    const struct intake_earlier *prev = r->win.prev;
+    size_t i, n;
     int rc;
 
-    for (i = 0; i < r->nprev; i++) {
-        const struct winner *w = winner_slot(r, r->prev[i].key);
-
-        if (w->key & NEW_WINNER)
-            r->prev[i].by = w->id;
-    }
-    if (r->nprev)
-        qsort(r->prev, r->nprev, sizeof *r->prev, by_earlier_id);
-    for (i = 0; i < r->nprev; i++) {
+    intake_winners_settle_earlier(&r->win);
+    for (i = 0; i < r->win.nprev; i++) {
         const struct taken *t;
 
-        if (r->prev[i].by == 0)
+        if (prev[i].by == 0)
             continue;
-        t = find_taken(r, r->prev[i].id);
+        t = find_taken(r, prev[i].id);
         if (t && t->done)
             continue;           /* out by identity already */
-        if ((rc = intake_ledger_supersede_why(r->L, r->prev[i].id,
-                                              r->prev[i].by, r->load_id,
-                                              t ? t->why : NULL, e)))
+        if ((rc = intake_ledger_supersede_why(r->L, prev[i].id, prev[i].by,
+                                              r->load_id, t ? t->why : NULL,
+                                              e)))
             return rc;
         r->sum->superseded_earlier++;
     }
-    for (i = 0; i < r->wcap; i++)
-        if (r->w[i].key & NEW_WINNER)
-            r->w[n++] = r->w[i];
-    r->wn = 0;                  /* no longer a hash table */
-    if (n == 0)
-        return FF_OK;           /* (and r->w may be NULL) */
-    qsort(r->w, n, sizeof *r->w, by_id);
+    n = intake_winners_settle_new(&r->win);
     for (i = 0; i < n; i++) {
-        if ((rc = intake_ledger_mark_accepted(r->L, r->w[i].id, e)))
+        if ((rc = intake_ledger_mark_accepted(r->L, r->win.w[i].id, e)))
             return rc;
         r->sum->accepted++;
         r->sum->superseded--;
@@ -1464,8 +737,12 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
     r.rc.payload = o->payload;
     r.rc.ctx = &r;
     ff_buf_init(&r.raw);
-    ff_buf_init(&r.hdr);
-    ff_buf_init(&r.ord.held);
+    intake_pipeline_init(&r.pipe);
+    r.pipe.dialects = o->dialects;
+    r.pipe.lay = &r.lay;
+    r.pipe.rc = &r.rc;
+    r.pipe.store = store_piped;
+    r.pipe.store_ctx = &r;
     if ((rc = intake_ledger_begin(L, e)))
         goto out_free;
     if ((rc = intake_ledger_snapshot_latest(L, &snap, e)))
@@ -1543,13 +820,9 @@ out:
         sum->load_id = 0;
 out_free:
     ff_free(r.codes.v);
-    ff_free(r.w);
-    ff_free(r.prev);
-    ff_free(r.fptr);
+    intake_winners_release(&r.win);
     ff_free(r.taken);
-    ff_free(r.hdr_off);
-    ff_buf_release(&r.hdr);
-    ff_buf_release(&r.ord.held);
+    intake_pipeline_release(&r.pipe);
     ff_buf_release(&r.raw);
     return rc;
 }
@@ -1645,89 +918,6 @@ int intake_load_write_outcomes(struct intake_ledger *L,
     return rc ? rc : intake_csvout_close(&o, e);
 }
 
-int intake_register_import(struct intake_ledger *L, const char *path,
-                           const char *map_path, int survey_year,
-                           double threshold, const char *now,
-                           struct ff_register **regp,
-                           struct intake_register_result *res,
-                           struct ff_err *e)
-{
-    struct intake_snapshot snap;
-    struct ff_register *reg = NULL;
-    char sha[65];
-    size_t i;
-    int rc;
-
-    memset(res, 0, sizeof *res);
-    *regp = NULL;
-    if ((rc = intake_sha256_file(path, sha, NULL, e)))
-        return rc;
-    reg = ff_register_load(path, map_path, e);
-    if (reg == NULL)
-        return e->code;
-    *regp = reg;
-    res->households = (long)reg->n;
-    res->bad_rows = (long)reg->nbad;
-    /* An empty or mostly-rejected file never becomes the current snapshot:
-     * every later load would be rejected as unknown_hhid. */
-    if ((rc = ff_register_check_usable(reg, e)))
-        return rc;
-    if ((rc = intake_ledger_begin(L, e)))
-        return rc;
-    if ((rc = intake_ledger_snapshot_by_sha(L, sha, &snap, e)))
-        goto out;
-    if (snap.id) {
-        struct intake_snapshot cur;
-
-        if ((rc = intake_ledger_snapshot_latest(L, &cur, e)))
-            goto out;
-        res->snapshot = snap.id;
-        if (cur.id == snap.id) {
-            res->already = 1;
-            intake_ledger_rollback(L);
-            return FF_OK;
-        }
-        /* Stored before, but another file is current: registering it
-         * again makes it current, as a new snapshot of the same bytes. */
-        res->restored = snap.id;
-    }
-    memset(&snap, 0, sizeof snap);
-    snprintf(snap.file, sizeof snap.file, "%s", basename_of(path));
-    memcpy(snap.sha256, sha, 65);
-    snprintf(snap.loaded_at, sizeof snap.loaded_at, "%s", now);
-    snap.survey_year = survey_year;
-    snap.threshold = threshold;
-    snap.households = (long)reg->n;
-    if ((rc = intake_ledger_snapshot_add(L, &snap, e)))
-        goto out;
-    for (i = 0; i < reg->n; i++) {
-        const struct ff_household *h = &reg->hh[i];
-        struct intake_household x;
-        char head[512];
-
-        x.code = h->code;
-        x.province = h->province;
-        x.district_code = h->district_code;
-        x.district = h->district;
-        x.subdistrict = h->subdistrict;
-        x.village_no = h->village_no;
-        x.village_name = h->village_name;
-        x.house_no = h->house_no;
-        x.head = ff_household_head(h, head, sizeof head);
-        x.members = h->members;
-        x.income = h->income;
-        x.status = h->status;
-        if ((rc = intake_ledger_household_add(L, snap.id, &x, e)))
-            goto out;
-    }
-    res->snapshot = snap.id;
-    rc = intake_ledger_commit(L, e);
-out:
-    if (rc)
-        intake_ledger_rollback(L);
-    return rc;
-}
-
 /*
  * A stream: the same classification as a load, fed one record at a time
  * (ffintake serve's hooks), many transactions over one context.  Each
@@ -1769,6 +959,7 @@ struct intake_stream *intake_stream_new(struct intake_ledger *L,
     s->r.rc.payload = o->payload;
     s->r.rc.ctx = &s->r;
     ff_buf_init(&s->r.raw);
+    intake_pipeline_init(&s->r.pipe);   /* never run: no header, no names */
     return s;
 }
 
@@ -1779,12 +970,9 @@ void intake_stream_free(struct intake_stream *s)
     if (s->open)
         intake_stream_rollback(s);
     ff_free(s->r.codes.v);
-    ff_free(s->r.w);
-    ff_free(s->r.prev);
-    ff_free(s->r.fptr);
+    intake_winners_release(&s->r.win);
     ff_free(s->r.taken);
-    ff_free(s->r.hdr_off);
-    ff_buf_release(&s->r.hdr);
+    intake_pipeline_release(&s->r.pipe);
     ff_buf_release(&s->r.raw);
     ff_free(s);
 }
@@ -1820,10 +1008,7 @@ int intake_stream_begin(struct intake_stream *s, const char *now,
         s->snapshot = snap.id;
     }
     memset(&s->sum, 0, sizeof s->sum);
-    if (s->r.w)
-        memset(s->r.w, 0, s->r.wcap * sizeof *s->r.w);
-    s->r.wn = 0;
-    s->r.nprev = 0;
+    intake_winners_reset(&s->r.win);
     /* Records taken out by edits belong to one load: a group commit is
      * one, and the server's next group must not see this one's (nor grow
      * the list for as long as the server runs). */
@@ -1891,7 +1076,7 @@ int intake_stream_add(struct intake_stream *s, const char *source,
     s->r.lay = *lay;
     intake_rules_check(lay, &s->r.rc, fields, lens, nfields, bad, &c);
     if (c.outcome == INTAKE_ACCEPTED && lay->col[INTAKE_F_ID] < 0) {
-        row_hash(fields, lens, nfields, digest);
+        intake_pipeline_row_hash(fields, lens, nfields, digest);
         has_digest = 1;
     }
     if (c.outcome == INTAKE_ACCEPTED) {

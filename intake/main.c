@@ -17,9 +17,11 @@
 #include "alloc.h"
 #include "dialect.h"
 #include "err.h"
+#include "fault.h"
 #include "hhid.h"
 #include "ledger.h"
 #include "load.h"
+#include "regimport.h"
 #include "paths.h"
 #include "register.h"
 #include "export.h"
@@ -520,7 +522,7 @@ int main(int argc, char **argv)
     char buf[1200];
     int rc;
 
-    ff_alloc_init_from_env();
+    ff_fault_init_from_env();
     if (argc > 1 && intake_servecmd_is(argv[1]))
         return intake_servecmd_main(argc, argv);
     rc = parse_args(argc, argv, &o);
