@@ -366,7 +366,7 @@ const char *intake_month_be(const char *month_ce, char out[8])
     /* "YYYY-MM", digits checked by the month parser. */
     for (i = 0; i < 4 && month_ce[i] >= '0' && month_ce[i] <= '9'; i++)
         y = y * 10 + (month_ce[i] - '0');
-    snprintf(out, 8, "%04d-%.2s", (y + FF_BE_OFFSET) % 10000,
+    snprintf(out, 8, "%04u-%.2s", (unsigned)(y + FF_BE_OFFSET) % 10000u,
              month_ce[4] == '-' ? month_ce + 5 : "00");
     return out;
 }
