@@ -974,7 +974,10 @@ struct intake_ledger *intake_ledger_open_ro(const char *path,
         if (schema_state(L, 0, e) != 1)
             goto fail_state;
     }
-    if (exec(L, "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
+    /* temp_store FILE: the report's GROUP BY and window sorts spill to a
+     * temporary file past the cache instead of growing in memory with the
+     * ledger (a national ledger is millions of records). */
+    if (exec(L, "PRAGMA cache_size = -32768; PRAGMA temp_store = FILE;",
              e))
         goto fail;
     tighten(L, 0);
