@@ -455,8 +455,9 @@ static int doc_widths(struct ff_pdf *p, struct face *f)
     ff_buf_reset(b);
     if (ff_buf_addc(b, '['))
         return -1;
-    for (c = 0; c < NCODES; c++) {
-        if (!((f->used[c >> 3] >> (c & 7)) & 1) || f->cache.wid[c] < 0)
+    for (c = ffp_next_bit(f->used, 0, NCODES); c < NCODES;
+         c = ffp_next_bit(f->used, c + 1, NCODES)) {
+        if (f->cache.wid[c] < 0)
             continue;
         if ((long)c != last + 1) {
             if (open && ff_buf_addc(b, ']'))

@@ -19,6 +19,8 @@
 #define FF_PDF_HPDF_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 #include "err.h"
@@ -42,6 +44,37 @@
 
 #define NFACES 2
 #define NCODES 65536
+
+/*
+ * The first set bit at or after i of the bitmap bits (n bits, n a multiple
+ * of 64), or n.  A document draws a few hundred of the 65,536 codes: the
+ * zero words are skipped eight bytes at a time, where a bit-by-bit walk of
+ * every code cost a tenth of a folder's CPU (callgrind, 200 folders).
+ */
+static inline unsigned ffp_next_bit(const unsigned char *bits, unsigned i,
+                                    unsigned n)
+{
+    while (i < n) {
+        unsigned b = bits[i >> 3] >> (i & 7);
+        uint64_t w;
+
+        if (b)
+            return i + (unsigned)__builtin_ctz(b);
+        i = (i | 7) + 1;
+        while ((i & 63) != 0 && i < n) {
+            if ((b = bits[i >> 3]) != 0)
+                return i + (unsigned)__builtin_ctz(b);
+            i += 8;
+        }
+        while (i < n) {
+            memcpy(&w, bits + (i >> 3), 8);
+            if (w)
+                break;
+            i += 64;
+        }
+    }
+    return n;
+}
 
 /* libharu's private attributes of its objects, in one place. */
 static inline HPDF_PageAttr ffp_page_attr(HPDF_Page page)

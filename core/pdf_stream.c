@@ -418,8 +418,8 @@ int ff_pdf_clip_end(struct ff_pdf *p, const void *key, struct ff_err *e)
     c.key = key;
     memcpy(c.names, p->rec_names, sizeof c.names);
     c.len = HPDF_Stream_Size(s) - p->rec_start;
-    for (i = 0; i < NFACES * NCODES; i++)
-        n += (p->rec_used[i >> 3] >> (i & 7)) & 1;
+    for (i = 0; i < NFACES * NCODES / 8; i++)
+        n += (size_t)__builtin_popcount(p->rec_used[i]);
     c.bytes = ff_malloc(c.len ? c.len : 1);
     c.codes = ff_malloc((n ? n : 1) * sizeof *c.codes);
     if (c.bytes == NULL || c.codes == NULL ||
@@ -427,9 +427,11 @@ int ff_pdf_clip_end(struct ff_pdf *p, const void *key, struct ff_err *e)
              sizeof *p->clips))
         goto oom;
     for (f = 0; f < NFACES; f++)
-        for (code = 0; code < NCODES; code++)
-            if ((p->rec_used[(f * NCODES + code) >> 3] >> (code & 7)) & 1)
-                c.codes[c.ncodes++] = f << 16 | code;
+        for (code = ffp_next_bit(p->rec_used + f * NCODES / 8, 0, NCODES);
+             code < NCODES;
+             code = ffp_next_bit(p->rec_used + f * NCODES / 8, code + 1,
+                                 NCODES))
+            c.codes[c.ncodes++] = f << 16 | code;
     got = (HPDF_UINT)c.len;
     if (c.len > 0 &&
         (HPDF_Stream_Seek(s, (HPDF_INT)p->rec_start, HPDF_SEEK_SET) !=
