@@ -120,6 +120,7 @@ enum stmt_id {
     S_SNAP_BY_SHA,
     S_SNAP_LATEST,
     S_SNAP_ADD,
+    S_SNAP_SET_HH,
     S_HH_ADD,
     S_HH_EACH,
     S_SRC_BY_SHA,
@@ -157,6 +158,8 @@ static const char *const sql[S_COUNT] = {
     [S_SNAP_ADD] = "INSERT INTO register_snapshot(file, sha256, loaded_at, "
                    "survey_year, threshold, households) "
                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_SNAP_SET_HH] = "UPDATE register_snapshot SET households = ?2 "
+                      "WHERE id = ?1",
     [S_HH_ADD] = "INSERT INTO household VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
                  "?8, ?9, ?10, ?11, ?12, ?13)",
     [S_HH_EACH] = "SELECT code, district_code, district, subdistrict, "
@@ -1134,6 +1137,26 @@ int intake_ledger_snapshot_add(struct intake_ledger *L,
     if (rc == FF_OK)
         snap->id = (long)sqlite3_last_insert_rowid(L->db);
     return rc;
+}
+
+int intake_ledger_snapshot_set_households(struct intake_ledger *L,
+                                         long snapshot, long households,
+                                         struct ff_err *e)
+{
+    sqlite3_stmt *s = stmt(L, S_SNAP_SET_HH, e);
+    int rc;
+
+    if (s == NULL)
+        return e->code;
+    sqlite3_bind_int64(s, 1, snapshot);
+    sqlite3_bind_int64(s, 2, households);
+    if ((rc = step_done(L, s, e, "cannot count register snapshot")))
+        return rc;
+    if (sqlite3_changes(L->db) != 1)
+        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                          "register snapshot %ld is not in the ledger",
+                          snapshot);
+    return FF_OK;
 }
 
 int intake_ledger_household_add(struct intake_ledger *L, long snapshot,

@@ -133,6 +133,15 @@ int intake_ledger_snapshot_latest(struct intake_ledger *L,
 /* Insert s (id is set on return). */
 int intake_ledger_snapshot_add(struct intake_ledger *L,
                                struct intake_snapshot *s, struct ff_err *e);
+/*
+ * Set the count of households snapshot lists, once they are all added (a
+ * register read as a stream is counted at its end).  Inside the
+ * transaction that added them: the ledger's check compares the count with
+ * the rows.
+ */
+int intake_ledger_snapshot_set_households(struct intake_ledger *L,
+                                         long snapshot, long households,
+                                         struct ff_err *e);
 int intake_ledger_household_add(struct intake_ledger *L, long snapshot,
                                 const struct intake_household *h,
                                 struct ff_err *e);
