@@ -1683,12 +1683,12 @@ static int store_household(void *ctx, const struct ff_household *h,
  * rolling back when it may not.  *regp keeps the counts and rejected rows
  * for the summary, not the households.
  */
-int intake_register_import(struct intake_ledger *L, const char *path,
-                           const char *map_path, int survey_year,
-                           double threshold, const char *now,
-                           struct ff_register **regp,
-                           struct intake_register_result *res,
-                           struct ff_err *e)
+static int register_import_tx(struct intake_ledger *L, const char *path,
+                              const char *map_path, int survey_year,
+                              double threshold, const char *now,
+                              struct ff_register **regp,
+                              struct intake_register_result *res,
+                              struct ff_err *e)
 {
     struct intake_snapshot snap;
     struct register_sink sink;
@@ -1758,6 +1758,28 @@ int intake_register_import(struct intake_ledger *L, const char *path,
 out:
     if (rc)
         intake_ledger_rollback(L);
+    return rc;
+}
+
+int intake_register_import(struct intake_ledger *L, const char *path,
+                           const char *map_path, int survey_year,
+                           double threshold, const char *now,
+                           struct ff_register **regp,
+                           struct intake_register_result *res,
+                           struct ff_err *e)
+{
+    struct ff_err ignored;
+    int rc;
+
+    memset(res, 0, sizeof *res);
+    *regp = NULL;
+    if ((rc = intake_ledger_register_cache(L, 1, e)))
+        return rc;
+    rc = register_import_tx(L, path, map_path, survey_year, threshold, now,
+                            regp, res, e);
+    /* Only speed depends on the cache size: the result stands. */
+    ff_err_clear(&ignored);
+    (void)intake_ledger_register_cache(L, 0, &ignored);
     return rc;
 }
 
