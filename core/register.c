@@ -1385,6 +1385,9 @@ static int on_row(void *ctx, const struct ff_csv_record *rec,
     r->hh[r->n++] = h;
     return FF_OK;
 reject:
+    /* A rejected row may have pooled its citizen ID already. */
+    if (L->each)
+        pool_rewind(r);
     return add_bad(L, &bad, reason, e);
 }
 
