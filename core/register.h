@@ -143,10 +143,11 @@ struct ff_register *ff_register_parse(const char *name, const char *data,
  * checks and counts, but as a stream: each household is handed to fn (with
  * ctx) as soon as its row is checked, in file order, and not kept.  What
  * stays in memory is flat in the number of rows but for two whole-file
- * needs: the codes seen (16 bytes a slot, 2-4 slots a household) to find
- * duplicates, and the rejected rows (`bad`).  h and every string it points
- * to are valid only during the call.  A duplicate is never passed: the
- * first row with a code wins, as in ff_register_load().
+ * needs: the codes seen (8 bytes a slot, 1.3-2.7 slots a household) to
+ * find duplicates, and the rejected rows (`bad`, 536 bytes each).  h and
+ * every string it points to are valid only during the call.  A duplicate
+ * is never passed: the first row with a code wins, as in
+ * ff_register_load().
  *
  * A non-zero return from fn stops the read: NULL is returned, and fn must
  * have filled e.  Otherwise returns the register with everything
