@@ -2,11 +2,21 @@
  * register.c - read and validate the household register.
  *
  * Workload: a province list of a few hundred to tens of thousands of rows,
- * read once per command.  Strings live in an arena owned by the register;
- * a hash index on the household code finds duplicates while reading and
- * serves lookups afterwards.  Validation never stops at a bad row: each one
- * is recorded (file, line, column, reason) and skipped.  Messages never
- * quote names, citizen IDs or phone numbers: they end up in logs.
+ * read once per command (ffgen), or a national one of a million rows read
+ * as a stream (ffintake register, ff_register_each).  Strings live in an
+ * arena owned by the register; a hash index on the household code finds
+ * duplicates while reading and serves lookups afterwards.  Validation never
+ * stops at a bad row: each one is recorded (file, line, column, reason) and
+ * skipped.  Messages never quote names, citizen IDs or phone numbers: they
+ * end up in logs.
+ *
+ * Both ways run the same on_row(): a stream only differs in what it keeps.
+ * It hands each household to its callback and rewinds the arena, place
+ * names point into the geography table (alive for the whole read), and the
+ * index keeps the code's line instead of its place in hh.  A slot is one
+ * 64-bit word (code and line or place), at most 75 % full: 1,000,000
+ * households keep 16 MB (24 MB while the index doubles) however long their
+ * rows are.
  */
 #include "register.h"
 
@@ -78,10 +88,19 @@ struct ff_register_pool {
     char data[];
 };
 
+/*
+ * A slot holds the code as a number + 1 (at most 10^11 < 2^37) in its low
+ * KEY_BITS bits, 0 for an empty slot, and above them a value: the
+ * household's index in hh, or in a stream (no hh) the line the code was
+ * first read on, VAL_MAX when that line is past what the bits hold.
+ */
+#define KEY_BITS 37
+#define KEY_MASK ((UINT64_C(1) << KEY_BITS) - 1)
+#define VAL_MAX ((UINT64_C(1) << (64 - KEY_BITS)) - 1)
+
 struct ff_register_index {
     size_t cap;             /* power of two */
-    uint64_t *keys;         /* code as a number + 1; 0 = empty */
-    size_t *idx;
+    uint64_t *keys;         /* see above */
 };
 
 /* The last place a name resolved to: rows come sorted by village, so one
@@ -116,6 +135,9 @@ struct loader {
     struct place_cache pc[3];
     size_t cap;             /* households allocated */
     size_t bad_cap;
+    /* A stream: each household goes here instead of into r->hh. */
+    int (*each)(void *ctx, const struct ff_household *h, struct ff_err *e);
+    void *each_ctx;
 };
 
 /* ---- column map ---- */
@@ -293,6 +315,24 @@ static const char *pool_str(struct ff_register *r, const char *s, size_t n)
     return p->data + p->used - n - 1;
 }
 
+/*
+ * A stream's arena after each household: only that row's strings were in
+ * it.  The newest block is kept for the next row, so a file of ordinary
+ * rows allocates nothing per row.
+ */
+static void pool_rewind(struct ff_register *r)
+{
+    struct ff_register_pool *p = r->pool, *next;
+
+    if (p == NULL)
+        return;
+    for (next = p->next; next; next = p->next) {
+        p->next = next->next;
+        ff_free(next);
+    }
+    p->used = 0;
+}
+
 static uint64_t code_key(const char *code)
 {
     uint64_t k = 0;
@@ -308,9 +348,14 @@ static size_t key_slot(const struct ff_register_index *x, uint64_t k)
     uint64_t h = k * 0x9E3779B97F4A7C15ULL;
     size_t i = (size_t)(h >> 32) & (x->cap - 1);
 
-    while (x->keys[i] != 0 && x->keys[i] != k)
+    while (x->keys[i] != 0 && (x->keys[i] & KEY_MASK) != k)
         i = (i + 1) & (x->cap - 1);
     return i;
+}
+
+static uint64_t slot_val(const struct ff_register_index *x, size_t s)
+{
+    return x->keys[s] >> KEY_BITS;
 }
 
 static int index_grow(struct ff_register_index *x)
@@ -320,22 +365,12 @@ static int index_grow(struct ff_register_index *x)
 
     n.cap = x->cap ? x->cap * 2 : 1024;
     n.keys = ff_calloc(n.cap, sizeof *n.keys);
-    n.idx = ff_calloc(n.cap, sizeof *n.idx);
-    if (n.keys == NULL || n.idx == NULL) {
-        ff_free(n.keys);
-        ff_free(n.idx);
+    if (n.keys == NULL)
         return -1;
-    }
-    for (i = 0; i < x->cap; i++) {
-        if (x->keys[i]) {
-            size_t s = key_slot(&n, x->keys[i]);
-
-            n.keys[s] = x->keys[i];
-            n.idx[s] = x->idx[i];
-        }
-    }
+    for (i = 0; i < x->cap; i++)
+        if (x->keys[i])
+            n.keys[key_slot(&n, x->keys[i] & KEY_MASK)] = x->keys[i];
     ff_free(x->keys);
-    ff_free(x->idx);
     *x = n;
     return 0;
 }
@@ -351,8 +386,11 @@ const struct ff_household *ff_register_find(const struct ff_register *r,
     for (s = 0; s < FF_HHID_LEN; s++)
         if (code[s] < '0' || code[s] > '9')
             return NULL;
+    /* A streamed register has no households to point at. */
+    if (r->hh == NULL)
+        return NULL;
     s = key_slot(r->index, code_key(code));
-    return r->index->keys[s] ? &r->hh[r->index->idx[s]] : NULL;
+    return r->index->keys[s] ? &r->hh[slot_val(r->index, s)] : NULL;
 }
 
 /* ---- field validation ---- */
@@ -690,16 +728,12 @@ static int add_bad(struct loader *L, const struct ff_err *bad, int why,
                    struct ff_err *e)
 {
     struct ff_register *r = L->r;
+    struct ff_err *b = ff_grow(r->bad, &L->bad_cap, r->nbad + 1, sizeof *b,
+                               16);
 
-    if (r->nbad == L->bad_cap) {
-        size_t cap = L->bad_cap ? L->bad_cap * 2 : 16;
-        struct ff_err *b = ff_realloc(r->bad, cap * sizeof *b);
-
-        if (b == NULL)
-            return ff_err_set(e, FF_ESYS, r->path, 0, 0, "out of memory");
-        r->bad = b;
-        L->bad_cap = cap;
-    }
+    if (b == NULL)
+        return ff_err_set(e, FF_ESYS, r->path, 0, 0, "out of memory");
+    r->bad = b;
     r->bad[r->nbad++] = *bad;
     r->rejected_by[why]++;
     return FF_OK;
@@ -880,6 +914,10 @@ static const char *pooled_place(struct loader *L, int level,
 {
     struct place_cache *c = &L->pc[level];
 
+    /* A stream's arena is rewound after each row; the table outlives the
+     * read, and its names are what would have been copied. */
+    if (L->each)
+        return p->name;
     if (c->code != p->code)
         c->name = NULL;
     if (c->name == NULL) {
@@ -1271,14 +1309,25 @@ static int on_row(void *ctx, const struct ff_csv_record *rec,
     }
 
     /* Duplicates: the first row with a code wins. */
-    if (r->index->cap == 0 || (r->n + 1) * 2 > r->index->cap)
+    if (r->index->cap == 0 || (r->n + 1) * 4 > r->index->cap * 3)
         if (index_grow(r->index))
             return ff_err_set(e, FF_ESYS, r->path, 0, 0, "out of memory");
     slot = key_slot(r->index, code_key(h.code));
     if (r->index->keys[slot]) {
-        ff_err_set(&bad, FF_EINPUT, r->path, rec->line, L->col[F_CODE] + 1,
-                   "duplicate household code (first on line %ld)",
-                   r->hh[r->index->idx[slot]].line);
+        uint64_t first = slot_val(r->index, slot);
+
+        if (L->each == NULL)
+            first = (uint64_t)r->hh[first].line;
+        if (first == VAL_MAX)
+            ff_err_set(&bad, FF_EINPUT, r->path, rec->line,
+                       L->col[F_CODE] + 1,
+                       "duplicate household code (first on an earlier "
+                       "line)");
+        else
+            ff_err_set(&bad, FF_EINPUT, r->path, rec->line,
+                       L->col[F_CODE] + 1,
+                       "duplicate household code (first on line %ld)",
+                       (long)first);
         reason = FF_REJECT_DUPLICATE;
         goto reject;
     }
@@ -1301,14 +1350,18 @@ static int on_row(void *ctx, const struct ff_csv_record *rec,
                                         NULL)
             return ff_err_set(e, FF_ESYS, r->path, 0, 0, "out of memory");
     }
-    if (r->n == L->cap) {
-        size_t cap = L->cap ? L->cap * 2 : 256;
-        struct ff_household *p = ff_realloc(r->hh, cap * sizeof *p);
+    if (L->each == NULL) {
+        struct ff_household *p;
 
+        /* The index holds its place in hh in VAL_MAX. */
+        if ((uint64_t)r->n >= VAL_MAX)
+            return ff_err_set(e, FF_ESYS, r->path, rec->line, 0,
+                              "more than %llu households to hold in "
+                              "memory", (unsigned long long)VAL_MAX - 1);
+        p = ff_grow(r->hh, &L->cap, r->n + 1, sizeof *p, 256);
         if (p == NULL)
             return ff_err_set(e, FF_ESYS, r->path, 0, 0, "out of memory");
         r->hh = p;
-        L->cap = cap;
     }
     /* The DOPA check digit is a warning only: the rule is unconfirmed. */
     if (!ff_housecode_is_dopa(h.code)) {
@@ -1317,11 +1370,24 @@ static int on_row(void *ctx, const struct ff_csv_record *rec,
         if (r->dopa_fail++ == 0)
             r->dopa_first_line = rec->line;
     }
-    r->index->keys[slot] = code_key(h.code);
-    r->index->idx[slot] = r->n;
+    if (L->each) {
+        /* The line is all a later duplicate's message needs. */
+        uint64_t line = rec->line > 0 && (uint64_t)rec->line < VAL_MAX
+                            ? (uint64_t)rec->line : VAL_MAX;
+
+        r->index->keys[slot] = code_key(h.code) | line << KEY_BITS;
+        r->n++;
+        rc = L->each(L->each_ctx, &h, e);
+        pool_rewind(r);
+        return rc;
+    }
+    r->index->keys[slot] = code_key(h.code) | (uint64_t)r->n << KEY_BITS;
     r->hh[r->n++] = h;
     return FF_OK;
 reject:
+    /* A rejected row may have pooled its citizen ID already. */
+    if (L->each)
+        pool_rewind(r);
     return add_bad(L, &bad, reason, e);
 }
 
@@ -1407,9 +1473,14 @@ fail:
     return NULL;
 }
 
-/* Load from an open tabular reader (file or memory); it is freed here. */
-static struct ff_register *load_csv(const char *path, struct ff_table *csv,
-                                    const char *map_path, struct ff_err *e)
+/*
+ * Load from an open tabular reader (file or memory); it is freed here.
+ * With each, a stream: households go to each, not into r->hh.
+ */
+static struct ff_register *
+load_csv(const char *path, struct ff_table *csv, const char *map_path,
+         int (*each)(void *, const struct ff_household *, struct ff_err *),
+         void *each_ctx, struct ff_err *e)
 {
     struct ff_register *r = NULL;
     struct loader L;
@@ -1417,6 +1488,8 @@ static struct ff_register *load_csv(const char *path, struct ff_table *csv,
     memset(&L, 0, sizeof L);
     if (csv == NULL)
         return NULL;
+    L.each = each;
+    L.each_ctx = each_ctx;
     L.maps = load_maps(map_path, e);
     if (L.maps == NULL)
         goto fail;
@@ -1463,7 +1536,29 @@ fail:
 struct ff_register *ff_register_load(const char *path, const char *map_path,
                                      struct ff_err *e)
 {
-    return load_csv(path, ff_table_open(path, NULL, e), map_path, e);
+    return load_csv(path, ff_table_open(path, NULL, e), map_path, NULL,
+                    NULL, e);
+}
+
+struct ff_register *
+ff_register_each(const char *path, const char *map_path,
+                 int (*fn)(void *ctx, const struct ff_household *h,
+                           struct ff_err *e),
+                 void *ctx, struct ff_err *e)
+{
+    return load_csv(path, ff_table_open(path, NULL, e), map_path, fn, ctx,
+                    e);
+}
+
+struct ff_register *
+ff_register_parse_each(const char *name, const char *data, size_t n,
+                       const char *map_path,
+                       int (*fn)(void *ctx, const struct ff_household *h,
+                                 struct ff_err *e),
+                       void *ctx, struct ff_err *e)
+{
+    return load_csv(name, ff_table_open_mem(name, data, n, NULL, e),
+                    map_path, fn, ctx, e);
 }
 
 struct ff_register *ff_register_parse(const char *name, const char *data,
@@ -1471,7 +1566,7 @@ struct ff_register *ff_register_parse(const char *name, const char *data,
                                       struct ff_err *e)
 {
     return load_csv(name, ff_table_open_mem(name, data, n, NULL, e), map_path,
-                    e);
+                    NULL, NULL, e);
 }
 
 int ff_register_check_usable(const struct ff_register *r, struct ff_err *e)
@@ -1606,7 +1701,6 @@ void ff_register_free(struct ff_register *r)
     }
     if (r->index) {
         ff_free(r->index->keys);
-        ff_free(r->index->idx);
         ff_free(r->index);
     }
     ff_free(r->hh);

@@ -106,7 +106,7 @@ struct ff_register {
     const char *format;             /* ff_table_format(): "CSV", "XLSX"... */
     char *sheet;                    /* sheet or zip member read, or NULL */
     size_t n;                       /* households, in file order */
-    struct ff_household *hh;
+    struct ff_household *hh;        /* NULL when streamed */
     size_t nbad;                    /* rows rejected */
     struct ff_err *bad;             /* one per rejected row, in file order */
     long records;                   /* data records read (good + bad) */
@@ -137,6 +137,39 @@ struct ff_register *ff_register_load(const char *path, const char *map_path,
 struct ff_register *ff_register_parse(const char *name, const char *data,
                                       size_t n, const char *map_path,
                                       struct ff_err *e);
+
+/*
+ * Read and validate the register as ff_register_load() does, with the same
+ * checks and counts, but as a stream: each household is handed to fn (with
+ * ctx) as soon as its row is checked, in file order, and not kept.  What
+ * stays in memory is flat in the number of rows but for two whole-file
+ * needs: the codes seen (8 bytes a slot, 1.3-2.7 slots a household) to
+ * find duplicates, and the rejected rows (`bad`, 536 bytes each).  h and
+ * every string it points to are valid only during the call.  A duplicate
+ * is never passed: the first row with a code wins, as in
+ * ff_register_load().
+ *
+ * A non-zero return from fn stops the read: NULL is returned, and fn must
+ * have filled e.  Otherwise returns the register with everything
+ * ff_register_load() fills except the households themselves: n counts
+ * those passed to fn, hh is NULL and ff_register_find() finds nothing.
+ * Whether the register is usable (ff_register_check_usable()) is known
+ * only at the end: fn must be able to undo what it did with the
+ * households.  Caller frees with ff_register_free().
+ */
+struct ff_register *
+ff_register_each(const char *path, const char *map_path,
+                 int (*fn)(void *ctx, const struct ff_household *h,
+                           struct ff_err *e),
+                 void *ctx, struct ff_err *e);
+
+/* The same from memory (tests); name is used in messages. */
+struct ff_register *
+ff_register_parse_each(const char *name, const char *data, size_t n,
+                       const char *map_path,
+                       int (*fn)(void *ctx, const struct ff_household *h,
+                                 struct ff_err *e),
+                       void *ctx, struct ff_err *e);
 
 void ff_register_free(struct ff_register *r);
 
@@ -169,7 +202,8 @@ const char *ff_register_describe(const struct ff_register *r, char *out,
 int ff_register_warning(const struct ff_register *r, size_t i,
                         struct ff_err *e);
 
-/* The household with this 11-digit code, or NULL. */
+/* The household with this 11-digit code, or NULL (always NULL for a
+ * register read by ff_register_each()). */
 const struct ff_household *ff_register_find(const struct ff_register *r,
                                             const char *code);
 

@@ -133,6 +133,21 @@ int intake_ledger_snapshot_latest(struct intake_ledger *L,
 /* Insert s (id is set on return). */
 int intake_ledger_snapshot_add(struct intake_ledger *L,
                                struct intake_snapshot *s, struct ff_err *e);
+/*
+ * Set the count of households snapshot lists, once they are all added (a
+ * register read as a stream is counted at its end).  Inside the
+ * transaction that added them: the ledger's check compares the count with
+ * the rows.
+ */
+int intake_ledger_snapshot_set_households(struct intake_ledger *L,
+                                         long snapshot, long households,
+                                         struct ff_err *e);
+/*
+ * on: the smaller page cache for storing a register's households (8 MiB);
+ * off: back to the ledger's 32 MiB.  FF_ESYS with e filled on failure.
+ */
+int intake_ledger_register_cache(struct intake_ledger *L, int on,
+                                 struct ff_err *e);
 int intake_ledger_household_add(struct intake_ledger *L, long snapshot,
                                 const struct intake_household *h,
                                 struct ff_err *e);

@@ -28,7 +28,10 @@ struct intake_register_result {
  * register ff_register_check_usable refuses is not stored (FF_EINPUT, *reg
  * still set for its row errors).  Bad rows are not stored; the caller can
  * report them from *reg (which it frees with ff_register_free; may be
- * NULL).
+ * NULL).  The file is read as a stream (ff_register_each) into the
+ * snapshot, inside one transaction of L: *reg has the counts, the rejected
+ * rows and the warnings, never the households (hh is NULL), so memory
+ * stays flat in the size of the register.
  */
 struct ff_register;
 int intake_register_import(struct intake_ledger *L, const char *path,
