@@ -728,13 +728,16 @@ static int add_bad(struct loader *L, const struct ff_err *bad, int why,
                    struct ff_err *e)
 {
     struct ff_register *r = L->r;
-    struct ff_err *b = ff_grow(r->bad, &L->bad_cap, r->nbad + 1, sizeof *b,
-                               16);
+    struct ff_err *b;
 
-    if (b == NULL)
-        return ff_err_set(e, FF_ESYS, r->path, 0, 0, "out of memory");
-    r->bad = b;
-    r->bad[r->nbad++] = *bad;
+    if (r->nbad_kept < FF_REGISTER_MAX_BAD_KEPT) {
+        b = ff_grow(r->bad, &L->bad_cap, r->nbad_kept + 1, sizeof *b, 16);
+        if (b == NULL)
+            return ff_err_set(e, FF_ESYS, r->path, 0, 0, "out of memory");
+        r->bad = b;
+        r->bad[r->nbad_kept++] = *bad;
+    }
+    r->nbad++;
     r->rejected_by[why]++;
     return FF_OK;
 }

@@ -99,6 +99,11 @@ struct ff_register_flag {
 
 #define FF_REGISTER_MAX_FLAGS 8
 
+/* Rejected rows whose error is kept for the messages; the rest are only
+ * counted (nbad, rejected_by), so a file Excel ruined row by row costs no
+ * more memory than a good one. */
+#define FF_REGISTER_MAX_BAD_KEPT 1000
+
 struct ff_register {
     char *path;
     const char *encoding;           /* ff_table_encoding() of the file */
@@ -108,7 +113,9 @@ struct ff_register {
     size_t n;                       /* households, in file order */
     struct ff_household *hh;        /* NULL when streamed */
     size_t nbad;                    /* rows rejected */
-    struct ff_err *bad;             /* one per rejected row, in file order */
+    struct ff_err *bad;             /* the first nbad_kept rejected rows'
+                                       errors, in file order */
+    size_t nbad_kept;               /* <= FF_REGISTER_MAX_BAD_KEPT */
     long records;                   /* data records read (good + bad) */
     long header_line;               /* physical line of the header row */
     char layout[64];                /* column map file that matched */

@@ -221,9 +221,12 @@ static struct ff_register *load_register(struct gen_cli *c, const char *path,
 
     if (r == NULL)
         return NULL;
-    for (i = 0; i < r->nbad; i++)
+    for (i = 0; i < r->nbad_kept; i++)
         fprintf(stderr, "ffgen: %s\n",
                 ff_err_str(&r->bad[i], msg, sizeof msg));
+    if (r->nbad > r->nbad_kept)
+        fprintf(stderr, "ffgen: %zu more rows rejected, not listed (counted "
+                        "by reason below)\n", r->nbad - r->nbad_kept);
     for (i = 0; ff_register_warning(r, i, &w); i++)
         fprintf(stderr, "ffgen: warning: %s\n",
                 ff_err_str(&w, msg, sizeof msg));

@@ -309,9 +309,13 @@ static int cmd_register(const struct opts *o, struct ff_err *e)
                                 o->threshold > 0 ? o->threshold : 38000,
                                 now, &reg, &res, e);
     /* Row errors name file, line and column; never the row's data. */
-    for (i = 0; reg && i < reg->nbad; i++)
+    for (i = 0; reg && i < reg->nbad_kept; i++)
         fprintf(stderr, "ffintake: warning: %s\n",
                 ff_err_str(&reg->bad[i], buf, sizeof buf));
+    if (reg && reg->nbad > reg->nbad_kept)
+        fprintf(stderr, "ffintake: warning: %zu more rows rejected, not "
+                        "listed (counted by reason below)\n",
+                reg->nbad - reg->nbad_kept);
     for (i = 0; reg && ff_register_warning(reg, i, &w); i++)
         fprintf(stderr, "ffintake: warning: %s\n",
                 ff_err_str(&w, buf, sizeof buf));

@@ -491,6 +491,43 @@ static void test_stream(void)
         fprintf(stderr, "stream: %ld allocations for 5000 rows, %ld for "
                         "40000\n", small, big);
 
+    /* A file of rejected rows costs no more than a good one: past the
+     * first FF_REGISTER_MAX_BAD_KEPT, rejected rows are only counted. */
+    {
+        long a[2];
+        int k;
+
+        for (k = 0; k < 2; k++) {
+            size_t n = k ? 40000 : 5000;
+            long before;
+
+            ff_buf_init(&t);
+            make_rows(&t, n, 2);        /* every other row a duplicate */
+            memset(&c, 0, sizeof c);
+            before = ff_alloc_count();
+            r = ff_register_parse_each("t.csv", t.data, t.len, NULL,
+                                       stream_fn, &c, &e);
+            a[k] = ff_alloc_count() - before;
+            CHECK(r != NULL);
+            if (r) {
+                CHECK_INT(r->nbad, n / 2);
+                CHECK_INT(r->rejected_by[FF_REJECT_DUPLICATE], n / 2);
+                CHECK_INT(r->nbad_kept, n / 2 < FF_REGISTER_MAX_BAD_KEPT
+                                            ? n / 2
+                                            : FF_REGISTER_MAX_BAD_KEPT);
+                CHECK_STR(ff_err_str(&r->bad[0], msg, sizeof msg),
+                          "t.csv:3:1: duplicate household code (first on "
+                          "line 2)");
+            }
+            ff_register_free(r);
+            ff_buf_release(&t);
+        }
+        CHECK(a[1] - a[0] <= 4);
+        if (a[1] - a[0] > 4)
+            fprintf(stderr, "rejected rows: %ld allocations for 2,500, %ld "
+                            "for 20,000\n", a[0], a[1]);
+    }
+
     /* Out of memory anywhere in a stream: an error, never a crash. */
     for (i = 1; i < 200; i += 3) {
         memset(&c, 0, sizeof c);
