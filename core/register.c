@@ -1435,9 +1435,8 @@ static struct colmap *load_maps(const char *map_path, struct ff_err *e)
             strcmp(de->d_name + len - 4, ".map") != 0 ||
             strcmp(de->d_name, "register-columns.map") == 0)
             continue;
-        if (n == cap) {
-            char **v = ff_realloc(names, (cap = cap ? cap * 2 : 8) *
-                                             sizeof *v);
+        {
+            char **v = ff_grow(names, &cap, n + 1, sizeof *v, 8);
 
             if (v == NULL)
                 goto oom;
