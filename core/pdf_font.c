@@ -273,9 +273,12 @@ static int flag_set(struct face *f)
  * (the previous scheme) made every file carry ~35 KB of deflated outlines
  * per face, most of them never drawn; a document draws about 90 codes per
  * face, and cutting them out of the font in memory costs a few
- * microseconds.  FONT_LEVEL: see bench/gen.md for the trade.
+ * microseconds.  FONT_LEVEL: libdeflate's level 1 rather than 6 costs 0.3
+ * KB a household (34.9 against 34.6 KB) and saves about 0.9 million
+ * instructions a household, a fifth of what the subset and its deflation
+ * cost together (callgrind, 200 and 1,000 folders; bench/README.md).
  */
-#define FONT_LEVEL 6
+#define FONT_LEVEL 1
 
 static int build_doc_font_file(struct ff_pdf *p, struct face *f)
 {
