@@ -107,6 +107,7 @@ struct tctx {
     struct dline *dl;       /* lines laid out, to draw if they all fit */
     size_t ndl, capdl;
     size_t capprof;
+    size_t prof_dirty;  /* columns [0, prof_dirty) of the three may hold ink */
     struct ff_buf out;  /* content operators of the line being drawn */
     struct chunk *cache;    /* see shape_chunk */
     size_t ncache;
@@ -689,11 +690,19 @@ static int is_space_byte(char c)
 static size_t chunk_len(const char *s, size_t n)
 {
     size_t j = 1;
-    int sp = is_space_byte(s[0]);
+    const char *sp, *tab;
 
-    while (j < n && is_space_byte(s[j]) == sp)
-        j++;
-    return j;
+    if (is_space_byte(s[0])) {
+        while (j < n && is_space_byte(s[j]))
+            j++;
+        return j;
+    }
+    /* A word: up to the first space or tab (memchr, as words are long in
+     * bytes: three a Thai letter). */
+    sp = memchr(s, ' ', n);
+    j = sp ? (size_t)(sp - s) : n;
+    tab = memchr(s, '\t', j);
+    return tab ? (size_t)(tab - s) : j;
 }
 
 /* Shape s[0..n) into t->g, chunk by chunk. */
@@ -1686,6 +1695,8 @@ static int box_line(struct ff_pdf *p, struct tctx *t, void *arg,
     }
     low = (double)line_ink(t, f, bx, (long)((x - bx->x) / scale), ln->g0,
                            ln->g1, bx->spare);
+    if (bx->cur_hi > t->prof_dirty)
+        t->prof_dirty = bx->cur_hi;
     bl = place_line(bx, scale);
     if (bx->h > 0 && bl - bx->y + (bx->leading - st->size) > bx->h + 1e-6) {
         bx->full = 1;
@@ -1781,14 +1792,18 @@ static int box_init(struct box *bx, struct ff_pdf *p,
         }
         t->prof_tmp = c;
         t->capprof = cols;
+        t->prof_dirty = cols;   /* new memory: clear it all */
     }
     bx->prof = t->prof_a;
     bx->cur = t->prof_b;
     bx->spare = t->prof_tmp;
     bx->ncols = cols;
-    prof_clear(bx->prof, 0, cols, 100000);
-    prof_clear(bx->spare, 0, cols, 100000);
-    prof_clear(bx->cur, 0, cols, -100000);
+    /* Only the columns a line has inked since the last clearing: a short
+     * name in a wide box costs its own width, not the box's. */
+    prof_clear(bx->prof, 0, t->prof_dirty, 100000);
+    prof_clear(bx->spare, 0, t->prof_dirty, 100000);
+    prof_clear(bx->cur, 0, t->prof_dirty, -100000);
+    t->prof_dirty = 0;
     return 0;
 }
 
@@ -2055,6 +2070,15 @@ static int push_off(size_t **v, size_t *n, size_t *cap, size_t x)
     return 0;
 }
 
+/* Where the next keep or join marker (bytes 2..4) is in s[i..n), or n. */
+static size_t marker_at(const char *s, size_t i, size_t n)
+{
+    for (; i < n; i++)
+        if ((unsigned char)(s[i] - 2) <= 2)
+            break;
+    return i;
+}
+
 /*
  * Take the markers out of s[0..n): the text to lay out is then t->clean
  * (or s itself when it has none), with the keep ranges and joins recorded
@@ -2072,16 +2096,25 @@ static const char *prep(struct ff_pdf *p, const char *s, size_t *n,
         return NULL;
     t->nkeep = t->njoin = 0;
     t->keep_broken = 0;
-    for (i = 0; i < *n; i++)
-        if (s[i] >= 2 && s[i] <= 4)
-            break;
+    i = marker_at(s, 0, *n);
     if (i == *n)
         return s;
     ff_buf_reset(&t->clean);
     for (i = 0; i < *n; i++) {
         char c = s[i];
         int rc = 0;
+        size_t k;
 
+        if (c < 2 || c > 4) {
+            /* The text up to the next marker, in one copy. */
+            k = marker_at(s, i, *n);
+            if (ff_buf_add(&t->clean, s + i, k - i)) {
+                ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+                return NULL;
+            }
+            i = k - 1;
+            continue;
+        }
         if (c == FF_TEXT_KEEP_ON[0]) {
             open = t->clean.len;
             in = 1;

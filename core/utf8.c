@@ -79,8 +79,17 @@ size_t ff_utf8_invalid_at(const char *s, size_t n)
     uint32_t cp;
 
     while (i < n) {
-        if ((unsigned char)s[i] < 0x80) {
+        const unsigned char *u = (const unsigned char *)s + i;
+
+        if (u[0] < 0x80) {
             i++;
+            continue;
+        }
+        /* Thai (U+0E00..U+0E7F, E0 B8/B9 xx) is most of what we check,
+         * and always well formed when its last byte is a continuation. */
+        if (u[0] == 0xE0 && n - i >= 3 && (u[1] == 0xB8 || u[1] == 0xB9) &&
+            (u[2] & 0xC0) == 0x80) {
+            i += 3;
             continue;
         }
         k = ff_utf8_decode(s + i, n - i, &cp);

@@ -90,6 +90,12 @@ static void warn_cut(const struct gen_vars *v, const struct tpl_item *it,
  * h > 0: a fixed box; text that does not fit shrinks to the item's minimum
  * size, then is cut with "…" and reported.  *used_h gets the height taken.
  */
+#define RCACHE_MEASURES 128
+
+static int measure_fixed(struct rctx *r, const struct tpl_item *it,
+                         const char *raw, double w, int align, int bold,
+                         double *used_h, struct ff_err *e);
+
 static int draw_text(struct rctx *r, const struct tpl_item *it,
                      const char *raw, double x, double y, double w, double h,
                      int align, int bold, double *used_h, struct ff_err *e)
@@ -217,15 +223,10 @@ static int table_head(struct rctx *r, const struct tpl_item *it, double y,
     /* Headings wrap, and the row grows to hold them: a dry pass first. */
     for (c = 0; c < it->ncols; c++) {
         double cw = MM(it->widths[c]), used = 0;
-        int dry = r->dry;
 
-        r->dry = 1;
-        if (draw_text(r, it, it->heads[c], 0, 0, cw - 2 * pad, 0,
-                      FF_ALIGN_CENTER, 1, &used, e)) {
-            r->dry = dry;
+        if (measure_fixed(r, it, it->heads[c], cw - 2 * pad, FF_ALIGN_CENTER,
+                          1, &used, e))
             return e->code;
-        }
-        r->dry = dry;
         if (used + 2 * pad > hh)
             hh = used + 2 * pad;
     }
@@ -282,15 +283,9 @@ static int draw_table(struct rctx *r, const struct tpl_item *it, double y,
         const char *cell = (size_t)i < it->nfirst ? it->first[i] : NULL;
 
         if (cell) {
-            int dry = r->dry;
-
-            r->dry = 1;
-            if (draw_text(r, it, cell, 0, 0, MM(it->widths[0]) - 2 * pad, 0,
-                          FF_ALIGN_LEFT, 0, &used, e)) {
-                r->dry = dry;
+            if (measure_fixed(r, it, cell, MM(it->widths[0]) - 2 * pad,
+                              FF_ALIGN_LEFT, 0, &used, e))
                 return e->code;
-            }
-            r->dry = dry;
             /* used ends 0.42 em below the last baseline, room enough for
              * the below vowels: a small pad under it. */
             if ((used + pad) / FF_MM + 0.3 > rh)
@@ -537,11 +532,71 @@ struct rc_ent {
     int clip;               /* drawn as a clip keyed by this entry */
 };
 
+/*
+ * The heights of a table's headings and first-column labels, texts without
+ * variables, are the same for every household: measured once per worker
+ * (by their words, size and width), not once per table drawn.
+ */
+struct rc_measure {
+    char *text;
+    double w, size, leading;
+    int align, bold;
+    double used_h;
+};
+
 struct gen_rcache {
     struct rc_ent *e[RCACHE_MAX];   /* each allocated on its own: its
                                        address is a clip key for life */
     size_t n;
+    struct rc_measure m[RCACHE_MEASURES];
+    size_t nm;
 };
+
+static struct rc_measure *measured(struct gen_rcache *c,
+                                   const struct tpl_item *it, const char *raw,
+                                   double w, int align, int bold)
+{
+    size_t i;
+
+    for (i = 0; c && i < c->nm; i++) {
+        struct rc_measure *m = &c->m[i];
+
+        if (m->w == w && m->size == it->size && m->leading == it->leading &&
+            m->align == align && m->bold == bold && strcmp(m->text, raw) == 0)
+            return m;
+    }
+    return NULL;
+}
+
+/* The height of raw, a text without variables, laid out in w (points). */
+static int measure_fixed(struct rctx *r, const struct tpl_item *it,
+                         const char *raw, double w, int align, int bold,
+                         double *used_h, struct ff_err *e)
+{
+    struct gen_rcache *c = r->v->rcache;
+    struct rc_measure *m = has_var(raw) ? NULL
+                                        : measured(c, it, raw, w, align, bold);
+    int dry = r->dry, rc;
+
+    if (m) {
+        *used_h = m->used_h;
+        return FF_OK;
+    }
+    r->dry = 1;
+    rc = draw_text(r, it, raw, 0, 0, w, 0, align, bold, used_h, e);
+    r->dry = dry;
+    if (rc == FF_OK && c && !has_var(raw) && c->nm < RCACHE_MEASURES &&
+        (c->m[c->nm].text = ff_strdup(raw)) != NULL) {
+        m = &c->m[c->nm++];
+        m->w = w;
+        m->size = it->size;
+        m->leading = it->leading;
+        m->align = align;
+        m->bold = bold;
+        m->used_h = *used_h;
+    }
+    return rc;
+}
 
 struct gen_rcache *gen_rcache_new(void)
 {
@@ -556,6 +611,8 @@ void gen_rcache_free(struct gen_rcache *c)
         return;
     for (i = 0; i < c->n; i++)
         ff_free(c->e[i]);
+    for (i = 0; i < c->nm; i++)
+        ff_free(c->m[i].text);
     ff_free(c);
 }
 

@@ -282,7 +282,20 @@ int gen_vars_expand(const struct gen_vars *v, const char *s, size_t n,
 
             for (j = i; j < k; j++) {
                 int bad;
+                const char *tl;
+                size_t run;
 
+                /* Plain text up to the next '~' goes in one copy. */
+                if (s[j] != '~' && !(s[j] == ' ' && skip_space)) {
+                    tl = memchr(s + j, '~', k - j);
+                    run = (tl ? (size_t)(tl - s) : k) - j;
+                    if (ff_buf_add(out, s + j, run))
+                        return ff_err_set(e, FF_ESYS, NULL, 0, 0,
+                                          "out of memory");
+                    skip_space = 0;
+                    j += run - 1;
+                    continue;
+                }
                 if (s[j] == '~' && j + 1 < k && s[j + 1] == '~') {
                     bad = ff_buf_addc(out, '~');
                     j++;
