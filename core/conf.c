@@ -147,11 +147,24 @@ static int display_width(const char *s, size_t n)
     return w;
 }
 
+/* A character a message may echo (conf lines are not personal data, but a
+ * message must not carry terminal controls or bidi overrides). */
+static int shown_as_is(uint32_t c)
+{
+    if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xFFFD)
+        return 0;
+    if (c == 0x061C || (c >= 0x200B && c <= 0x200F) ||
+        (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x2069) ||
+        c == 0xFEFF)
+        return 0;
+    return 1;
+}
+
 int ff_conf_err(struct ff_err *e, const struct ff_conf_line *l,
                 const char *at, const char *fmt, ...)
 {
     char head[300], shown[160];
-    size_t n = l->len, i;
+    size_t n = l->len, i, m = 0, at_shown = (size_t)-1;
     long col = at ? ff_conf_col(l, at) : 0;
     int pad = 0;
     va_list ap;
@@ -165,12 +178,32 @@ int ff_conf_err(struct ff_err *e, const struct ff_conf_line *l,
         while (n > 0 && ((unsigned char)l->text[n] & 0xC0) == 0x80)
             n--;
     }
-    for (i = 0; i < n; i++)
-        shown[i] = l->text[i] == '\t' || (unsigned char)l->text[i] < 0x20
-                       ? ' ' : l->text[i];
-    shown[n] = '\0';
-    if (at && (size_t)(at - l->text) <= n) {
-        pad = display_width(l->text, (size_t)(at - l->text));
+    /* What could move the cursor or reorder the terminal's line (controls,
+     * C1, bidi and invisible format characters, broken UTF-8) shows as
+     * '?', a tab as a space; the caret then points into what is shown. */
+    for (i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = ff_utf8_decode(l->text + i, n - i, &cp);
+
+        if (at == l->text + i)
+            at_shown = m;
+        if (k == 0)
+            k = 1, cp = 0xFFFD;
+        if (cp == '\t')
+            shown[m++] = ' ';
+        else if (!shown_as_is(cp))
+            shown[m++] = '?';
+        else {
+            memcpy(shown + m, l->text + i, k);
+            m += k;
+        }
+        i += k;
+    }
+    if (at == l->text + n)
+        at_shown = m;
+    shown[m] = '\0';
+    if (at && at_shown != (size_t)-1) {
+        pad = display_width(shown, at_shown);
         return ff_err_set(e, FF_EINPUT, l->name, l->no, col,
                           "%s\n    %s\n    %*s^", head, shown, pad, "");
     }

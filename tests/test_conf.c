@@ -64,6 +64,22 @@ int main(void)
     CHECK_INT(ff_conf_next(&c, &l, &e), -1);
     CHECK_INT(e.row, 2);
     CHECK_INT(e.col, 3);
+    CHECK(strstr(e.msg, "\xFF") == NULL);  /* the broken byte not echoed */
     ff_conf_release(&c);
+
+    /* Controls, C1 and bidi overrides in an echoed line show as '?', and
+     * the caret still stands under the character at fault. */
+    {
+        static const char ctl[] = "a\x1B[2Jb\xC2\x85" "c\xE2\x80\xAE"
+                                  "ค่า=x\x7F!";
+
+        ff_err_clear(&e);
+        ff_conf_init_mem(&c, "ctl.conf", ctl, sizeof ctl - 1);
+        CHECK_INT(ff_conf_next(&c, &l, &e), 1);
+        ff_conf_err(&e, &l, strchr(l.text, '='), "bad");
+        CHECK_STR(e.msg, "bad\n    a?[2Jb?c?ค่า=x?!\n"
+                         "               ^");
+        ff_conf_release(&c);
+    }
     return check_done("test_conf");
 }
