@@ -10,7 +10,7 @@
  * 70 MB a month on a national ledger.  Here: the same random inserts into
  * a ledger's indexes, once in the plain transaction and once under the
  * load's savepoint; the savepoint must not cost more than 1 MiB of
- * SQLite's memory on top (it cost 5.3 MiB with temp_store = MEMORY, a
+ * SQLite's memory on top (it cost 2.7 MiB with temp_store = MEMORY, a
  * copy of the indexes).  Temporary files go to a fresh directory under
  * $TMPDIR or /tmp.
  */
@@ -85,16 +85,16 @@ int main(void)
     if (L == NULL)
         return check_done("test_ledger_memory");
 
-    /* "Earlier months": 60,000 records, about 6 MiB of index pages. */
+    /* "Earlier months": 30,000 records, about 3 MiB of index pages. */
     CHECK_INT(intake_ledger_begin(L, &e), FF_OK);
-    CHECK_INT(add_records(L, 60000, &e), FF_OK);
+    CHECK_INT(add_records(L, 30000, &e), FF_OK);
     CHECK_INT(intake_ledger_commit(L, &e), FF_OK);
 
     /* Once to bring the indexes into the page cache, then the two. */
-    (void)growth(L, 20000, 0);
-    plain = growth(L, 20000, 0);
-    saved = growth(L, 20000, 1);
-    printf("test_ledger_memory: 20,000 records into 60,000: %lld KiB, "
+    (void)growth(L, 10000, 0);
+    plain = growth(L, 10000, 0);
+    saved = growth(L, 10000, 1);
+    printf("test_ledger_memory: 10,000 records into 30,000: %lld KiB, "
            "under the savepoint %lld KiB\n", plain / 1024, saved / 1024);
     CHECK(plain > 0);
     CHECK(saved - plain < 1024 * 1024);
