@@ -351,6 +351,12 @@ int intake_ledger_sql(struct intake_ledger *L, const char *q,
 int intake_ledger_script(struct intake_ledger *L, const char *q,
                          struct ff_err *e);
 
+/* SQLite's heap in use now (*now) and its high-water mark since the last
+ * reset (*peak), in bytes, for the whole process; reset (non-zero) starts
+ * a new high-water mark at the current use.  For tests and benchmarks of
+ * a load's memory (tests/test_ledger_memory.c). */
+void intake_ledger_memory(long long *now, long long *peak, int reset);
+
 /* 1 when the last intake_ledger_begin() or intake_ledger_sql() failed
  * because another process held the ledger's write lock past the busy
  * timeout: the caller may say "try again later" (HTTP 503). */

@@ -757,6 +757,8 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
                                            e)))
         goto out;
     qsort(r.codes.v, r.codes.n, sizeof r.codes.v[0], code_cmp);
+    /* A month's export has about one report per household. */
+    intake_winners_expect(&r.win, r.codes.n);
     for (i = 0; i < n; i++) {
         struct intake_load_file *f = &files[i];
         int fd = -1, skip = 0;

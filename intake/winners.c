@@ -9,6 +9,7 @@
  */
 #include "winners.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,11 @@ void intake_winners_release(struct intake_winners *t)
     ff_free(t->w);
     ff_free(t->prev);
     memset(t, 0, sizeof *t);
+}
+
+void intake_winners_expect(struct intake_winners *t, size_t pairs)
+{
+    t->expect = pairs;
 }
 
 void intake_winners_reset(struct intake_winners *t)
@@ -77,6 +83,10 @@ static int winner_grow(struct intake_winners *t)
     size_t oldcap = t->wcap, i;
 
     t->wcap = oldcap ? oldcap * 2 : 4096;
+    /* The first table as large as expected, at most three quarters full;
+     * its pages are touched only as entries land in them. */
+    while (!oldcap && t->wcap * 3 < t->expect * 4 && t->wcap < SIZE_MAX / 64)
+        t->wcap *= 2;
     t->w = ff_calloc(t->wcap, sizeof *t->w);
     if (t->w == NULL) {
         t->w = old;

@@ -40,12 +40,21 @@ struct intake_earlier {
 struct intake_winners {
     struct intake_winner *w;    /* open-addressing hash table of wcap */
     size_t wn, wcap;
+    size_t expect;              /* pairs expected (intake_winners_expect) */
     struct intake_earlier *prev;
     size_t nprev, cap_prev;
 };
 
 void intake_winners_init(struct intake_winners *t);
 void intake_winners_release(struct intake_winners *t);
+
+/*
+ * About pairs (household, month) are expected: the table is made that
+ * large when its first entry comes, not doubled on the way there (each
+ * doubling held the old table and the new one at once: 25 + 50 MB at a
+ * million households).  Before the first intake_winners_compete().
+ */
+void intake_winners_expect(struct intake_winners *t, size_t pairs);
 
 /* Empty the table for another load, keeping its memory. */
 void intake_winners_reset(struct intake_winners *t);
