@@ -44,6 +44,7 @@
 #include "pdf_internal.h"
 #include "utf8.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +228,8 @@ fail:
     return NULL;
 }
 
+static void end_doc(struct ff_pdf *p);
+
 void ff_pdf_free(struct ff_pdf *p)
 {
     int i;
@@ -237,6 +240,7 @@ void ff_pdf_free(struct ff_pdf *p)
         p->text_free(p->text);
     if (p->doc) {
         p->err = NULL;
+        end_doc(p);     /* removes a streamed document's partial file */
         HPDF_Free(p->doc);
     }
     for (i = 0; i < NFACES; i++)
@@ -268,6 +272,14 @@ static void end_doc(struct ff_pdf *p)
 {
     int i;
 
+    if (p->ostream != NULL) {
+        HPDF_Stream_Free(p->ostream);
+        p->ostream = NULL;
+    }
+    if (p->streaming)
+        ff_outfile_abort(&p->out);
+    p->streaming = 0;
+    p->nflushed = 0;
     /* Frees the document but keeps the parsed font definitions. */
     HPDF_FreeDoc(p->doc);
     p->open = 0;
@@ -379,6 +391,215 @@ int ff_pdf_set_title(struct ff_pdf *p, const char *title, struct ff_err *e)
     return FF_OK;
 }
 
+/*
+ * Writing a long document while it is made (ff_pdf_begin_file).  libharu
+ * keeps every object of a document until HPDF_SaveToStream writes them all,
+ * in object-number order, into one memory stream: for a district's packet
+ * (12,000 pages) that was the whole file in memory twice over, each page's
+ * dictionary, resources and content stream as libharu objects and then the
+ * serialised bytes.  Here a page is written to the output file as soon as
+ * the next page is added, and freed, and the save writes what is left
+ * (catalog, page tree, outlines, fonts: objects that change until the end)
+ * and the cross-reference table itself, from the offsets recorded in
+ * libharu's xref entries.
+ *
+ * What is written early is exactly one page's three objects: the page
+ * dictionary, its content stream and that stream's /Length, which refer to
+ * nothing that is written later except by "N 0 R" (the page tree, fonts).
+ * Writing the page first lets its before-write hook close an open text
+ * object or q level into the content stream, as at a normal save.  What
+ * stays of a written page is its bare dictionary (object number and class,
+ * which the page tree's /Count and outline destinations read) and its attr
+ * (HPDF_Page_CreateDestination checks it); everything else is freed.  An
+ * entry's byte_offset is 0 until its object is written (the header sits at
+ * offset 0, so no object can), which is how the save skips written ones.
+ */
+static HPDF_STATUS out_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT n)
+{
+    struct ff_pdf *p = s->attr;
+
+    if (n > 0 && fwrite(ptr, 1, n, p->out.fp) != n) {
+        if (p->out_errno == 0)
+            p->out_errno = errno ? errno : EIO;
+        return HPDF_FILE_IO_ERROR;
+    }
+    return HPDF_OK;
+}
+
+/* The write failed: say why, the output's errno first. */
+static int out_fail(struct ff_pdf *p, struct ff_err *e)
+{
+    if (p->out_errno != 0) {
+        errno = p->out_errno;
+        return ff_err_sys(e, p->out.path, "cannot write");
+    }
+    return ffp_fail(p, e, "writing the document");
+}
+
+static HPDF_XrefEntry xref_entry(struct ff_pdf *p, void *obj)
+{
+    HPDF_UINT id = ((HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF;
+
+    return HPDF_List_ItemAt(p->doc->xref->entries, id);
+}
+
+/* Write the indirect object of entry id ("id gen obj ... endobj"). */
+static int put_obj(struct ff_pdf *p, HPDF_UINT id, HPDF_XrefEntry ent)
+{
+    char head[40];
+
+    snprintf(head, sizeof head, "%u %u obj\012", (unsigned)id,
+             (unsigned)ent->gen_no);
+    ent->byte_offset = p->ostream->size;
+    if (HPDF_Stream_WriteStr(p->ostream, head) != HPDF_OK ||
+        HPDF_Obj_WriteValue(ent->obj, p->ostream, NULL) != HPDF_OK ||
+        HPDF_Stream_WriteStr(p->ostream, "\012endobj\012") != HPDF_OK)
+        return -1;
+    return 0;
+}
+
+/* Write page and its content stream, then free all but the page's shell. */
+static int flush_page(struct ff_pdf *p, HPDF_Page page, struct ff_err *e)
+{
+    HPDF_PageAttr a = ffp_page_attr(page);
+    HPDF_Dict c = a->contents;
+    HPDF_Number len;
+    HPDF_XrefEntry pe, ce, le;
+    HPDF_MMgr mm = page->mmgr;
+    HPDF_UINT i;
+
+    len = c ? HPDF_Dict_GetItem(c, "Length", HPDF_OCLASS_NUMBER) : NULL;
+    if (len == NULL || !(len->header.obj_id & HPDF_OTYPE_INDIRECT))
+        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                          "a page's content stream has no /Length object");
+    pe = xref_entry(p, page);
+    ce = xref_entry(p, c);
+    le = xref_entry(p, len);
+    if (pe == NULL || ce == NULL || le == NULL || pe->obj != page ||
+        ce->obj != c || le->obj != len)
+        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                          "a page's objects are not in the xref");
+    /* The /Length gets its value when the stream is written. */
+    if (put_obj(p, page->header.obj_id & 0x00FFFFFF, pe) ||
+        put_obj(p, c->header.obj_id & 0x00FFFFFF, ce) ||
+        put_obj(p, len->header.obj_id & 0x00FFFFFF, le))
+        return out_fail(p, e);
+    for (i = 0; i < page->list->count; i++) {
+        HPDF_DictElement el = HPDF_List_ItemAt(page->list, i);
+
+        HPDF_Obj_Free(mm, el->value);   /* direct values and proxies */
+        HPDF_FreeMem(mm, el);
+    }
+    HPDF_List_Clear(page->list);
+    a->fonts = a->xobjects = a->ext_gstates = NULL;   /* were in there */
+    ce->obj = le->obj = NULL;
+    HPDF_Obj_ForceFree(mm, c);
+    HPDF_Obj_ForceFree(mm, len);
+    a->contents = NULL;
+    a->stream = NULL;
+    if (a->gstate != NULL && a->gstate->prev == NULL) {
+        HPDF_GState_Free(mm, a->gstate);
+        a->gstate = NULL;
+    }
+    return FF_OK;
+}
+
+/* Write out pages [nflushed, upto) of a streamed document. */
+static int flush_pages(struct ff_pdf *p, int upto, struct ff_err *e)
+{
+    while (p->nflushed < upto) {
+        int rc = flush_page(p, p->pages[p->nflushed], e);
+
+        if (rc != FF_OK)
+            return rc;
+        p->nflushed++;
+    }
+    return FF_OK;
+}
+
+int ff_pdf_begin_file(struct ff_pdf *p, const char *path, struct ff_err *e)
+{
+    int rc;
+
+    if ((rc = ff_pdf_begin(p, e)) != FF_OK)
+        return rc;
+    if ((rc = ff_outfile_open(&p->out, path, 0644, e)) != FF_OK) {
+        end_doc(p);
+        return rc;
+    }
+    p->streaming = 1;
+    p->out_errno = 0;
+    p->ostream = HPDF_CallbackWriter_New(p->doc->mmgr, out_write, p);
+    if (p->ostream == NULL) {
+        end_doc(p);
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    }
+    /* serialise() sets version 1.5; libharu's header for it. */
+    if (HPDF_Stream_WriteStr(p->ostream, "%PDF-1.5\012%\267\276\255\252\012") !=
+        HPDF_OK) {
+        rc = out_fail(p, e);
+        end_doc(p);
+        return rc;
+    }
+    return FF_OK;
+}
+
+/*
+ * The rest of a streamed document: every object not yet written, in
+ * object-number order as libharu writes them (a stream before its
+ * /Length), then the cross-reference table and the trailer in libharu's
+ * form (entries "0000000123 00000 n\r\n").
+ */
+static int finish_file(struct ff_pdf *p, struct ff_err *e)
+{
+    HPDF_Xref x = p->doc->xref;
+    HPDF_Stream s = p->ostream;
+    HPDF_UINT i, n, addr;
+    char buf[64];
+
+    if (p->doc->xref->prev != NULL || x->start_offset != 0)
+        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                          "unexpected cross-reference sections");
+    if (HPDF_Dict_Add(p->doc->trailer, "Root", p->doc->catalog) != HPDF_OK ||
+        HPDF_Dict_Add(p->doc->trailer, "Info", p->doc->info) != HPDF_OK)
+        return ffp_fail(p, e, "writing the document");
+    n = x->entries->count;
+    for (i = 1; i < n; i++) {
+        HPDF_XrefEntry ent = HPDF_List_ItemAt(x->entries, i);
+
+        if (ent->byte_offset != 0)
+            continue;
+        if (ent->obj == NULL)
+            return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                              "object %u was freed but not written",
+                              (unsigned)i);
+        if (put_obj(p, i, ent))
+            return out_fail(p, e);
+    }
+    addr = s->size;
+    snprintf(buf, sizeof buf, "xref\0120 %u\012", (unsigned)n);
+    if (HPDF_Stream_WriteStr(s, buf) != HPDF_OK)
+        return out_fail(p, e);
+    for (i = 0; i < n; i++) {
+        HPDF_XrefEntry ent = HPDF_List_ItemAt(x->entries, i);
+
+        snprintf(buf, sizeof buf, "%010u %05u %c\015\012",
+                 (unsigned)ent->byte_offset, (unsigned)ent->gen_no,
+                 ent->entry_typ);
+        if (HPDF_Stream_WriteStr(s, buf) != HPDF_OK)
+            return out_fail(p, e);
+    }
+    if (HPDF_Dict_AddNumber(x->trailer, "Size", (HPDF_INT32)n) != HPDF_OK)
+        return ffp_fail(p, e, "writing the document");
+    snprintf(buf, sizeof buf, "\012startxref\012%u\012%%%%EOF\012",
+             (unsigned)addr);
+    if (HPDF_Stream_WriteStr(s, "trailer\012") != HPDF_OK ||
+        HPDF_Dict_Write(x->trailer, s, NULL) != HPDF_OK ||
+        HPDF_Stream_WriteStr(s, buf) != HPDF_OK)
+        return out_fail(p, e);
+    return FF_OK;
+}
+
 int ff_pdf_add_page(struct ff_pdf *p, double w, double h, struct ff_err *e)
 {
     HPDF_Page page;
@@ -391,6 +612,8 @@ int ff_pdf_add_page(struct ff_pdf *p, double w, double h, struct ff_err *e)
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
     if (p->page != NULL && ffp_finish_page(p) != HPDF_OK)
         return ffp_fail(p, e, "writing content");
+    if (p->streaming && flush_pages(p, p->npages, e) != FF_OK)
+        return e->code;
     page = HPDF_AddPage(p->doc);
     if (page == NULL || HPDF_Page_SetWidth(page, (HPDF_REAL)w) != HPDF_OK ||
         HPDF_Page_SetHeight(page, (HPDF_REAL)h) != HPDF_OK)
@@ -410,7 +633,10 @@ int ff_pdf_page_count(const struct ff_pdf *p)
     return p->npages;
 }
 
-/* Serialise the document into libharu's memory stream. */
+/*
+ * Serialise the document into libharu's memory stream, or, for one begun
+ * with ff_pdf_begin_file, write the rest of it to its file.
+ */
 static int serialise(struct ff_pdf *p, struct ff_err *e)
 {
     if (ffp_need_doc(p, e))
@@ -424,6 +650,8 @@ static int serialise(struct ff_pdf *p, struct ff_err *e)
     p->doc->pdf_version = HPDF_VER_15;
     if (ffp_use_cached_fonts(p, e) != FF_OK)
         return e->code;
+    if (p->streaming)
+        return finish_file(p, e);
     if (HPDF_SaveToStream(p->doc) != HPDF_OK)
         return ffp_fail(p, e, "writing the document");
     return FF_OK;
@@ -453,6 +681,11 @@ int ff_pdf_save_mem(struct ff_pdf *p, char **data, size_t *len,
     *data = NULL;
     *len = 0;
     ffp_enter(p, e, NULL);
+    if (p->streaming) {
+        rc = ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                        "a document begun on a file saved to memory");
+        goto out;
+    }
     if ((rc = serialise(p, e)) != FF_OK)
         goto out;
     size = HPDF_GetStreamSize(p->doc);
@@ -486,8 +719,20 @@ int ff_pdf_save_to(struct ff_pdf *p, const char *path, struct ff_outgroup *g,
     int rc;
 
     ffp_enter(p, e, NULL);
+    if (p->streaming && strcmp(path, p->out.path) != 0) {
+        rc = ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                        "document begun on '%s' saved as '%s'", p->out.path,
+                        path);
+        goto out;
+    }
     if ((rc = serialise(p, e)) != FF_OK)
         goto out;
+    if (p->streaming) {
+        p->streaming = 0;   /* the outfile is committed or removed here */
+        rc = g ? ff_outgroup_add(g, &p->out, e)
+               : ff_outfile_commit(&p->out, e);
+        goto out;
+    }
     /* Write libharu's memory stream buffer by buffer: reading it back
      * into one block first (ff_pdf_save_mem) copied every byte twice more
      * through HPDF_MemCpy.  outfile.c: temporary name, fsync, rename

@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "outfile.h"
 #include "pdf.h"
 
 #include <hpdf.h>
@@ -185,6 +186,12 @@ struct ff_pdf {
     HPDF_Page rec_page;
     char rec_names[NFACES][16];
     unsigned char *rec_used;    /* NFACES x NCODES bits: codes drawn */
+    /* ff_pdf_begin_file: the body goes to out as pages are finished. */
+    int streaming;
+    struct ff_outfile out;
+    HPDF_Stream ostream;    /* libharu's view of out.fp; size = offset */
+    int out_errno;          /* first failed fwrite */
+    int nflushed;           /* pages of p->pages written out */
 };
 
 
