@@ -532,6 +532,12 @@ static int flush_pages(struct ff_pdf *p, int upto, struct ff_err *e)
             return rc;
         if (p->page == p->pages[p->nflushed])
             p->page = NULL;
+        /* A clip recorded into it ends on a later page (a table that went
+         * on): ff_pdf_clip_end must not take that page for this one, which
+         * it compares by address, and the freed page's address is often
+         * the next page's. */
+        if (p->rec_page == p->pages[p->nflushed])
+            p->rec_page = NULL;
         p->pages[p->nflushed++] = NULL;
     }
     return FF_OK;
