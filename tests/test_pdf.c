@@ -303,7 +303,7 @@ static int stream_doc(struct ff_pdf *p, const char *path, int n,
  * ff_pdf_begin_file.  The same pages streamed and saved whole read back the
  * same (text, page count, outline); qpdf finds the streamed file sound.
  * Memory: libharu kept every page (dictionary, resources, content stream,
- * 2-3 KB here, 40 KB a packet page) until the save; a streamed document
+ * 5.6 KB here, 40 KB a packet page) until the save; a streamed document
  * keeps a few xref entries and ids a page.  The live heap from page
  * STREAM_AT to page STREAM_PAGES must grow by less than STREAM_BYTES a
  * page: this fails if the streamed document holds its pages again.
