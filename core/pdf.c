@@ -44,6 +44,7 @@
 #include "pdf_internal.h"
 #include "utf8.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +192,7 @@ struct ff_pdf *ff_pdf_new(const struct ff_pdf_opts *o, struct ff_err *e)
     }
     ff_err_clear(&p->sticky);
     ff_buf_init(&p->subset);
+    ff_buf_init(&p->otitles);
     p->no_font_cache = o->no_font_cache;
     for (i = 0; i < NFACES; i++) {
         file = i == 0 ? o->regular : o->bold;
@@ -227,6 +229,8 @@ fail:
     return NULL;
 }
 
+static void end_doc(struct ff_pdf *p);
+
 void ff_pdf_free(struct ff_pdf *p)
 {
     int i;
@@ -237,6 +241,7 @@ void ff_pdf_free(struct ff_pdf *p)
         p->text_free(p->text);
     if (p->doc) {
         p->err = NULL;
+        end_doc(p);     /* removes a streamed document's partial file */
         HPDF_Free(p->doc);
     }
     for (i = 0; i < NFACES; i++)
@@ -248,6 +253,9 @@ void ff_pdf_free(struct ff_pdf *p)
     ff_free(p->zin);
     ff_free(p->zout);
     ff_free(p->pages);
+    ff_free(p->page_ids);
+    ff_free(p->ol);
+    ff_buf_release(&p->otitles);
     ff_free(p->outlines);
     ff_free(p->rects);
     ff_free(p);
@@ -268,8 +276,23 @@ static void end_doc(struct ff_pdf *p)
 {
     int i;
 
+    if (p->ostream != NULL) {
+        HPDF_Stream_Free(p->ostream);
+        p->ostream = NULL;
+    }
+    if (p->streaming)
+        ff_outfile_abort(&p->out);
+    p->streaming = 0;
+    p->nflushed = 0;
     /* Frees the document but keeps the parsed font definitions. */
     HPDF_FreeDoc(p->doc);
+    if (p->ol_ref != NULL) {    /* in no xref: the catalog had a proxy */
+        HPDF_Obj_ForceFree(p->doc->mmgr, p->ol_ref);
+        p->ol_ref = NULL;
+    }
+    p->nol = 0;
+    p->ol_first = p->ol_last = 0;
+    ff_buf_reset(&p->otitles);
     p->open = 0;
     p->page = NULL;
     p->npages = 0;
@@ -319,23 +342,20 @@ int ffp_need_page(struct ff_pdf *p, struct ff_err *e)
 }
 
 /* s as a PDF text string: <FEFF ...> hex UTF-16BE, as an HPDF_Binary. */
-static HPDF_Binary utf16_binary(struct ff_pdf *p, const char *s,
-                                struct ff_err *e)
+/* s as UTF-16BE with a BOM, into a new buffer *u of *k bytes; caller frees. */
+static int utf16_bytes(const char *s, unsigned char **out, size_t *len,
+                       struct ff_err *e)
 {
     size_t n = strlen(s), i = 0, k = 2, used;
     unsigned char *u;
     uint32_t cp;
-    HPDF_Binary bin;
 
-    if (ff_utf8_invalid_at(s, n) != n) {
-        ff_err_set(e, FF_EINPUT, NULL, 0, 0, "invalid UTF-8 in '%s'", s);
-        return NULL;
-    }
+    if (ff_utf8_invalid_at(s, n) != n)
+        return ff_err_set(e, FF_EINPUT, NULL, 0, 0, "invalid UTF-8 in '%s'",
+                          s);
     u = ff_malloc(2 + 4 * n);
-    if (u == NULL) {
-        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
+    if (u == NULL)
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
     u[0] = 0xFE;
     u[1] = 0xFF;
     while (i < n) {
@@ -353,6 +373,20 @@ static HPDF_Binary utf16_binary(struct ff_pdf *p, const char *s,
             u[k++] = (unsigned char)cp;
         }
     }
+    *out = u;
+    *len = k;
+    return FF_OK;
+}
+
+static HPDF_Binary utf16_binary(struct ff_pdf *p, const char *s,
+                                struct ff_err *e)
+{
+    unsigned char *u;
+    size_t k;
+    HPDF_Binary bin;
+
+    if (utf16_bytes(s, &u, &k, e) != FF_OK)
+        return NULL;
     bin = HPDF_Binary_New(p->doc->mmgr, u, (HPDF_UINT)k);
     ff_free(u);
     if (bin == NULL)
@@ -379,6 +413,257 @@ int ff_pdf_set_title(struct ff_pdf *p, const char *title, struct ff_err *e)
     return FF_OK;
 }
 
+/*
+ * Writing a long document while it is made (ff_pdf_begin_file).  libharu
+ * keeps every object of a document until HPDF_SaveToStream writes them all,
+ * in object-number order, into one memory stream: for a district's packet
+ * (12,000 pages) that was the whole file in memory twice over, each page's
+ * dictionary, resources and content stream as libharu objects and then the
+ * serialised bytes.  Here a page is written to the output file as soon as
+ * the next page is added, and freed, and the save writes what is left
+ * (catalog, page tree, outlines, fonts: objects that change until the end)
+ * and the cross-reference table itself, from the offsets recorded in
+ * libharu's xref entries.
+ *
+ * What is written early is exactly one page's three objects: the page
+ * dictionary, its content stream and that stream's /Length, which refer to
+ * nothing that is written later except by "N 0 R" (the page tree, fonts).
+ * Writing the page first lets its before-write hook close an open text
+ * object or q level into the content stream, as at a normal save.  What
+ * stays of a written page is its bare dictionary (object number and class,
+ * which the page tree's /Count and outline destinations read) and its attr
+ * (HPDF_Page_CreateDestination checks it); everything else is freed.  An
+ * entry's byte_offset is 0 until its object is written (the header sits at
+ * offset 0, so no object can), which is how the save skips written ones.
+ */
+static HPDF_STATUS out_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT n)
+{
+    struct ff_pdf *p = s->attr;
+
+    if (n > 0 && fwrite(ptr, 1, n, p->out.fp) != n) {
+        if (p->out_errno == 0)
+            p->out_errno = errno ? errno : EIO;
+        return HPDF_FILE_IO_ERROR;
+    }
+    return HPDF_OK;
+}
+
+/* The write failed: say why, the output's errno first. */
+static int out_fail(struct ff_pdf *p, struct ff_err *e)
+{
+    if (p->out_errno != 0) {
+        errno = p->out_errno;
+        return ff_err_sys(e, p->out.path, "cannot write");
+    }
+    return ffp_fail(p, e, "writing the document");
+}
+
+static HPDF_XrefEntry xref_entry(struct ff_pdf *p, void *obj)
+{
+    HPDF_UINT id = ((HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFF;
+
+    return HPDF_List_ItemAt(p->doc->xref->entries, id);
+}
+
+/* Write the indirect object of entry id ("id gen obj ... endobj"). */
+static int put_obj(struct ff_pdf *p, HPDF_UINT id, HPDF_XrefEntry ent)
+{
+    char head[40];
+
+    snprintf(head, sizeof head, "%u %u obj\012", (unsigned)id,
+             (unsigned)ent->gen_no);
+    ent->byte_offset = p->ostream->size;
+    if (HPDF_Stream_WriteStr(p->ostream, head) != HPDF_OK ||
+        HPDF_Obj_WriteValue(ent->obj, p->ostream, NULL) != HPDF_OK ||
+        HPDF_Stream_WriteStr(p->ostream, "\012endobj\012") != HPDF_OK)
+        return -1;
+    return 0;
+}
+
+/* Write page and its content stream, then free all but the page's shell. */
+static int flush_page(struct ff_pdf *p, HPDF_Page page, struct ff_err *e)
+{
+    HPDF_PageAttr a = ffp_page_attr(page);
+    HPDF_Dict c = a->contents;
+    HPDF_Number len;
+    HPDF_XrefEntry pe, ce, le;
+    HPDF_MMgr mm = page->mmgr;
+    HPDF_Array kids;
+
+    len = c ? HPDF_Dict_GetItem(c, "Length", HPDF_OCLASS_NUMBER) : NULL;
+    if (len == NULL || !(len->header.obj_id & HPDF_OTYPE_INDIRECT))
+        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                          "a page's content stream has no /Length object");
+    pe = xref_entry(p, page);
+    ce = xref_entry(p, c);
+    le = xref_entry(p, len);
+    if (pe == NULL || ce == NULL || le == NULL || pe->obj != page ||
+        ce->obj != c || le->obj != len)
+        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                          "a page's objects are not in the xref");
+    /* The /Length gets its value when the stream is written. */
+    if (put_obj(p, page->header.obj_id & 0x00FFFFFF, pe) ||
+        put_obj(p, c->header.obj_id & 0x00FFFFFF, ce) ||
+        put_obj(p, len->header.obj_id & 0x00FFFFFF, le))
+        return out_fail(p, e);
+    /* Nothing refers to the three any more but the page tree's /Kids (the
+     * save writes the tree from p->page_ids), libharu's page list (read
+     * only by calls ffkit does not make) and its current page. */
+    kids = HPDF_Dict_GetItem(p->doc->root_pages, "Kids", HPDF_OCLASS_ARRAY);
+    if (kids == NULL)
+        return ffp_fail(p, e, "writing the document");
+    HPDF_Array_Clear(kids);
+    HPDF_List_Clear(p->doc->page_list);
+    p->doc->cur_page = NULL;
+    pe->obj = ce->obj = le->obj = NULL;
+    HPDF_Obj_ForceFree(mm, c);
+    HPDF_Obj_ForceFree(mm, len);
+    HPDF_Obj_ForceFree(mm, page);   /* its attr, gstate, resources */
+    return FF_OK;
+}
+
+/* Write out pages [nflushed, upto) of a streamed document. */
+static int flush_pages(struct ff_pdf *p, int upto, struct ff_err *e)
+{
+    while (p->nflushed < upto) {
+        int rc = flush_page(p, p->pages[p->nflushed], e);
+
+        if (rc != FF_OK)
+            return rc;
+        if (p->page == p->pages[p->nflushed])
+            p->page = NULL;
+        /* A clip recorded into it ends on a later page (a table that went
+         * on): ff_pdf_clip_end must not take that page for this one, which
+         * it compares by address, and the freed page's address is often
+         * the next page's. */
+        if (p->rec_page == p->pages[p->nflushed])
+            p->rec_page = NULL;
+        p->pages[p->nflushed++] = NULL;
+    }
+    return FF_OK;
+}
+
+int ff_pdf_begin_file(struct ff_pdf *p, const char *path, struct ff_err *e)
+{
+    int rc;
+
+    if ((rc = ff_pdf_begin(p, e)) != FF_OK)
+        return rc;
+    if ((rc = ff_outfile_open(&p->out, path, 0644, e)) != FF_OK) {
+        end_doc(p);
+        return rc;
+    }
+    p->streaming = 1;
+    p->out_errno = 0;
+    p->ostream = HPDF_CallbackWriter_New(p->doc->mmgr, out_write, p);
+    if (p->ostream == NULL) {
+        end_doc(p);
+        return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    }
+    /* serialise() sets version 1.5; libharu's header for it. */
+    if (HPDF_Stream_WriteStr(p->ostream, "%PDF-1.5\012%\267\276\255\252\012") !=
+        HPDF_OK) {
+        rc = out_fail(p, e);
+        end_doc(p);
+        return rc;
+    }
+    return FF_OK;
+}
+
+static int put_page_tree(struct ff_pdf *p, HPDF_UINT id);
+static int put_outlines(struct ff_pdf *p, HPDF_UINT n);
+
+/*
+ * The rest of a streamed document: every object not yet written, in
+ * object-number order as libharu writes them (a stream before its
+ * /Length), then the cross-reference table and the trailer in libharu's
+ * form (entries "0000000123 00000 n\r\n").
+ */
+static int finish_file(struct ff_pdf *p, struct ff_err *e)
+{
+    HPDF_Xref x = p->doc->xref;
+    HPDF_Stream s = p->ostream;
+    HPDF_UINT i, n, addr;
+    char buf[64];
+
+    if (p->doc->xref->prev != NULL || x->start_offset != 0)
+        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                          "unexpected cross-reference sections");
+    if (p->doc->cur_pages != p->doc->root_pages)
+        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                          "a streamed document's page tree has levels");
+    if (HPDF_Dict_Add(p->doc->trailer, "Root", p->doc->catalog) != HPDF_OK ||
+        HPDF_Dict_Add(p->doc->trailer, "Info", p->doc->info) != HPDF_OK)
+        return ffp_fail(p, e, "writing the document");
+    n = x->entries->count;
+    /* The outlines take the numbers after libharu's objects. */
+    if (p->nol > 0) {
+        p->ol_ref = HPDF_Null_New(p->doc->mmgr);
+        if (p->ol_ref == NULL)
+            return ffp_fail(p, e, "writing the outline");
+        p->ol_ref->header.obj_id = n | HPDF_OTYPE_INDIRECT;
+        if (HPDF_Dict_Add(p->doc->catalog, "Outlines", p->ol_ref) !=
+            HPDF_OK)
+            return ffp_fail(p, e, "writing the outline");
+    }
+    for (i = 1; i < n; i++) {
+        HPDF_XrefEntry ent = HPDF_List_ItemAt(x->entries, i);
+
+        if (ent->byte_offset != 0)
+            continue;
+        if (ent->obj == NULL)
+            return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                              "object %u was freed but not written",
+                              (unsigned)i);
+        if (ent->obj == p->doc->root_pages) {
+            ent->byte_offset = s->size;
+            if (put_page_tree(p, i) != FF_OK)
+                return out_fail(p, e);
+        } else if (put_obj(p, i, ent))
+            return out_fail(p, e);
+    }
+    if (x->entries->count != n)
+        return ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                          "objects were added while the document was "
+                          "written");
+    if (p->nol > 0 && put_outlines(p, n) != FF_OK)
+        return out_fail(p, e);
+    addr = s->size;
+    snprintf(buf, sizeof buf, "xref\0120 %u\012",
+             (unsigned)(n + (p->nol > 0 ? 1 + 2 * (HPDF_UINT)p->nol : 0)));
+    if (HPDF_Stream_WriteStr(s, buf) != HPDF_OK)
+        return out_fail(p, e);
+    for (i = 0; i < n; i++) {
+        HPDF_XrefEntry ent = HPDF_List_ItemAt(x->entries, i);
+
+        snprintf(buf, sizeof buf, "%010u %05u %c\015\012",
+                 (unsigned)ent->byte_offset, (unsigned)ent->gen_no,
+                 ent->entry_typ);
+        if (HPDF_Stream_WriteStr(s, buf) != HPDF_OK)
+            return out_fail(p, e);
+    }
+    for (i = 0; p->nol > 0 && i < 1 + 2 * (HPDF_UINT)p->nol; i++) {
+        const struct olent *o = &p->ol[i ? (i - 1) / 2 : 0];
+
+        snprintf(buf, sizeof buf, "%010u 00000 n\015\012",
+                 (unsigned)(i == 0 ? p->ol_root_off
+                                   : i & 1 ? o->off : o->dest_off));
+        if (HPDF_Stream_WriteStr(s, buf) != HPDF_OK)
+            return out_fail(p, e);
+    }
+    if (p->nol > 0)
+        n += 1 + 2 * (HPDF_UINT)p->nol;
+    if (HPDF_Dict_AddNumber(x->trailer, "Size", (HPDF_INT32)n) != HPDF_OK)
+        return ffp_fail(p, e, "writing the document");
+    snprintf(buf, sizeof buf, "\012startxref\012%u\012%%%%EOF\012",
+             (unsigned)addr);
+    if (HPDF_Stream_WriteStr(s, "trailer\012") != HPDF_OK ||
+        HPDF_Dict_Write(x->trailer, s, NULL) != HPDF_OK ||
+        HPDF_Stream_WriteStr(s, buf) != HPDF_OK)
+        return out_fail(p, e);
+    return FF_OK;
+}
+
 int ff_pdf_add_page(struct ff_pdf *p, double w, double h, struct ff_err *e)
 {
     HPDF_Page page;
@@ -389,12 +674,24 @@ int ff_pdf_add_page(struct ff_pdf *p, double w, double h, struct ff_err *e)
     if (ffp_grow((void **)&p->pages, &p->cap_pages, p->npages + 1,
              sizeof *p->pages))
         return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+    if (p->streaming) {
+        unsigned *ids = ff_grow(p->page_ids, &p->cap_page_ids,
+                                (size_t)p->npages + 1, sizeof *ids, 64);
+
+        if (ids == NULL)
+            return ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        p->page_ids = ids;
+    }
     if (p->page != NULL && ffp_finish_page(p) != HPDF_OK)
         return ffp_fail(p, e, "writing content");
+    if (p->streaming && flush_pages(p, p->npages, e) != FF_OK)
+        return e->code;
     page = HPDF_AddPage(p->doc);
     if (page == NULL || HPDF_Page_SetWidth(page, (HPDF_REAL)w) != HPDF_OK ||
         HPDF_Page_SetHeight(page, (HPDF_REAL)h) != HPDF_OK)
         return ffp_fail(p, e, "adding a page");
+    if (p->streaming)
+        p->page_ids[p->npages] = page->header.obj_id & 0x00FFFFFF;
     p->pages[p->npages++] = page;
     p->page = page;
     p->page_h = h;
@@ -410,7 +707,10 @@ int ff_pdf_page_count(const struct ff_pdf *p)
     return p->npages;
 }
 
-/* Serialise the document into libharu's memory stream. */
+/*
+ * Serialise the document into libharu's memory stream, or, for one begun
+ * with ff_pdf_begin_file, write the rest of it to its file.
+ */
 static int serialise(struct ff_pdf *p, struct ff_err *e)
 {
     if (ffp_need_doc(p, e))
@@ -424,6 +724,8 @@ static int serialise(struct ff_pdf *p, struct ff_err *e)
     p->doc->pdf_version = HPDF_VER_15;
     if (ffp_use_cached_fonts(p, e) != FF_OK)
         return e->code;
+    if (p->streaming)
+        return finish_file(p, e);
     if (HPDF_SaveToStream(p->doc) != HPDF_OK)
         return ffp_fail(p, e, "writing the document");
     return FF_OK;
@@ -453,6 +755,11 @@ int ff_pdf_save_mem(struct ff_pdf *p, char **data, size_t *len,
     *data = NULL;
     *len = 0;
     ffp_enter(p, e, NULL);
+    if (p->streaming) {
+        rc = ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                        "a document begun on a file saved to memory");
+        goto out;
+    }
     if ((rc = serialise(p, e)) != FF_OK)
         goto out;
     size = HPDF_GetStreamSize(p->doc);
@@ -486,8 +793,20 @@ int ff_pdf_save_to(struct ff_pdf *p, const char *path, struct ff_outgroup *g,
     int rc;
 
     ffp_enter(p, e, NULL);
+    if (p->streaming && strcmp(path, p->out.path) != 0) {
+        rc = ff_err_set(e, FF_EINTERNAL, NULL, 0, 0,
+                        "document begun on '%s' saved as '%s'", p->out.path,
+                        path);
+        goto out;
+    }
     if ((rc = serialise(p, e)) != FF_OK)
         goto out;
+    if (p->streaming) {
+        p->streaming = 0;   /* the outfile is committed or removed here */
+        rc = g ? ff_outgroup_add(g, &p->out, e)
+               : ff_outfile_commit(&p->out, e);
+        goto out;
+    }
     /* Write libharu's memory stream buffer by buffer: reading it back
      * into one block first (ff_pdf_save_mem) copied every byte twice more
      * through HPDF_MemCpy.  outfile.c: temporary name, fsync, rename
@@ -717,6 +1036,170 @@ void ff_pdf_path_fill(struct ff_pdf *p, unsigned rgb)
     p->nrects = 0;
 }
 
+
+/* Write b to the output and empty it. */
+static int put_buf(struct ff_pdf *p, struct ff_buf *b)
+{
+    int rc = 0;
+
+    if (b->len > 0 && HPDF_Stream_Write(p->ostream, (HPDF_BYTE *)b->data,
+                                        (HPDF_UINT)b->len) != HPDF_OK)
+        rc = -1;
+    ff_buf_reset(b);
+    return rc;
+}
+
+/*
+ * The page tree of a streamed document, object id: one /Pages node whose
+ * /Kids are every page (libharu's own /Kids array lost them as they were
+ * written), as libharu writes it without HPDF_SetPagesConfiguration.
+ */
+static int put_page_tree(struct ff_pdf *p, HPDF_UINT id)
+{
+    struct ff_buf b;
+    int i, rc = 0;
+
+    ff_buf_init(&b);
+    if (ff_buf_addf(&b, "%u 0 obj\012<<\012/Type /Pages\012/Kids [",
+                    (unsigned)id))
+        rc = -1;
+    for (i = 0; rc == 0 && i < p->npages; i++) {
+        if (ff_buf_addf(&b, "%u 0 R ", p->page_ids[i]))
+            rc = -1;
+        else if (b.len >= 4096)
+            rc = put_buf(p, &b);
+    }
+    if (rc == 0 &&
+        ff_buf_addf(&b, "]\012/Count %d\012>>\012endobj\012", p->npages))
+        rc = -1;
+    if (rc == 0)
+        rc = put_buf(p, &b);
+    ff_buf_release(&b);
+    return rc;
+}
+
+/*
+ * The outline of a streamed document, as libharu's HPDF_CreateOutline
+ * entries would have been written: the root numbered n, entry k (1-based)
+ * n + 2k - 1 and its destination [page /Fit] n + 2k; /Count as libharu
+ * counts it (the entries below that are visible: each child, and an open
+ * child's own count; negative for a closed entry; absent for none).
+ */
+static int put_outlines(struct ff_pdf *p, HPDF_UINT n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    struct ff_buf b;
+    int k, root_count = 0, rc = 0;
+    size_t j;
+
+#define OID(k) ((unsigned)(n + 2 * (HPDF_UINT)(k) - 1))
+    for (k = 0; k < p->nol; k++)
+        p->ol[k].count = 0;
+    /* Children come after their parents: count from the end. */
+    for (k = p->nol - 1; k >= 0; k--) {
+        const struct olent *o = &p->ol[k];
+        int add = 1 + (o->opened ? o->count : 0);
+
+        if (o->parent > 0)
+            p->ol[o->parent - 1].count += add;
+        else
+            root_count += add;
+    }
+    ff_buf_init(&b);
+    p->ol_root_off = p->ostream->size;
+    if (ff_buf_addf(&b, "%u 0 obj\012<<\012/Type /Outlines\012/First %u 0 R"
+                    "\012/Last %u 0 R\012", (unsigned)n, OID(p->ol_first),
+                    OID(p->ol_last)) ||
+        (root_count && ff_buf_addf(&b, "/Count %d\012", root_count)) ||
+        ff_buf_adds(&b, ">>\012endobj\012") || put_buf(p, &b))
+        rc = -1;
+    for (k = 0; rc == 0 && k < p->nol; k++) {
+        struct olent *o = &p->ol[k];
+        const unsigned char *t =
+            (const unsigned char *)p->otitles.data + o->title_off;
+
+        o->off = p->ostream->size;
+        if (ff_buf_addf(&b, "%u 0 obj\012<<\012/Type /Outlines\012/Title <",
+                        OID(k + 1)))
+            rc = -1;
+        for (j = 0; rc == 0 && j < o->title_len; j++)
+            if (ff_buf_addc(&b, hex[t[j] >> 4]) ||
+                ff_buf_addc(&b, hex[t[j] & 15]))
+                rc = -1;
+        if (rc == 0 &&
+            (ff_buf_addf(&b, ">\012/Parent %u 0 R\012",
+                         o->parent ? OID(o->parent) : (unsigned)n) ||
+             (o->prev && ff_buf_addf(&b, "/Prev %u 0 R\012", OID(o->prev))) ||
+             (o->next && ff_buf_addf(&b, "/Next %u 0 R\012", OID(o->next))) ||
+             (o->first &&
+              ff_buf_addf(&b, "/First %u 0 R\012", OID(o->first))) ||
+             (o->last && ff_buf_addf(&b, "/Last %u 0 R\012", OID(o->last))) ||
+             (o->count && ff_buf_addf(&b, "/Count %d\012",
+                                      o->opened ? o->count : -o->count)) ||
+             ff_buf_addf(&b, "/Dest %u 0 R\012>>\012endobj\012",
+                         OID(k + 1) + 1) ||
+             put_buf(p, &b)))
+            rc = -1;
+        o->dest_off = p->ostream->size;
+        if (rc == 0 &&
+            (ff_buf_addf(&b, "%u 0 obj\012[%u 0 R /Fit]\012endobj\012",
+                         OID(k + 1) + 1, p->page_ids[o->page]) ||
+             put_buf(p, &b)))
+            rc = -1;
+    }
+#undef OID
+    ff_buf_release(&b);
+    return rc;
+}
+
+/* ff_pdf_outline_add for a streamed document: an entry to write at save. */
+static int outline_add_later(struct ff_pdf *p, int parent, const char *title,
+                             int page, struct ff_err *e)
+{
+    struct olent o;
+    unsigned char *u;
+    size_t len;
+    int k;
+
+    if (ffp_grow((void **)&p->ol, &p->cap_ol, p->nol + 1, sizeof *p->ol)) {
+        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        return 0;
+    }
+    if (utf16_bytes(title, &u, &len, e) != FF_OK)
+        return 0;
+    memset(&o, 0, sizeof o);
+    o.parent = parent;
+    o.page = page;
+    o.opened = parent == 0;
+    o.title_off = p->otitles.len;
+    o.title_len = len;
+    k = ff_buf_add(&p->otitles, u, len);
+    ff_free(u);
+    if (k != 0) {
+        ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
+        return 0;
+    }
+    if (HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE) != HPDF_OK) {
+        ffp_fail(p, e, "creating an outline entry");
+        return 0;
+    }
+    k = p->nol + 1;
+    {
+        int *first = parent ? &p->ol[parent - 1].first : &p->ol_first;
+        int *last = parent ? &p->ol[parent - 1].last : &p->ol_last;
+
+        if (*first == 0)
+            *first = k;
+        if (*last != 0) {
+            p->ol[*last - 1].next = k;
+            o.prev = *last;
+        }
+        *last = k;
+    }
+    p->ol[p->nol++] = o;
+    return k;
+}
+
 int ff_pdf_outline_add(struct ff_pdf *p, int parent, const char *title,
                        int page, struct ff_err *e)
 {
@@ -727,7 +1210,7 @@ int ff_pdf_outline_add(struct ff_pdf *p, int parent, const char *title,
     ffp_enter(p, e, NULL);
     if (ffp_need_doc(p, e))
         return 0;
-    if (parent < 0 || parent > p->noutlines) {
+    if (parent < 0 || parent > (p->streaming ? p->nol : p->noutlines)) {
         ff_err_set(e, FF_EINTERNAL, NULL, 0, 0, "no outline entry %d",
                    parent);
         return 0;
@@ -738,6 +1221,8 @@ int ff_pdf_outline_add(struct ff_pdf *p, int parent, const char *title,
                    p->npages);
         return 0;
     }
+    if (p->streaming)
+        return outline_add_later(p, parent, title, page, e);
     if (ffp_grow((void **)&p->outlines, &p->cap_outlines, p->noutlines + 1,
              sizeof *p->outlines)) {
         ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");

@@ -45,6 +45,17 @@ void ff_pdf_free(struct ff_pdf *p);
 /* Start a new, empty document (discarding any unsaved one). */
 int ff_pdf_begin(struct ff_pdf *p, struct ff_err *e);
 
+/*
+ * Start a new document that is written to path while it is made, for long
+ * documents (a district's packet): each page's objects go out to the file,
+ * and are freed, once the next page is added, so memory stays flat in the
+ * number of pages.  Finish it with ff_pdf_save or ff_pdf_save_to and the
+ * same path (the file lands atomically as with those); beginning another
+ * document or failing removes the partial file.  ff_pdf_save_mem cannot
+ * save it.
+ */
+int ff_pdf_begin_file(struct ff_pdf *p, const char *path, struct ff_err *e);
+
 /* Document title for the PDF metadata (never personal data). */
 int ff_pdf_set_title(struct ff_pdf *p, const char *title, struct ff_err *e);
 

@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "outfile.h"
 #include "pdf.h"
 
 #include <hpdf.h>
@@ -185,6 +186,31 @@ struct ff_pdf {
     HPDF_Page rec_page;
     char rec_names[NFACES][16];
     unsigned char *rec_used;    /* NFACES x NCODES bits: codes drawn */
+    /* ff_pdf_begin_file: the body goes to out as pages are finished. */
+    int streaming;
+    struct ff_outfile out;
+    HPDF_Stream ostream;    /* libharu's view of out.fp; size = offset */
+    int out_errno;          /* first failed fwrite */
+    int nflushed;           /* pages of p->pages written out */
+    unsigned *page_ids;     /* object number of each page */
+    size_t cap_page_ids;
+    struct olent *ol;       /* a streamed document's outline entries */
+    int nol, cap_ol;
+    struct ff_buf otitles;  /* their titles, UTF-16BE with BOM, end to end */
+    int ol_first, ol_last;  /* top-level entries */
+    HPDF_UINT ol_root_off;
+    HPDF_Null ol_ref;       /* stands for the outline root in /Outlines */
+};
+
+/* One outline entry of a streamed document, written at its save. */
+struct olent {
+    int parent;             /* 0: top level, else entry number (1-based) */
+    int page;
+    int first, last, next, prev;    /* entry numbers, 0 for none */
+    int opened;
+    int count;              /* libharu's /Count: visible descendants */
+    size_t title_off, title_len;    /* in otitles */
+    HPDF_UINT off, dest_off;        /* where it and its /Dest were written */
 };
 
 

@@ -437,7 +437,9 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
             goto out;
         before[i + 1] = before[i] + n + (n & 1);
     }
-    if ((rc = ff_pdf_begin(p, e)) || (rc = ff_pdf_set_title(
+    /* Written as it is drawn: a district's packet is thousands of pages. */
+    snprintf(path, sizeof path, "%s/%s", j->o->out_dir, g->file);
+    if ((rc = ff_pdf_begin_file(p, path, e)) || (rc = ff_pdf_set_title(
                                          p, "Household packet", e)) ||
         (rc = cover(p, j, g, hpages, before, &cpages, e)))
         goto out;
@@ -488,7 +490,6 @@ static int worker_run(void *shared, void *w, size_t gi, struct ff_err *e)
             }
         }
     }
-    snprintf(path, sizeof path, "%s/%s", j->o->out_dir, g->file);
     rc = ff_pdf_save(p, path, e);
 out:
     ff_free(before);
