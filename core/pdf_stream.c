@@ -326,7 +326,13 @@ static int page_font_names(struct ff_pdf *p, char names[NFACES][16],
         n = HPDF_Page_GetLocalFontName(p->page, font);
         if (n == NULL)
             return ffp_fail(p, e, "naming a font");
-        snprintf(names[i], sizeof names[i], "%s", n);
+        {
+            size_t k = strlen(n);
+
+            if (k >= sizeof names[i])
+                k = sizeof names[i] - 1;
+            memcpy(names[i], n, k);     /* the rest is zero (memset) */
+        }
     }
     return FF_OK;
 }
