@@ -341,8 +341,8 @@ int ffp_need_page(struct ff_pdf *p, struct ff_err *e)
     return FF_OK;
 }
 
-/* s as a PDF text string: <FEFF ...> hex UTF-16BE, as an HPDF_Binary. */
-/* s as UTF-16BE with a BOM, into a new buffer *u of *k bytes; caller frees. */
+/* s as UTF-16BE with a BOM, into a new buffer *out of *len bytes; the
+ * caller frees it. */
 static int utf16_bytes(const char *s, unsigned char **out, size_t *len,
                        struct ff_err *e)
 {
@@ -378,6 +378,7 @@ static int utf16_bytes(const char *s, unsigned char **out, size_t *len,
     return FF_OK;
 }
 
+/* s as a PDF text string: <FEFF ...> hex UTF-16BE, as an HPDF_Binary. */
 static HPDF_Binary utf16_binary(struct ff_pdf *p, const char *s,
                                 struct ff_err *e)
 {

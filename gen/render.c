@@ -558,7 +558,7 @@ static struct rc_measure *measured(struct gen_rcache *c,
 {
     size_t i;
 
-    for (i = 0; c && i < c->nm; i++) {
+    for (i = 0; i < c->nm; i++) {
         struct rc_measure *m = &c->m[i];
 
         if (m->w == w && m->size == it->size && m->leading == it->leading &&
@@ -573,9 +573,8 @@ static int measure_fixed(struct rctx *r, const struct tpl_item *it,
                          const char *raw, double w, int align, int bold,
                          double *used_h, struct ff_err *e)
 {
-    struct gen_rcache *c = r->v->rcache;
-    struct rc_measure *m = has_var(raw) ? NULL
-                                        : measured(c, it, raw, w, align, bold);
+    struct gen_rcache *c = has_var(raw) ? NULL : r->v->rcache;
+    struct rc_measure *m = c ? measured(c, it, raw, w, align, bold) : NULL;
     int dry = r->dry, rc;
 
     if (m) {
@@ -585,7 +584,7 @@ static int measure_fixed(struct rctx *r, const struct tpl_item *it,
     r->dry = 1;
     rc = draw_text(r, it, raw, 0, 0, w, 0, align, bold, used_h, e);
     r->dry = dry;
-    if (rc == FF_OK && c && !has_var(raw) && c->nm < RCACHE_MEASURES &&
+    if (rc == FF_OK && c && c->nm < RCACHE_MEASURES &&
         (c->m[c->nm].text = ff_strdup(raw)) != NULL) {
         m = &c->m[c->nm++];
         m->w = w;

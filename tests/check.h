@@ -9,6 +9,7 @@
 #define FF_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int check_failed, check_total;
@@ -49,6 +50,23 @@ static int check_done(const char *name)
 {
     printf("%s: %d checks, %d failed\n", name, check_total, check_failed);
     return check_failed ? 1 : 0;
+}
+
+/*
+ * A private temporary directory for one test program, under $TMPDIR (or
+ * /tmp): ffkit-NAME-XXXXXX, into dir.  0, or -1 after saying why.
+ */
+static inline int check_tmpdir(char *dir, size_t size, const char *name)
+{
+    const char *base = getenv("TMPDIR");
+
+    snprintf(dir, size, "%s/ffkit-%s-XXXXXX", base && *base ? base : "/tmp",
+             name);
+    if (mkdtemp(dir) == NULL) {
+        perror("mkdtemp");
+        return -1;
+    }
+    return 0;
 }
 
 #endif

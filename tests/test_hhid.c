@@ -795,17 +795,12 @@ int main(void)
 {
     static struct household h[NCODES];
     static char codes[NCODES][12];
-    const char *base = getenv("TMPDIR");
     char key[512], cmd[600];
     uint32_t seed = 2568;
     int n, i;
 
-    snprintf(tmpdir, sizeof tmpdir, "%s/ffkit-hhid.XXXXXX",
-             base ? base : "/tmp");
-    if (mkdtemp(tmpdir) == NULL) {
-        perror("mkdtemp");
+    if (check_tmpdir(tmpdir, sizeof tmpdir, "hhid"))
         return 1;
-    }
     n = load_households(h, NCODES);
     CHECK(n >= 300);
     for (i = 0; i < NCODES; i++) {

@@ -67,18 +67,13 @@ static long long growth(struct intake_ledger *L, int n, int savepoint)
 
 int main(void)
 {
-    const char *base = getenv("TMPDIR");
     char db[600], p[700];
     struct intake_ledger *L;
     struct ff_err e;
     long long plain, saved;
 
-    snprintf(tmpdir, sizeof tmpdir, "%s/ffkit-ledgermem-XXXXXX",
-             base && *base ? base : "/tmp");
-    if (mkdtemp(tmpdir) == NULL) {
-        perror("mkdtemp");
+    if (check_tmpdir(tmpdir, sizeof tmpdir, "ledgermem"))
         return 1;
-    }
     snprintf(db, sizeof db, "%s/l.db", tmpdir);
     L = intake_ledger_open(db, 1, &e);
     CHECK(L != NULL);

@@ -545,16 +545,11 @@ static void test_encode_oom(void)
 int main(void)
 {
     static char codes[MAX_CODES][12];
-    const char *base = getenv("TMPDIR");
     char cmd[600];
     int n;
 
-    snprintf(tmpdir, sizeof tmpdir, "%s/ffkit-qr.XXXXXX",
-             base ? base : "/tmp");
-    if (mkdtemp(tmpdir) == NULL) {
-        perror("mkdtemp");
+    if (check_tmpdir(tmpdir, sizeof tmpdir, "qr"))
         return 1;
-    }
     n = load_codes(codes, MAX_CODES);
     CHECK(n >= 300);
     test_encode();

@@ -114,7 +114,6 @@ static int import(struct intake_ledger *L, const char *path,
 
 int main(void)
 {
-    const char *base = getenv("TMPDIR");
     char db[600], dups[600], mostly[600], empty[600];
     struct intake_register_result res;
     struct intake_ledger *L;
@@ -123,12 +122,8 @@ int main(void)
     struct ff_err e;
     const char *sample = "tests/data/households.csv";
 
-    snprintf(tmpdir, sizeof tmpdir, "%s/ffkit-regimport-XXXXXX",
-             base && *base ? base : "/tmp");
-    if (mkdtemp(tmpdir) == NULL) {
-        perror("mkdtemp");
+    if (check_tmpdir(tmpdir, sizeof tmpdir, "regimport"))
         return 1;
-    }
     snprintf(db, sizeof db, "%s/l.db", tmpdir);
     snprintf(dups, sizeof dups, "%s/dups.csv", tmpdir);
     snprintf(mostly, sizeof mostly, "%s/mostly.csv", tmpdir);
