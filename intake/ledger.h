@@ -161,6 +161,12 @@ int intake_ledger_each_household(struct intake_ledger *L, long snapshot,
                                  int (*fn)(void *ctx,
                                            const struct intake_household *h),
                                  void *ctx, struct ff_err *e);
+/* The same, with the same checks, giving each household's code only (the
+ * other members of h are zero). */
+int intake_ledger_each_code(struct intake_ledger *L, long snapshot,
+                            int (*fn)(void *ctx,
+                                      const struct intake_household *h),
+                            void *ctx, struct ff_err *e);
 
 /* ---- loads ---- */
 

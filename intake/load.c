@@ -753,7 +753,7 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
                         "'ffintake register REGISTER.csv --ledger L.db')");
         goto out;
     }
-    if ((rc = intake_ledger_each_household(L, snap.id, add_code, &r.codes,
+    if ((rc = intake_ledger_each_code(L, snap.id, add_code, &r.codes,
                                            e)))
         goto out;
     qsort(r.codes.v, r.codes.n, sizeof r.codes.v[0], code_cmp);
@@ -999,7 +999,7 @@ int intake_stream_begin(struct intake_stream *s, const char *now,
      * register snapshot has been stored meanwhile. */
     if (snap.id != s->snapshot) {
         s->r.codes.n = 0;
-        if ((rc = intake_ledger_each_household(s->r.L, snap.id, add_code,
+        if ((rc = intake_ledger_each_code(s->r.L, snap.id, add_code,
                                                &s->r.codes, e))) {
             if (e->code == FF_OK)
                 ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");

@@ -71,9 +71,10 @@ static struct intake_winner *winner_slot(struct intake_winners *t,
     h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
     h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
     h ^= h >> 31;
-    i = (size_t)h & (t->wcap - 1);
+    i = (size_t)(h % t->wcap);
     while (t->w[i].key && (t->w[i].key & ~NEW_WINNER) != key)
-        i = (i + 1) & (t->wcap - 1);
+        if (++i == t->wcap)
+            i = 0;
     return &t->w[i];
 }
 
@@ -83,10 +84,14 @@ static int winner_grow(struct intake_winners *t)
     size_t oldcap = t->wcap, i;
 
     t->wcap = oldcap ? oldcap * 2 : 4096;
-    /* The first table as large as expected, at most three quarters full;
-     * its pages are touched only as entries land in them. */
-    while (!oldcap && t->wcap * 3 < t->expect * 4 && t->wcap < SIZE_MAX / 64)
-        t->wcap *= 2;
+    /* The first table as large as expected, at most three quarters full
+     * and no larger (any size will do: slots are found by remainder, not
+     * by mask; the power of two above a million households was 50 MB
+     * where 32 MB hold them); its pages are touched only as entries land
+     * in them. */
+    if (!oldcap && t->expect / 3 * 4 + 4 > t->wcap &&
+        t->expect < SIZE_MAX / 64)
+        t->wcap = t->expect / 3 * 4 + 4;
     t->w = ff_calloc(t->wcap, sizeof *t->w);
     if (t->w == NULL) {
         t->w = old;
@@ -250,17 +255,54 @@ void intake_winners_settle_earlier(struct intake_winners *t)
         qsort(t->prev, t->nprev, sizeof *t->prev, by_earlier_id);
 }
 
-/* The table is done with once the supersessions are known, so the new
- * winners are packed to its front and sorted there. */
+/*
+ * The table is done with once the supersessions are known, so the new
+ * winners are packed to its front and put in id order there.  A load's
+ * records have ids from one range, each winning one pair at most, so a
+ * bitmap over the range sorts them in place: qsort's merge sort took a
+ * second array as large (24 MB for a million households, the load's peak
+ * memory).  A range too sparse for a bitmap (or no memory for it) falls
+ * back to qsort.
+ */
 size_t intake_winners_settle_new(struct intake_winners *t)
 {
-    size_t i, n = 0;
+    size_t i, n = 0, span, words;
+    long long lo = 0, hi = 0;
+    uint64_t *bits;
 
     for (i = 0; i < t->wcap; i++)
-        if (t->w[i].key & NEW_WINNER)
+        if (t->w[i].key & NEW_WINNER) {
+            if (n == 0 || t->w[i].id < lo)
+                lo = t->w[i].id;
+            if (n == 0 || t->w[i].id > hi)
+                hi = t->w[i].id;
             t->w[n++] = t->w[i];
+        }
     t->wn = 0;                  /* no longer a hash table */
-    if (n)
+    if (n < 2)
+        return n;
+    span = (size_t)(hi - lo) + 1;
+    words = span / 64 + 1;
+    bits = span / 16 <= n + 4096 ? ff_calloc(words, sizeof *bits) : NULL;
+    if (bits == NULL) {
         qsort(t->w, n, sizeof *t->w, by_id);
+        return n;
+    }
+    for (i = 0; i < n; i++) {
+        size_t b = (size_t)(t->w[i].id - lo);
+
+        bits[b / 64] |= 1ULL << (b % 64);
+    }
+    n = 0;
+    for (i = 0; i < words; i++)
+        while (bits[i]) {
+            int z = __builtin_ctzll(bits[i]);
+
+            t->w[n].key = 0;
+            t->w[n].submitted = 0;
+            t->w[n++].id = lo + (long long)(i * 64 + (size_t)z);
+            bits[i] &= bits[i] - 1;
+        }
+    ff_free(bits);
     return n;
 }

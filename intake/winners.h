@@ -97,9 +97,10 @@ void intake_winners_discard(struct intake_winners_saved *s);
 /*
  * Settling, at the end of the load.  First _earlier: each earlier pair's
  * by is set to its new winner (0 when the earlier record kept its place),
- * and t->prev[0..nprev) is sorted by id.  Then _new: the records of this
- * load that won are packed to t->w[0..n), sorted by id, and n returned;
- * after it t is no hash table any more, until intake_winners_reset.
+ * and t->prev[0..nprev) is sorted by id.  Then _new: the ids of this
+ * load's records that won are packed to t->w[0..n).id, sorted, and n
+ * returned (the entries' other members mean nothing then); after it t is
+ * no hash table any more, until intake_winners_reset.
  * Sorted by id, the records' pages are rewritten once each, in order.
  */
 void intake_winners_settle_earlier(struct intake_winners *t);
