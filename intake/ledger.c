@@ -1271,25 +1271,21 @@ static int walk_households(struct intake_ledger *L, long snapshot, int full,
         struct intake_household h;
 
         n++;
-        if (!full) {
-            memset(&h, 0, sizeof h);
-            h.code = col_text(s, 0);
-            if ((cb = fn(ctx, &h)) != FF_OK)
-                break;
-            continue;
-        }
+        memset(&h, 0, sizeof h);
         h.code = col_text(s, 0);
-        h.district_code = col_text(s, 1);
-        h.district = col_text(s, 2);
-        h.subdistrict = col_text(s, 3);
-        h.village_no = sqlite3_column_int(s, 4);
-        h.village_name = col_text(s, 5);
-        h.house_no = col_text(s, 6);
-        h.head = col_text(s, 7);
-        h.members = sqlite3_column_int(s, 8);
-        h.income = sqlite3_column_double(s, 9);
-        h.status = sqlite3_column_int(s, 10);
-        h.province = col_text(s, 11);
+        if (full) {
+            h.district_code = col_text(s, 1);
+            h.district = col_text(s, 2);
+            h.subdistrict = col_text(s, 3);
+            h.village_no = sqlite3_column_int(s, 4);
+            h.village_name = col_text(s, 5);
+            h.house_no = col_text(s, 6);
+            h.head = col_text(s, 7);
+            h.members = sqlite3_column_int(s, 8);
+            h.income = sqlite3_column_double(s, 9);
+            h.status = sqlite3_column_int(s, 10);
+            h.province = col_text(s, 11);
+        }
         if ((cb = fn(ctx, &h)) != FF_OK)
             break;
     }

@@ -753,8 +753,7 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
                         "'ffintake register REGISTER.csv --ledger L.db')");
         goto out;
     }
-    if ((rc = intake_ledger_each_code(L, snap.id, add_code, &r.codes,
-                                           e)))
+    if ((rc = intake_ledger_each_code(L, snap.id, add_code, &r.codes, e)))
         goto out;
     qsort(r.codes.v, r.codes.n, sizeof r.codes.v[0], code_cmp);
     /* A month's export has about one report per household. */
@@ -1000,7 +999,7 @@ int intake_stream_begin(struct intake_stream *s, const char *now,
     if (snap.id != s->snapshot) {
         s->r.codes.n = 0;
         if ((rc = intake_ledger_each_code(s->r.L, snap.id, add_code,
-                                               &s->r.codes, e))) {
+                                          &s->r.codes, e))) {
             if (e->code == FF_OK)
                 ff_err_set(e, FF_ESYS, NULL, 0, 0, "out of memory");
             s->snapshot = 0;

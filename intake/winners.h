@@ -5,11 +5,11 @@
  * submission time wins, ties going to the later record, and an edit takes
  * the place of the version it replaces.  The table holds the pairs the
  * load touches, so it is bounded by the register times the months in the
- * files, not by the number of records: 24 bytes a pair, 24 MB for a
- * million.  A pair that already had an accepted record before the load is
- * listed apart as well (struct intake_earlier): only those can be
- * superseded across loads, and they are few (a correction of an earlier
- * month).  The ledger is asked once per pair, on its first record.
+ * files, not by the number of records: 24 bytes a pair and a third more
+ * slots, 32 MB for a million.  A pair that already had an accepted
+ * record before the load is listed apart as well (struct intake_earlier):
+ * only those can be superseded across loads, and they are few (a
+ * correction of an earlier month).  The ledger is asked once per pair, on its first record.
  *
  * The arrays are public so that the load can walk them once settled; the
  * keys are this module's business.
