@@ -512,18 +512,27 @@ static void tap_bytes(void *ctx, const unsigned char *buf, size_t n)
 }
 
 /* What a file's records did to the load's memory, to undo them when the
- * file turns out to be one loaded before (see load_file). */
+ * file turns out to be one loaded before (see load_file).  The winner
+ * table is copied only for input that could not be hashed before it was
+ * read (a pipe): a regular file that may be one loaded before is hashed
+ * whole first and skipped unread (open_input), so its records can only
+ * turn out to be a repeat if the file changed while it was read, and
+ * then the load is refused.  The copy was 32 MB for each file after the
+ * first of a national load. */
 struct undo {
     struct intake_winners_saved win;
+    int has_win;
     size_t ntaken;
     struct intake_load_summary sum;
 };
 
-static int undo_save(struct run *r, struct undo *u, struct ff_err *e)
+static int undo_save(struct run *r, struct undo *u, int with_table,
+                     struct ff_err *e)
 {
     u->ntaken = r->ntaken;
     u->sum = *r->sum;
-    return intake_winners_save(&r->win, &u->win, e);
+    u->has_win = with_table;
+    return with_table ? intake_winners_save(&r->win, &u->win, e) : FF_OK;
 }
 
 static void undo_apply(struct run *r, struct undo *u)
@@ -552,7 +561,7 @@ static int load_file(struct run *r, struct intake_load_file *file,
     int rc;
 
     memset(&u, 0, sizeof u);
-    if ((rc = undo_save(r, &u, e)))
+    if ((rc = undo_save(r, &u, !file->regular, e)))
         return rc;
     if ((rc = intake_ledger_savepoint(r->L, e))) {
         intake_winners_discard(&u.win);
@@ -604,6 +613,13 @@ static int load_file(struct run *r, struct intake_load_file *file,
         (rc = intake_ledger_source_by_sha(r->L, file->sha256, &prior_source,
                                           &prior_load, e)))
         goto out;
+    if (prior_source && !u.has_win) {
+        rc = ff_err_set(e, FF_EINPUT, name, 0, 0,
+                        "the file changed while it was read: its bytes are "
+                        "now those of a file loaded before; nothing was "
+                        "loaded, load it again");
+        goto out_done;
+    }
     if (prior_source) {
         if ((rc = intake_ledger_rollback_to(r->L, e)))
             goto out_done;
@@ -642,6 +658,7 @@ static int open_input(struct run *r, struct intake_load_file *f, int *fd,
     int maybe = 0, rc;
 
     *skip = 0;
+    f->regular = 0;
     if (strcmp(f->path, "-") == 0) {
         *fd = -1;
         if ((*fd = dup(0)) < 0)
@@ -653,7 +670,8 @@ static int open_input(struct run *r, struct intake_load_file *f, int *fd,
         return ff_err_sys(e, f->path, "cannot open");
     if (fstat(*fd, &st) != 0)
         return ff_err_sys(e, f->path, "cannot stat");
-    if (!S_ISREG(st.st_mode))
+    f->regular = S_ISREG(st.st_mode);
+    if (!f->regular)
         return FF_OK;
     if ((rc = intake_sha256_fd(*fd, f->path, HEAD_BYTES, head, e)) ||
         (rc = intake_ledger_source_by_head(r->L,

@@ -26,6 +26,7 @@ struct intake_load_file {
     long records;               /* data records, header excluded */
     int date_order;             /* enum intake_date_order its dates used */
     int hxl_row;                /* 1: an HXL hashtag row was skipped */
+    int regular;                /* a regular file (set by the load) */
 };
 
 /* Per reason, the column that decided most often (the load summary's
