@@ -41,11 +41,39 @@
  * reviewer rejected later, and the view ledger counts them out.  A
  * version-1 ledger gets the columns, the table and the view when a writer
  * (load, register, migrate) opens it (ALTER TABLE ADD COLUMN: its rows keep
- * NULL, which means what version 1 meant); readers open the ledger
- * read-only and refuse version 1, saying which command migrates it.
+ * NULL, which means what version 1 meant).  3: the index of logical keys
+ * holds only the records the duplicate index cannot find by their key
+ * (KEY_INDEXED); a version-2 ledger has its index replaced the same way.
+ * Readers open the ledger read-only and refuse versions 1 and 2, saying
+ * which command migrates it.
  */
-#define SCHEMA_VERSION_TEXT "2"     /* INTAKE_LEDGER_SCHEMA */
-#define SCHEMA_VERSION_OLD "1"  /* migrated by writers (migrate_v2) */
+#define SCHEMA_VERSION_TEXT "3"     /* INTAKE_LEDGER_SCHEMA */
+/* Older versions, migrated by writers (migrate): 1 before edits and
+ * reviews were kept (migrate_v2 adds their columns), 2 with the index of
+ * every record's logical key (v3_schema makes it the index of the few). */
+static const char *const old_versions[] = {
+    "1", "written before edits and reviews were kept",
+    "2", "with the larger index of submissions",
+};
+
+/*
+ * Which records the index record_key2 holds: those with a logical key that
+ * the duplicate index (record_dup) cannot find by it.  The first valid
+ * record of a submission has dup_key = dup_key(its submission id), and its
+ * logical key is that id, or the id less "uuid:" (ODK's instanceID): it
+ * is found by record_dup under dup_key(key) or dup_key("uuid:" || key)
+ * (ff_dup_key in SQL), and is left out here.  What is left are the edits,
+ * the duplicates and the versions without an id of their own: a few in a
+ * hundred.  The index of every record's 36-byte key was the largest of the
+ * ledger and took half of a national month's load (its inserts land at
+ * random in it, and it outgrew the page cache).  P is a table alias with
+ * its dot, or "": a query that is to use the index repeats this
+ * expression word for word (SQLite's rule for partial indexes).
+ */
+#define KEY_INDEXED(P)                                                    \
+    P "logical_key IS NOT NULL AND (" P "dup_key IS NULL OR "             \
+    P "submission_id IS NULL OR (" P "submission_id <> " P "logical_key " \
+    "AND " P "submission_id <> 'uuid:' || " P "logical_key))"
 
 /* A record is no longer accepted when a later record superseded it or the
  * reviewer rejected its submission since (withdrawal). */
@@ -113,9 +141,13 @@ static const char *const v2_columns[][2] = {
     {"record", "stale INTEGER"},     {"supersession", "why TEXT"},
 };
 static const char v2_schema[] =
-    "CREATE INDEX IF NOT EXISTS record_key ON record(logical_key)\n"
-    "  WHERE logical_key IS NOT NULL;\n"
-    "UPDATE meta SET value = '2' WHERE key = 'schema_version';\n";
+    "UPDATE meta SET value = '2' WHERE key = 'schema_version' AND "
+    "value = '1';\n";
+static const char v3_schema[] =
+    "DROP INDEX IF EXISTS record_key;\n"
+    "CREATE INDEX IF NOT EXISTS record_key2 ON record(logical_key)\n"
+    "  WHERE " KEY_INDEXED("") ";\n"
+    "UPDATE meta SET value = '3' WHERE key = 'schema_version';\n";
 
 enum stmt_id {
     S_SNAP_BY_SHA,
@@ -256,8 +288,14 @@ static const char *const sql[S_COUNT] = {
                          * a newer one). */
                         "CASE WHEN r.logical_key IS NULL THEN r.review "
                         "ELSE (SELECT r2.review FROM record r2 WHERE "
-                        "r2.logical_key = r.logical_key AND r2.id >= r.id "
-                        "ORDER BY r2.id DESC LIMIT 1) END "
+                        "r2.id = max(r.id, coalesce((SELECT max(k.id) FROM "
+                        "record k WHERE k.dup_key IN "
+                        "(ff_dup_key(r.logical_key), "
+                        "ff_dup_key('uuid:' || r.logical_key)) AND "
+                        "k.logical_key = r.logical_key), 0), "
+                        "coalesce((SELECT max(k.id) FROM record k WHERE "
+                        "k.logical_key = r.logical_key AND "
+                        KEY_INDEXED("k.") "), 0))) END "
                         "FROM ledger r JOIN source s ON s.id = r.source_id "
                         "WHERE r.current_outcome = 'accepted' "
                         "AND r.month = ?1 ORDER BY r.hhid, r.id",
@@ -270,9 +308,14 @@ static const char *const sql[S_COUNT] = {
                        "r.submission_id, r.current_outcome, EXISTS "
                        "(SELECT 1 FROM withdrawal w WHERE w.record_id = "
                        "r.id) FROM ledger r "
-                       "WHERE r.logical_key = ?1 AND r.outcome IN "
-                       "('accepted', 'superseded') AND r.stale IS NULL "
-                       "ORDER BY r.id DESC LIMIT 1",
+                       "WHERE r.id = max(coalesce((SELECT max(k.id) FROM "
+                       "record k WHERE k.dup_key IN (?2, ?3) AND "
+                       "k.logical_key = ?1 AND k.outcome IN ('accepted', "
+                       "'superseded') AND k.stale IS NULL), 0), "
+                       "coalesce((SELECT max(k.id) FROM record k WHERE "
+                       "k.logical_key = ?1 AND " KEY_INDEXED("k.") " AND "
+                       "k.outcome IN ('accepted', 'superseded') AND "
+                       "k.stale IS NULL), 0))",
     [S_WITHDRAW] = "INSERT INTO withdrawal(record_id, by_record, load_id) "
                    "VALUES(?1, ?2, ?3)",
     /* The 4T factors of the month's accepted reports, one row per
@@ -636,6 +679,7 @@ static int schema_state(struct intake_ledger *L, int writer,
     sqlite3_stmt *s = NULL;
     int rc, tables = 0, state = -1;
     char version[32] = "";
+    size_t i;
 
     rc = sqlite3_prepare_v2(L->db, "SELECT COUNT(*) FROM sqlite_master", -1,
                             &s, NULL);
@@ -673,17 +717,20 @@ static int schema_state(struct intake_ledger *L, int writer,
         db_error(L, e, "cannot read ledger");
         goto out;
     }
-    if (strcmp(version, SCHEMA_VERSION_OLD) == 0) {
+    for (i = 0; i < sizeof old_versions / sizeof old_versions[0]; i += 2) {
+        if (strcmp(version, old_versions[i]) != 0)
+            continue;
         if (writer) {
+            L->migrated_from = atoi(version);
             state = 2;
             goto out;
         }
         ff_err_set(e, FF_EINPUT, L->path, 0, 0,
-                   "ledger schema version %s (written before edits and "
-                   "reviews were kept) cannot be read by this ffintake "
-                   "until it is migrated: run 'ffintake migrate --ledger "
-                   "%.200s' (or any 'ffintake load' into it) once; nothing "
-                   "was changed", SCHEMA_VERSION_OLD, L->path);
+                   "ledger schema version %s (%s) cannot be read by this "
+                   "ffintake until it is migrated: run 'ffintake migrate "
+                   "--ledger %.200s' (or any 'ffintake load' into it) "
+                   "once; nothing was changed", old_versions[i],
+                   old_versions[i + 1], L->path);
         goto out;
     }
     if (strcmp(version, SCHEMA_VERSION_TEXT) != 0) {
@@ -703,6 +750,23 @@ out:
     return state;
 }
 
+/* ff_dup_key(text): dup_key of a submission id, for the queries that find
+ * a submission's first record by its logical key (KEY_INDEXED).  Only our
+ * queries call it; no index or view depends on it, so the file stays
+ * readable by any SQLite. */
+static void sql_dup_key(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *t = sqlite3_value_text(argv[0]);
+
+    (void)argc;
+    if (t == NULL)
+        sqlite3_result_null(cx);
+    else
+        sqlite3_result_int64(cx, dup_key((const char *)t,
+                                         (size_t)sqlite3_value_bytes(argv[0]),
+                                         NULL));
+}
+
 /* sqlite3_open_v2 with our flags; L->db is set even on failure. */
 static int open_db(struct intake_ledger *L, int flags, struct ff_err *e)
 {
@@ -714,6 +778,12 @@ static int open_db(struct intake_ledger *L, int flags, struct ff_err *e)
         return db_error(L, e, "cannot open ledger");
     }
     sqlite3_extended_result_codes(L->db, 0);
+    if (sqlite3_create_function_v2(L->db, "ff_dup_key", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                       SQLITE_INNOCUOUS,
+                                   NULL, sql_dup_key, NULL, NULL,
+                                   NULL) != SQLITE_OK)
+        return db_error(L, e, "cannot open ledger");
     return FF_OK;
 }
 
@@ -889,14 +959,14 @@ struct intake_ledger *intake_ledger_open(const char *path, int create,
         goto fail;
     if (exec(L, "BEGIN IMMEDIATE", e))
         goto fail;
-    if (exec(L, schema, e) || migrate_v2(L, e)) {
+    if (exec(L, schema, e) || migrate_v2(L, e) || exec(L, v3_schema, e)) {
         exec(L, "ROLLBACK", NULL);
         goto fail;
     }
     if (exec(L, "COMMIT", e))
         goto fail;
-    if (state == 2)
-        L->migrated_from = 1;
+    if (state != 2)
+        L->migrated_from = 0;
     return L;
 fail:
     intake_ledger_free(L);
@@ -1632,6 +1702,14 @@ int intake_ledger_live_version(struct intake_ledger *L, const char *key,
     memset(v, 0, sizeof *v);
     v->edits = -1;
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    /* The first record of the submission, by its own id (KEY_INDEXED). */
+    sqlite3_bind_int64(s, 2, dup_key(key, strlen(key), NULL));
+    {
+        char with[134];
+
+        snprintf(with, sizeof with, "uuid:%s", key);
+        sqlite3_bind_int64(s, 3, dup_key(with, strlen(with), NULL));
+    }
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         v->id = sqlite3_column_int64(s, 0);

@@ -62,7 +62,7 @@ void intake_ledger_free(struct intake_ledger *L);
 const char *intake_ledger_warning(const struct intake_ledger *L);
 
 /* The schema version this code reads and writes. */
-#define INTAKE_LEDGER_SCHEMA 2
+#define INTAKE_LEDGER_SCHEMA 3
 /* The version a writer's open migrated the ledger from, or 0. */
 int intake_ledger_migrated_from(const struct intake_ledger *L);
 
