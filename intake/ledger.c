@@ -43,14 +43,16 @@
  * (load, register, migrate) opens it (ALTER TABLE ADD COLUMN: its rows keep
  * NULL, which means what version 1 meant).  3: the index of logical keys
  * holds only the records the duplicate index cannot find by their key
- * (KEY_INDEXED); a version-2 ledger has its index replaced the same way.
+ * (KEY_INDEXED), and the accepted records are indexed month first; a
+ * version-2 ledger has its indexes replaced the same way.
  * Readers open the ledger read-only and refuse versions 1 and 2, saying
  * which command migrates it.
  */
 #define SCHEMA_VERSION_TEXT "3"     /* INTAKE_LEDGER_SCHEMA */
 /* Older versions, migrated by writers (migrate): 1 before edits and
  * reviews were kept (migrate_v2 adds their columns), 2 with the index of
- * every record's logical key (v3_schema makes it the index of the few). */
+ * every record's logical key (v3_schema makes it the index of the few,
+ * and orders the accepted records' index by month first). */
 static const char *const old_versions[] = {
     "1", "written before edits and reviews were kept",
     "2", "with the larger index of submissions",
@@ -120,8 +122,6 @@ static const char schema[] =
     "  dup_key INTEGER);\n"
     "CREATE INDEX IF NOT EXISTS record_dup ON record(dup_key)\n"
     "  WHERE dup_key IS NOT NULL;\n"
-    "CREATE INDEX IF NOT EXISTS record_accepted ON record(hhid, month)\n"
-    "  WHERE outcome = 'accepted';\n"
     "CREATE TABLE IF NOT EXISTS supersession(\n"
     "  record_id INTEGER PRIMARY KEY REFERENCES record(id),\n"
     "  by_record INTEGER NOT NULL REFERENCES record(id),\n"
@@ -143,10 +143,18 @@ static const char *const v2_columns[][2] = {
 static const char v2_schema[] =
     "UPDATE meta SET value = '2' WHERE key = 'schema_version' AND "
     "value = '1';\n";
+/* Version 3's indexes.  The accepted records by (month, hhid), not
+ * (hhid, month): a month's load adds its entries to that month's part of
+ * the index, which stays in the page cache, where (hhid, month) spread
+ * them over every month's pages (month 4 at 300,000 households: 11.7 ->
+ * 8.0 s).  The load's accepted lookup is the index's only user. */
 static const char v3_schema[] =
     "DROP INDEX IF EXISTS record_key;\n"
     "CREATE INDEX IF NOT EXISTS record_key2 ON record(logical_key)\n"
     "  WHERE " KEY_INDEXED("") ";\n"
+    "DROP INDEX IF EXISTS record_accepted;\n"
+    "CREATE INDEX IF NOT EXISTS record_accepted2 ON record(month, hhid)\n"
+    "  WHERE outcome = 'accepted';\n"
     "UPDATE meta SET value = '3' WHERE key = 'schema_version';\n";
 
 enum stmt_id {

@@ -5,8 +5,9 @@
 # version 3 when a writer (load, migrate) opens it; its rows are kept and a
 # load then works as on a new ledger.  Readers (report, export, check) open
 # it read-only and refuse version 1 with what to run.  A version-2 ledger
-# (every record's logical key in the index record_key) gets the index of
-# the few (record_key2) the same way, and reads the same after it.
+# (every record's logical key in the index record_key, the accepted records
+# by household first) gets the index of the few (record_key2) and the
+# accepted records by month first the same way, and reads the same after.
 set -eu
 ff() { $FFRUN "$FFBIN/ffintake" "$@"; }
 D=$FFTOP/tests/data/intake
@@ -15,6 +16,8 @@ ff register "$D/register.csv" --ledger "$L" >/dev/null
 ff load --ledger "$L" "$D/kobo_rules.csv" >/dev/null
 # Turn it back into what version 1 wrote.
 sqlite3 "$L" "DROP VIEW ledger; DROP INDEX record_key2; DROP TABLE withdrawal;
+    DROP INDEX record_accepted2;
+    CREATE INDEX record_accepted ON record(hhid, month) WHERE outcome = 'accepted';
     ALTER TABLE record DROP COLUMN col_name; ALTER TABLE record DROP COLUMN detail;
     ALTER TABLE record DROP COLUMN logical_key; ALTER TABLE record DROP COLUMN edits;
     ALTER TABLE record DROP COLUMN deprecated; ALTER TABLE record DROP COLUMN review;
@@ -91,6 +94,8 @@ test "$(sqlite3 "$L2" "SELECT COUNT(*) FROM record INDEXED BY record_key2
     "$(sqlite3 "$L2" "SELECT COUNT(*) FROM record WHERE logical_key IS NOT NULL")"
 sqlite3 "$L2" "DROP INDEX record_key2;
     CREATE INDEX record_key ON record(logical_key) WHERE logical_key IS NOT NULL;
+    DROP INDEX record_accepted2;
+    CREATE INDEX record_accepted ON record(hhid, month) WHERE outcome = 'accepted';
     UPDATE meta SET value = '2' WHERE key = 'schema_version';"
 rc=0
 ff export --ledger "$L2" --month 2568-01 -o "$FFWORK/x2.csv" > "$FFWORK/out" 2> "$FFWORK/err" || rc=$?
@@ -100,7 +105,9 @@ test ! -e "$FFWORK/x2.csv"
 ff migrate --ledger "$L2" > "$FFWORK/out" 2> "$FFWORK/err"
 grep -qx "ffintake: $L2: ledger migrated from schema version 2 to 3" "$FFWORK/err"
 test "$(sqlite3 "$L2" "SELECT value FROM meta WHERE key = 'schema_version'")" = 3
-test "$(sqlite3 "$L2" "SELECT COUNT(*) FROM sqlite_master WHERE name = 'record_key'")" = 0
+test "$(sqlite3 "$L2" "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('record_key', 'record_accepted')")" = 0
+sqlite3 "$L2" "SELECT sql FROM sqlite_master WHERE name = 'record_accepted2'" |
+    grep -q "ON record(month, hhid)"
 sqlite3 "$L2" "SELECT sql FROM sqlite_master WHERE name = 'record_key2'" |
     grep -q "submission_id <> 'uuid:' || logical_key"
 ff export --ledger "$L2" --month 2568-01 -o "$FFWORK/x2.csv" >/dev/null
