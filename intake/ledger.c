@@ -775,10 +775,13 @@ static void sql_dup_key(sqlite3_context *cx, int argc, sqlite3_value **argv)
                                          NULL));
 }
 
-/* sqlite3_open_v2 with our flags; L->db is set even on failure. */
-static int open_db(struct intake_ledger *L, int flags, struct ff_err *e)
+/* sqlite3_open_v2 of name (the path, or an immutable URI of it) with our
+ * flags and our SQL function, which every query on a schema-3 ledger may
+ * call; L->db is set even on failure. */
+static int open_db(struct intake_ledger *L, const char *name, int flags,
+                   struct ff_err *e)
 {
-    if (sqlite3_open_v2(L->path, &L->db, flags | SQLITE_OPEN_NOMUTEX,
+    if (sqlite3_open_v2(name, &L->db, flags | SQLITE_OPEN_NOMUTEX,
                         ledger_vfs()) != SQLITE_OK) {
         if (L->db == NULL)
             return ff_err_set(e, FF_ESYS, L->path, 0, 0,
@@ -937,7 +940,7 @@ struct intake_ledger *intake_ledger_open(const char *path, int create,
     }
     if ((L = ledger_alloc(path, e)) == NULL)
         return NULL;
-    if (open_db(L, SQLITE_OPEN_READWRITE, e))
+    if (open_db(L, L->path, SQLITE_OPEN_READWRITE, e))
         goto fail;
     sqlite3_busy_timeout(L->db, 10000);
     /* Before any pragma or CREATE: a file that is not ours, or a ledger
@@ -1038,7 +1041,7 @@ struct intake_ledger *intake_ledger_open_ro(const char *path,
     /* Read-only: no journal-mode switch, no CREATE, no BEGIN IMMEDIATE.
      * In WAL mode a reader sees the last commit and never waits for a
      * writer; the short timeout only covers a writer's checkpoint. */
-    if (open_db(L, SQLITE_OPEN_READONLY, e))
+    if (open_db(L, L->path, SQLITE_OPEN_READONLY, e))
         goto fail;
     sqlite3_busy_timeout(L->db, 2000);
     if (schema_state(L, 0, e) != 1) {
@@ -1057,14 +1060,8 @@ struct intake_ledger *intake_ledger_open_ro(const char *path,
         sqlite3_close(L->db);
         L->db = NULL;
         ff_err_clear(e);
-        if (sqlite3_open_v2(uri, &L->db, SQLITE_OPEN_READONLY |
-                                             SQLITE_OPEN_URI |
-                                             SQLITE_OPEN_NOMUTEX,
-                            ledger_vfs()) != SQLITE_OK) {
-            db_error(L, e, "cannot open ledger");
+        if (open_db(L, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, e))
             goto fail;
-        }
-        sqlite3_extended_result_codes(L->db, 0);
         L->immutable = 1;
         L->opened = st;
         if (schema_state(L, 0, e) != 1)
