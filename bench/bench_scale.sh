@@ -36,6 +36,32 @@ measure() {     # measure LABEL command... ; sets secs, mb
         "$label" "$secs" "$mb" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# What no layout of today's ledger can go under, for the month just
+# loaded: reading the file alone (core/table.c, the same reader), and
+# SQLite storing the same rows once more with the one index the duplicate
+# rule needs, with the ledger's settings, from SQL (no parsing, no rules,
+# no lookups; the WHERE keeps SQLite from copying the pages whole).
+floors() {
+    if [ -x "${FFBENCHBIN:-}/table_bench" ]; then
+        measure "  floor: reading the file alone" \
+            "$FFBENCHBIN/table_bench" "$w/k1.csv"
+    fi
+    rm -f "$w/floor.db"*
+    {
+        echo "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL;"
+        echo "PRAGMA synchronous = FULL; PRAGMA cache_size = -32768;"
+        echo "ATTACH '$w/l.db' AS s;"
+        sqlite3 "$w/l.db" ".schema record" | awk '/CREATE TABLE/, /;/'
+        echo "CREATE INDEX record_dup ON record(dup_key)"
+        echo "  WHERE dup_key IS NOT NULL;"
+        echo "BEGIN; INSERT INTO main.record SELECT * FROM s.record"
+        echo "  WHERE load_id = 1; COMMIT;"
+    } > "$w/floor.sql"
+    measure "  floor: SQLite storing the rows, one index" \
+        sqlite3 "$w/floor.db" ".read $w/floor.sql"
+    rm -f "$w/floor.db"*
+}
+
 for n in $sizes; do
     rm -f "$w"/*.csv "$w"/*.db*
     bash "$FFTOP/bench/make_register.sh" "$n" "$w/reg.csv"
@@ -61,6 +87,7 @@ for n in $sizes; do
         echo "  peer/ffintake: $(awk -v a="$secs" -v b="$ff" \
             'BEGIN { printf "%.1f", a / b }')x"
         rm -f "$w/peer.db"
+        floors
     done
     measure "report --month 2025-03, 3 months of $n" \
         "$FFBIN/ffintake" report --ledger "$w/l.db" --month 2025-03 \

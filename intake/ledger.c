@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -240,8 +241,11 @@ static const char *const sql[S_COUNT] = {
                        "WHERE s.record_id = r.id) AND NOT EXISTS "
                        "(SELECT 1 FROM withdrawal w WHERE w.record_id = "
                        "r.id) ORDER BY r.id DESC LIMIT 1",
+    /* One statement for a run of this load's ids, the winners among them
+     * picked by the caller's predicate (ff_pick): per row the statement's
+     * setup and teardown were a fifth of the flip's cost. */
     [S_MARK_ACCEPTED] = "UPDATE record SET outcome = 'accepted' "
-                        "WHERE id = ?1",
+                        "WHERE id BETWEEN ?1 AND ?2 AND ff_pick(id, ?3)",
     [S_SUPERSEDE] = "INSERT INTO supersession(record_id, by_record, "
                     "load_id, why) VALUES(?1, ?2, ?3, ?4)",
     [S_OUTCOMES] = "SELECT s.file, r.record_no, r.line, r.outcome, "
@@ -775,12 +779,39 @@ static void sql_dup_key(sqlite3_context *cx, int argc, sqlite3_value **argv)
                                          NULL));
 }
 
+/* ff_pick(id, pointer): the caller's predicate on a record id
+ * (intake_ledger_mark_accepted); false for anything but our pointer. */
+#define PICK_TYPE "ffkit-pick"
+
+static void sql_pick(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    const struct intake_pick *p = sqlite3_value_pointer(argv[1], PICK_TYPE);
+
+    (void)argc;
+    sqlite3_result_int(cx, p != NULL &&
+                               p->pick(p->ctx, sqlite3_value_int64(argv[0])));
+}
+
+/*
+ * SQLite's allocator counts every allocation under a global mutex for
+ * sqlite3_status(), which we never read; a load makes millions of them.
+ * It can only be turned off before SQLite initializes itself, so once,
+ * before the first open (and before ledger_vfs, which initializes it).
+ */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+static void config_sqlite(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* sqlite3_open_v2 of name (the path, or an immutable URI of it) with our
  * flags and our SQL function, which every query on a schema-3 ledger may
  * call; L->db is set even on failure. */
 static int open_db(struct intake_ledger *L, const char *name, int flags,
                    struct ff_err *e)
 {
+    pthread_once(&config_once, config_sqlite);
     if (sqlite3_open_v2(name, &L->db, flags | SQLITE_OPEN_NOMUTEX,
                         ledger_vfs()) != SQLITE_OK) {
         if (L->db == NULL)
@@ -793,6 +824,11 @@ static int open_db(struct intake_ledger *L, const char *name, int flags,
                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC |
                                        SQLITE_INNOCUOUS,
                                    NULL, sql_dup_key, NULL, NULL,
+                                   NULL) != SQLITE_OK)
+        return db_error(L, e, "cannot open ledger");
+    if (sqlite3_create_function_v2(L->db, "ff_pick", 2,
+                                   SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
+                                   sql_pick, NULL, NULL,
                                    NULL) != SQLITE_OK)
         return db_error(L, e, "cannot open ledger");
     return FF_OK;
@@ -1650,15 +1686,25 @@ int intake_ledger_accepted_for(struct intake_ledger *L, const char *hhid,
     return FF_OK;
 }
 
-int intake_ledger_mark_accepted(struct intake_ledger *L, long long id,
-                                struct ff_err *e)
+int intake_ledger_mark_accepted(struct intake_ledger *L, long long lo,
+                                long long hi, const struct intake_pick *pick,
+                                long long *changed, struct ff_err *e)
 {
     sqlite3_stmt *s = stmt(L, S_MARK_ACCEPTED, e);
+    int rc;
 
     if (s == NULL)
         return e->code;
-    sqlite3_bind_int64(s, 1, id);
-    return step_done(L, s, e, "cannot mark record accepted");
+    sqlite3_bind_int64(s, 1, lo);
+    sqlite3_bind_int64(s, 2, hi);
+    /* The predicate travels as a pointer value only our ff_pick can read
+     * (a typed pointer: no SQL text can forge one). */
+    sqlite3_bind_pointer(s, 3, (void *)pick, PICK_TYPE, NULL);
+    rc = step_done(L, s, e, "cannot mark record accepted");
+    sqlite3_bind_null(s, 3);
+    if (rc == FF_OK)
+        *changed = sqlite3_changes64(L->db);
+    return rc;
 }
 
 int intake_ledger_supersede(struct intake_ledger *L, long long id,

@@ -243,9 +243,16 @@ int intake_ledger_seen(struct intake_ledger *L, const char *id,
 int intake_ledger_accepted_for(struct intake_ledger *L, const char *hhid,
                                const char *month, long long *id,
                                long long *submitted, struct ff_err *e);
-/* Make a record of the current load accepted. */
-int intake_ledger_mark_accepted(struct intake_ledger *L, long long id,
-                                struct ff_err *e);
+/* A predicate on record ids, for intake_ledger_mark_accepted. */
+struct intake_pick {
+    int (*pick)(void *ctx, long long id);
+    void *ctx;
+};
+/* Make the records of the current load with ids in [lo, hi] that pick
+ * picks accepted; *changed is how many it made so. */
+int intake_ledger_mark_accepted(struct intake_ledger *L, long long lo,
+                                long long hi, const struct intake_pick *pick,
+                                long long *changed, struct ff_err *e);
 /* Record that load_id superseded an earlier load's accepted record. */
 int intake_ledger_supersede(struct intake_ledger *L, long long id,
                             long long by, long load_id, struct ff_err *e);

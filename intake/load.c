@@ -693,6 +693,32 @@ static int open_input(struct run *r, struct intake_load_file *f, int *fd,
     return FF_OK;
 }
 
+/* Winners flipped by one statement each: enough to spread its setup, few
+ * enough that SQLite's list of the rows to change stays small. */
+#define FLIP_RUN 4096
+
+/* A run of the winners, sorted by id: ff_pick's set. */
+struct winner_run {
+    const struct intake_winner *w;
+    size_t n;
+};
+
+static int is_winner(void *ctx, long long id)
+{
+    const struct winner_run *run = ctx;
+    size_t a = 0, b = run->n;
+
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+
+        if (run->w[m].id < id)
+            a = m + 1;
+        else
+            b = m;
+    }
+    return a < run->n && run->w[a].id == id;
+}
+
 /*
  * Flip the winners to accepted and record what they superseded.  In record
  * order: each page of the record table is then read and rewritten once,
@@ -723,11 +749,21 @@ static int settle(struct run *r, struct ff_err *e)
         r->sum->superseded_earlier++;
     }
     n = intake_winners_settle_new(&r->win);
-    for (i = 0; i < n; i++) {
-        if ((rc = intake_ledger_mark_accepted(r->L, r->win.w[i].id, e)))
+    for (i = 0; i < n; i += FLIP_RUN) {
+        struct winner_run run = {r->win.w + i, n - i < FLIP_RUN ? n - i
+                                                                : FLIP_RUN};
+        struct intake_pick pick = {is_winner, &run};
+        long long changed = 0;
+
+        if ((rc = intake_ledger_mark_accepted(r->L, run.w[0].id,
+                                              run.w[run.n - 1].id, &pick,
+                                              &changed, e)))
             return rc;
-        r->sum->accepted++;
-        r->sum->superseded--;
+        if (changed != (long long)run.n)    /* each winner is in the load */
+            return ff_err_set(e, FF_EINTERNAL, "ledger", 0, 0,
+                              "the load's winners are not all its records");
+        r->sum->accepted += (long)run.n;
+        r->sum->superseded -= (long)run.n;
     }
     return FF_OK;
 }
