@@ -176,6 +176,7 @@ enum stmt_id {
     S_SRC_BY_HEAD,
     S_SRC_SET_SHA,
     S_ACCEPTED_FOR,
+    S_MONTH_ACCEPTED,
     S_MARK_ACCEPTED,
     S_SUPERSEDE,
     S_OUTCOMES,
@@ -241,6 +242,8 @@ static const char *const sql[S_COUNT] = {
                        "WHERE s.record_id = r.id) AND NOT EXISTS "
                        "(SELECT 1 FROM withdrawal w WHERE w.record_id = "
                        "r.id) ORDER BY r.id DESC LIMIT 1",
+    [S_MONTH_ACCEPTED] = "SELECT 1 FROM record WHERE month = ?1 AND "
+                         "outcome = 'accepted' LIMIT 1",
     /* One statement for a run of this load's ids, the winners among them
      * picked by the caller's predicate (ff_pick): per row the statement's
      * setup and teardown were a fifth of the flip's cost. */
@@ -354,6 +357,20 @@ struct intake_ledger {
     const char *adhoc_sql[16];
     sqlite3_stmt *adhoc[16];
     int migrated_from;      /* schema version migrated on open, or 0 */
+    /*
+     * Months looked up for accepted records, and whether any was found
+     * (S_MONTH_ACCEPTED): for a month with none, S_ACCEPTED_FOR cannot
+     * find one for any household, and a month's first load (nearly every
+     * load) skips a lookup per household.  A record only becomes accepted
+     * through intake_ledger_mark_accepted, and only this connection writes
+     * within its transaction, so the list is forgotten there and at each
+     * transaction's start and end.
+     */
+    struct {
+        char month[8];
+        int any;
+    } months[8];
+    int nmonths;
 };
 
 /* What to do about a damaged ledger, in every message that finds one. */
@@ -1163,6 +1180,7 @@ int intake_ledger_begin(struct intake_ledger *L, struct ff_err *e)
 {
     int rc = exec(L, "BEGIN IMMEDIATE", e);
 
+    L->nmonths = 0;             /* others may have committed since */
     L->busy = rc != FF_OK && sqlite3_errcode(L->db) == SQLITE_BUSY;
     if (rc == FF_OK)
         L->in_tx = 1;
@@ -1173,6 +1191,7 @@ int intake_ledger_commit(struct intake_ledger *L, struct ff_err *e)
 {
     int rc = exec(L, "COMMIT", e);
 
+    L->nmonths = 0;
     if (rc == FF_OK)
         L->in_tx = 0;
     return rc;
@@ -1191,6 +1210,7 @@ void intake_ledger_rollback(struct intake_ledger *L)
             sqlite3_reset(L->adhoc[i]);
     exec(L, "ROLLBACK", NULL);
     L->in_tx = 0;
+    L->nmonths = 0;
 }
 
 static const char *col_text(sqlite3_stmt *s, int i)
@@ -1662,16 +1682,47 @@ int intake_ledger_seen(struct intake_ledger *L, const char *id,
     return lookup_version(L, id, id_len, row_sha256, seen, NULL, NULL, 0, e);
 }
 
+/* Whether month may hold an accepted record: 1 yes or not known, 0 no,
+ * or -1 on error (set in e). */
+static int month_may_have_accepted(struct intake_ledger *L, const char *month,
+                                   struct ff_err *e)
+{
+    sqlite3_stmt *s;
+    int i, rc;
+
+    if (strlen(month) >= sizeof L->months[0].month)
+        return 1;
+    for (i = 0; i < L->nmonths; i++)
+        if (strcmp(L->months[i].month, month) == 0)
+            return L->months[i].any;
+    if (L->nmonths == (int)(sizeof L->months / sizeof L->months[0]))
+        return 1;
+    if ((s = stmt(L, S_MONTH_ACCEPTED, e)) == NULL)
+        return -1;
+    sqlite3_bind_text(s, 1, month, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        db_error(L, e, "cannot look up accepted record");
+        return -1;
+    }
+    strcpy(L->months[L->nmonths].month, month);
+    L->months[L->nmonths++].any = rc == SQLITE_ROW;
+    return rc == SQLITE_ROW;
+}
+
 int intake_ledger_accepted_for(struct intake_ledger *L, const char *hhid,
                                const char *month, long long *id,
                                long long *submitted, struct ff_err *e)
 {
-    sqlite3_stmt *s = stmt(L, S_ACCEPTED_FOR, e);
+    sqlite3_stmt *s;
     int rc;
 
-    if (s == NULL)
-        return e->code;
     *id = 0;
+    if ((rc = month_may_have_accepted(L, month, e)) <= 0)
+        return rc < 0 ? e->code : FF_OK;
+    if ((s = stmt(L, S_ACCEPTED_FOR, e)) == NULL)
+        return e->code;
     sqlite3_bind_text(s, 1, hhid, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, month, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
@@ -1693,6 +1744,7 @@ int intake_ledger_mark_accepted(struct intake_ledger *L, long long lo,
     sqlite3_stmt *s = stmt(L, S_MARK_ACCEPTED, e);
     int rc;
 
+    L->nmonths = 0;             /* months may hold accepted records now */
     if (s == NULL)
         return e->code;
     sqlite3_bind_int64(s, 1, lo);
