@@ -811,15 +811,23 @@ static void sql_pick(sqlite3_context *cx, int argc, sqlite3_value **argv)
 
 /*
  * SQLite's allocator counts every allocation under a global mutex for
- * sqlite3_status(), which we never read; a load makes millions of them.
- * It can only be turned off before SQLite initializes itself, so once,
- * before the first open (and before ledger_vfs, which initializes it).
+ * sqlite3_status(), which only a test of memory reads
+ * (intake_ledger_count_memory); a load makes millions of them.  It can
+ * only be turned off before SQLite initializes itself, so once, before the
+ * first open (and before ledger_vfs, which initializes it).
  */
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static int count_memory;        /* set before any open, or never */
 
 static void config_sqlite(void)
 {
-    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    if (!count_memory)
+        (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+void intake_ledger_count_memory(void)
+{
+    count_memory = 1;
 }
 
 /* sqlite3_open_v2 of name (the path, or an immutable URI of it) with our

@@ -367,8 +367,11 @@ int intake_ledger_script(struct intake_ledger *L, const char *q,
 /* SQLite's heap in use now (*now) and its high-water mark since the last
  * reset (*peak), in bytes, for the whole process; reset (non-zero) starts
  * a new high-water mark at the current use.  For tests and benchmarks of
- * a load's memory (tests/test_ledger_memory.c). */
+ * a load's memory (tests/test_ledger_memory.c).  SQLite counts only when
+ * intake_ledger_count_memory() was called before the process's first
+ * open: counting takes a global mutex on every allocation. */
 void intake_ledger_memory(long long *now, long long *peak, int reset);
+void intake_ledger_count_memory(void);
 
 /* 1 when the last intake_ledger_begin() or intake_ledger_sql() failed
  * because another process held the ledger's write lock past the busy

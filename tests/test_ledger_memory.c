@@ -72,6 +72,7 @@ int main(void)
     struct ff_err e;
     long long plain, saved;
 
+    intake_ledger_count_memory();       /* before the first open */
     if (check_tmpdir(tmpdir, sizeof tmpdir, "ledgermem"))
         return 1;
     snprintf(db, sizeof db, "%s/l.db", tmpdir);
