@@ -78,6 +78,21 @@ static int code_cmp(const void *a, const void *b)
     return memcmp(a, b, 11);
 }
 
+/* The codes in code_cmp's order, for bsearch.  SQLite returns them so
+ * already (the household table's key is (snapshot, code), compared as
+ * bytes): checked in one pass, so that glibc's qsort, a merge sort with a
+ * second array as large, runs only if that ever changes. */
+static void sort_codes(struct codes *c)
+{
+    size_t i;
+
+    for (i = 1; i < c->n; i++)
+        if (code_cmp(c->v[i - 1], c->v[i]) > 0) {
+            qsort(c->v, c->n, sizeof c->v[0], code_cmp);
+            return;
+        }
+}
+
 static int add_code(void *ctx, const struct intake_household *h)
 {
     struct codes *c = ctx;
@@ -809,7 +824,7 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
     }
     if ((rc = intake_ledger_each_code(L, snap.id, add_code, &r.codes, e)))
         goto out;
-    qsort(r.codes.v, r.codes.n, sizeof r.codes.v[0], code_cmp);
+    sort_codes(&r.codes);
     /* A month's export has about one report per household. */
     intake_winners_expect(&r.win, r.codes.n);
     for (i = 0; i < n; i++) {
@@ -1059,7 +1074,7 @@ int intake_stream_begin(struct intake_stream *s, const char *now,
             s->snapshot = 0;
             goto fail;
         }
-        qsort(s->r.codes.v, s->r.codes.n, sizeof s->r.codes.v[0], code_cmp);
+        sort_codes(&s->r.codes);
         s->snapshot = snap.id;
     }
     memset(&s->sum, 0, sizeof s->sum);
