@@ -255,7 +255,8 @@ static const char *const sql[S_COUNT] = {
                    "r.reason, r.late, r.hhid, r.month, r.col_name, "
                    "r.detail FROM record r "
                    "JOIN source s ON s.id = r.source_id "
-                   "WHERE r.source_id = ?1 ORDER BY r.id",
+                   "WHERE r.source_id = ?1 AND r.id BETWEEN ?2 AND ?3 "
+                   "ORDER BY r.id",
     /* A report the reviewer rejected later (withdrawn) is no report: it
      * counts neither for lateness nor as reported. */
     [S_FACT_EARLIEST] = "SELECT hhid, MIN(submitted) FROM record r "
@@ -1851,6 +1852,7 @@ int intake_ledger_key_of_version(struct intake_ledger *L, const char *version,
 }
 
 int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
+                               long long first_id, long long last_id,
                                int (*fn)(void *ctx,
                                          const struct intake_outcome_row *r),
                                void *ctx, struct ff_err *e)
@@ -1861,6 +1863,10 @@ int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
     if (s == NULL)
         return e->code;
     sqlite3_bind_int64(s, 1, source_id);
+    /* A file's records are a run of ids: read that run, not the ledger
+     * (a national ledger is millions of records, once per file). */
+    sqlite3_bind_int64(s, 2, first_id > 0 ? first_id : 0);
+    sqlite3_bind_int64(s, 3, first_id > 0 ? last_id : INT64_MAX);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct intake_outcome_row r;
 

@@ -298,8 +298,10 @@ struct intake_outcome_row {
     const char *column, *detail;    /* "" when none */
 };
 
-/* The records of one source file in input order. */
+/* The records of one source file in input order; first_id and last_id
+ * (non-zero) bound their ids, else every record is looked at. */
 int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
+                               long long first_id, long long last_id,
                                int (*fn)(void *ctx,
                                          const struct intake_outcome_row *r),
                                void *ctx, struct ff_err *e);

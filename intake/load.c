@@ -440,6 +440,9 @@ static int store_record(struct run *r, long record_no, long line,
     }
     if ((rc = intake_ledger_record_add(r->L, &row, &id, e)))
         return rc;
+    if (r->file->first_id == 0)
+        r->file->first_id = id;
+    r->file->last_id = id;
     switch (row.outcome) {
     case INTAKE_REJECTED:
         r->sum->rejected++;
@@ -642,6 +645,7 @@ static int load_file(struct run *r, struct intake_load_file *file,
         file->source_id = prior_source;
         file->prior_load = prior_load == r->load_id ? -1 : prior_load;
         file->records = 0;
+        file->first_id = file->last_id = 0;     /* those were rolled back */
         goto out_done;
     }
     rc = intake_ledger_source_set_sha(r->L, file->source_id, file->sha256,
@@ -832,6 +836,7 @@ int intake_load_run(struct intake_ledger *L, struct intake_load_file *files,
         int fd = -1, skip = 0;
 
         f->source_id = f->prior_load = f->records = 0;
+        f->first_id = f->last_id = 0;
         f->dialect[0] = f->sha256[0] = '\0';
         f->encoding = "";
         f->date_order = INTAKE_ORDER_UNKNOWN;
@@ -968,6 +973,8 @@ static int outcomes_prepare(struct intake_ledger *L,
         if (files[i].source_id == 0 || files[i].prior_load < 0)
             continue;
         if ((rc = intake_ledger_each_outcome(L, files[i].source_id,
+                                             files[i].first_id,
+                                             files[i].last_id,
                                              write_outcome, o, e))) {
             intake_csvout_abort(o);
             return rc;

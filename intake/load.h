@@ -24,6 +24,10 @@ struct intake_load_file {
     const char *encoding;       /* static string */
     char delimiter;
     long records;               /* data records, header excluded */
+    /* The ids of the first and last record this load stored from it, or
+     * 0: its records lie between (the outcomes CSV reads that range, not
+     * the whole ledger). */
+    long long first_id, last_id;
     int date_order;             /* enum intake_date_order its dates used */
     int hxl_row;                /* 1: an HXL hashtag row was skipped */
     int regular;                /* a regular file (set by the load) */
