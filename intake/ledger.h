@@ -308,11 +308,20 @@ int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
 
 /* Per-household facts for a report; fn gets (hhid, count, value). */
 enum intake_fact {
-    INTAKE_FACT_EARLIEST,   /* month = m: earliest valid submission time */
-    INTAKE_FACT_REPORTED,   /* month <= m: households with a valid report */
-    INTAKE_FACT_INCOME,     /* month <= m: latest reported income */
+    /* month <= m: every valid record, unsorted: count is its submission
+     * time, value INTAKE_VALID_MONTH when its month is m, plus
+     * INTAKE_VALID_UNTIMED when it has no time (count is 0 then) */
+    INTAKE_FACT_VALID,
+    /* month <= m: reported incomes, unsorted: count is the month as
+     * year * 12 + month */
+    INTAKE_FACT_INCOME,
+    /* the same sorted by household, month, time and id, count 1: the last
+     * row of a household is its latest */
+    INTAKE_FACT_INCOME_SORTED,
     INTAKE_FACT_REJECTED    /* month = m: rejected records by hhid field */
 };
+#define INTAKE_VALID_MONTH 1
+#define INTAKE_VALID_UNTIMED 2
 /* The 4T set of each currently accepted report of month m: fn gets the
  * household and the stored set text ("skills resources"). */
 int intake_ledger_each_factors(struct intake_ledger *L, const char *month,

@@ -24,6 +24,8 @@
 #define HH_REPORTED 2u          /* a valid record for the month */
 #define HH_LATE 4u              /* its earliest one is late */
 #define HH_DEVELOPED 8u         /* a valid record up to the month */
+#define HH_TIMED 16u            /* one for the month has a time */
+#define HH_ON_TIME 32u          /* ... and one is by the deadline */
 
 struct intake_rhh {
     double income;              /* the register's, or the latest reported */
@@ -31,6 +33,7 @@ struct intake_rhh {
     char district_code[5];
     unsigned char flags;        /* HH_* */
     unsigned char factors;      /* 4T set of the month's accepted report */
+    unsigned short income_month;    /* of income (year * 12 + month), or 0 */
 };
 
 static int hh_cmp(const void *a, const void *b)
@@ -42,8 +45,11 @@ static int hh_cmp(const void *a, const void *b)
 static struct intake_rhh *find_hh(struct intake_rep *r, const char *code)
 {
     struct intake_rhh key;
+    size_t n = strnlen(code, sizeof key.code - 1);
 
-    snprintf(key.code, sizeof key.code, "%s", code);
+    /* Once per valid record of the ledger: no snprintf. */
+    memcpy(key.code, code, n);
+    key.code[n] = '\0';
     return bsearch(&key, r->hh, r->nhh, sizeof *r->hh, hh_cmp);
 }
 
@@ -167,31 +173,61 @@ static int take_listed(void *ctx, const struct intake_household *h)
     return FF_OK;
 }
 
-static int fact_earliest(void *ctx, const char *hhid, long long n, double v)
+/* A valid record up to the month (INTAKE_FACT_VALID): the household has
+ * developed; one of the month has reported, and is on time if a record
+ * with a time is by the deadline (late_settle: its earliest is late). */
+static int fact_valid(void *ctx, const char *hhid, long long n, double v)
 {
     struct intake_rep *r = ctx;
     struct intake_rhh *h = find_hh(r, hhid);
+    int kind = (int)v;
 
-    (void)v;
-    if (h) {
+    if (h == NULL)
+        return FF_OK;
+    h->flags |= HH_DEVELOPED;
+    if (kind & INTAKE_VALID_MONTH) {
         h->flags |= HH_REPORTED;
-        if (n > r->deadline)
-            h->flags |= HH_LATE;
+        if (!(kind & INTAKE_VALID_UNTIMED)) {
+            h->flags |= HH_TIMED;
+            if (n <= r->deadline)
+                h->flags |= HH_ON_TIME;
+        }
     }
     return FF_OK;
 }
 
-static int fact_reported(void *ctx, const char *hhid, long long n, double v)
+/* Late: the month's earliest record with a time is after the deadline,
+ * that is, it has records with a time and none of them is on time. */
+static void late_settle(struct intake_rep *r)
 {
-    struct intake_rhh *h = find_hh(ctx, hhid);
+    size_t i;
 
-    (void)n, (void)v;
-    if (h)
-        h->flags |= HH_DEVELOPED;
+    for (i = 0; i < r->nhh; i++)
+        if ((r->hh[i].flags & (HH_TIMED | HH_ON_TIME)) == HH_TIMED)
+            r->hh[i].flags |= HH_LATE;
+}
+
+/* INTAKE_FACT_INCOME: the income of the latest month wins.  Two records
+ * of one month cannot both be accepted; if the ledger says otherwise, the
+ * sorted fact decides instead (fact_income_sorted). */
+static int fact_income(void *ctx, const char *hhid, long long n, double v)
+{
+    struct intake_rep *r = ctx;
+    struct intake_rhh *h = find_hh(r, hhid);
+
+    if (h == NULL)
+        return FF_OK;
+    if (n <= 0 || n > 65535 || n == h->income_month)
+        r->income_tie = 1;
+    else if (n > h->income_month) {
+        h->income = v;
+        h->income_month = (unsigned short)n;
+    }
     return FF_OK;
 }
 
-static int fact_income(void *ctx, const char *hhid, long long n, double v)
+static int fact_income_sorted(void *ctx, const char *hhid, long long n,
+                              double v)
 {
     struct intake_rhh *h = find_hh(ctx, hhid);
 
@@ -303,15 +339,17 @@ static int build(struct intake_ledger *L, const char *month,
     r->survey_year = snap.survey_year;
     rc = intake_ledger_each_household(L, snap.id, take_household, r, e);
     if (rc == FF_OK &&
-        !((rc = intake_ledger_each_fact(L, INTAKE_FACT_EARLIEST, month,
-                                        fact_earliest, r, e)) ||
-          (rc = intake_ledger_each_fact(L, INTAKE_FACT_REPORTED, month,
-                                        fact_reported, r, e)) ||
+        !((rc = intake_ledger_each_fact(L, INTAKE_FACT_VALID, month,
+                                        fact_valid, r, e)) ||
           (rc = intake_ledger_each_fact(L, INTAKE_FACT_INCOME, month,
                                         fact_income, r, e)) ||
+          (r->income_tie &&
+           (rc = intake_ledger_each_fact(L, INTAKE_FACT_INCOME_SORTED,
+                                         month, fact_income_sorted, r, e))) ||
           (rc = intake_ledger_each_fact(L, INTAKE_FACT_REJECTED, month,
                                         fact_rejected, r, e)) ||
           (rc = intake_ledger_each_factors(L, month, fact_factors, r, e)))) {
+        late_settle(r);
         sec.r = r;
         sec.k = 0;
         rc = intake_ledger_each_household(L, snap.id, take_listed, &sec, e);

@@ -53,6 +53,7 @@ struct intake_rep {
     size_t nlisted, caplisted;
     struct intake_rhh *hh;      /* every household, by code (recon.c) */
     size_t nhh, caphh;
+    int income_tie;             /* a month met twice by INTAKE_FACT_INCOME */
 };
 
 /*

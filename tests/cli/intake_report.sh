@@ -56,4 +56,32 @@ for d in เมืองฉะเชิงเทรา บางคล้า บ
     grep -q ",$d," "$R/reconciliation.csv"
     grep -q "$d" "$FFWORK/pdf.txt"
 done
+
+# The latest income decides "below the threshold".  A ledger never holds
+# two accepted records of one household and month, but if one does (edited
+# by hand, say), the later submission's income must still win: the report
+# then falls back from its unsorted pass to the sorted one.  Here a copy of
+# an expected household's January record, 60 s later and below the
+# threshold, the original above it; then the copy 60 s earlier instead.
+below() {
+    rm -rf "$FFWORK/t" && mkdir "$FFWORK/t"
+    ff report --ledger "$L" --month 2568-01 -o "$FFWORK/t" --no-pdf >/dev/null
+    tr -d '\r' < "$FFWORK/t/reconciliation.csv" |
+        awk -F, 'NR > 1 && length($2) == 4 { n += $11 } END { print n }'
+}
+id=$(sqlite3 "$L" "SELECT r.id FROM ledger r JOIN household h ON h.code = r.hhid
+    AND h.snapshot = (SELECT max(id) FROM register_snapshot)
+    WHERE r.current_outcome = 'accepted' AND r.month = '2025-01'
+    AND h.status = 1 ORDER BY r.id LIMIT 1")
+t=$(sqlite3 "$L" "SELECT threshold FROM register_snapshot ORDER BY id DESC LIMIT 1")
+sqlite3 "$L" "UPDATE record SET income = $t + 1000 WHERE id = $id;
+    CREATE TEMP TABLE c AS SELECT * FROM record WHERE id = $id;
+    UPDATE c SET id = NULL, income = $t - 1, submitted = submitted + 60;
+    INSERT INTO record SELECT * FROM c;"
+later=$(below)
+sqlite3 "$L" "UPDATE record SET submitted = submitted - 120
+    WHERE id = (SELECT max(id) FROM record)"
+earlier=$(below)
+[ "$later" -eq $((earlier + 1)) ] ||
+    { echo "latest income: $later below with the later copy, $earlier with the earlier" >&2; exit 1; }
 echo ok
