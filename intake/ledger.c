@@ -78,6 +78,20 @@ static const char *const old_versions[] = {
     P "submission_id IS NULL OR (" P "submission_id <> " P "logical_key " \
     "AND " P "submission_id <> 'uuid:' || " P "logical_key))"
 
+/*
+ * The newest record (its id, 0 if none) with the logical key KEY (an SQL
+ * expression) and the SQL condition AND ("AND k...."): the greater of the
+ * two places such a record is indexed, the duplicate index under the hash
+ * of the key or of "uuid:" and the key (a submission's first record), and
+ * record_key2 (the rest, KEY_INDEXED).
+ */
+#define KEY_LATEST(KEY, AND)                                              \
+    "max(coalesce((SELECT max(k.id) FROM record k WHERE k.dup_key IN "    \
+    "(ff_dup_key(" KEY "), ff_dup_key('uuid:' || " KEY ")) AND "          \
+    "k.logical_key = " KEY " " AND "), 0), coalesce((SELECT max(k.id) "   \
+    "FROM record k WHERE k.logical_key = " KEY " AND " KEY_INDEXED("k.")  \
+    " " AND "), 0))"
+
 /* A record is no longer accepted when a later record superseded it or the
  * reviewer rejected its submission since (withdrawal). */
 #define LEDGER_VIEW                                                         \
@@ -328,15 +342,9 @@ static const char *const sql[S_COUNT] = {
                         "k.logical_key = r.logical_key AND k.id > r.id AND "
                         KEY_INDEXED("k.") ") THEN r.review "
                         "ELSE (SELECT r2.review FROM record r2 WHERE "
-                        "r2.id = max(r.id, coalesce((SELECT max(k.id) FROM "
-                        "record k WHERE k.dup_key IN "
-                        "(ff_dup_key(r.logical_key), "
-                        "ff_dup_key('uuid:' || r.logical_key)) AND "
-                        "k.id > r.id AND "
-                        "k.logical_key = r.logical_key), 0), "
-                        "coalesce((SELECT max(k.id) FROM record k WHERE "
-                        "k.logical_key = r.logical_key AND k.id > r.id AND "
-                        KEY_INDEXED("k.") "), 0))) END "
+                        "r2.id = max(r.id, "
+                        KEY_LATEST("r.logical_key", "AND k.id > r.id")
+                        ")) END "
                         "FROM ledger r JOIN source s ON s.id = r.source_id "
                         "WHERE r.current_outcome = 'accepted' "
                         "AND r.month = ?1 ORDER BY r.hhid, r.id",
@@ -349,14 +357,9 @@ static const char *const sql[S_COUNT] = {
                        "r.submission_id, r.current_outcome, EXISTS "
                        "(SELECT 1 FROM withdrawal w WHERE w.record_id = "
                        "r.id) FROM ledger r "
-                       "WHERE r.id = max(coalesce((SELECT max(k.id) FROM "
-                       "record k WHERE k.dup_key IN (?2, ?3) AND "
-                       "k.logical_key = ?1 AND k.outcome IN ('accepted', "
-                       "'superseded') AND k.stale IS NULL), 0), "
-                       "coalesce((SELECT max(k.id) FROM record k WHERE "
-                       "k.logical_key = ?1 AND " KEY_INDEXED("k.") " AND "
-                       "k.outcome IN ('accepted', 'superseded') AND "
-                       "k.stale IS NULL), 0))",
+                       "WHERE r.id = "
+                       KEY_LATEST("?1", "AND k.outcome IN ('accepted', "
+                                  "'superseded') AND k.stale IS NULL"),
     [S_WITHDRAW] = "INSERT INTO withdrawal(record_id, by_record, load_id) "
                    "VALUES(?1, ?2, ?3)",
     /* The 4T factors of the month's accepted reports, one row per
@@ -1839,14 +1842,6 @@ int intake_ledger_live_version(struct intake_ledger *L, const char *key,
     memset(v, 0, sizeof *v);
     v->edits = -1;
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    /* The first record of the submission, by its own id (KEY_INDEXED). */
-    sqlite3_bind_int64(s, 2, dup_key(key, strlen(key), NULL));
-    {
-        char with[134];
-
-        snprintf(with, sizeof with, "uuid:%s", key);
-        sqlite3_bind_int64(s, 3, dup_key(with, strlen(with), NULL));
-    }
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         v->id = sqlite3_column_int64(s, 0);
@@ -1890,7 +1885,7 @@ int intake_ledger_each_outcome(struct intake_ledger *L, long source_id,
     sqlite3_bind_int64(s, 1, source_id);
     /* A file's records are a run of ids: read that run, not the ledger
      * (a national ledger is millions of records, once per file). */
-    sqlite3_bind_int64(s, 2, first_id > 0 ? first_id : 0);
+    sqlite3_bind_int64(s, 2, first_id);
     sqlite3_bind_int64(s, 3, first_id > 0 ? last_id : INT64_MAX);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct intake_outcome_row r;

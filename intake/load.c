@@ -722,20 +722,20 @@ struct winner_run {
     size_t n;
 };
 
+static int winner_id_cmp(const void *key, const void *elem)
+{
+    long long id = *(const long long *)key;
+    long long w = ((const struct intake_winner *)elem)->id;
+
+    return (id > w) - (id < w);
+}
+
 static int is_winner(void *ctx, long long id)
 {
     const struct winner_run *run = ctx;
-    size_t a = 0, b = run->n;
 
-    while (a < b) {
-        size_t m = a + (b - a) / 2;
-
-        if (run->w[m].id < id)
-            a = m + 1;
-        else
-            b = m;
-    }
-    return a < run->n && run->w[a].id == id;
+    return bsearch(&id, run->w, run->n, sizeof *run->w, winner_id_cmp) !=
+           NULL;
 }
 
 /*

@@ -9,7 +9,8 @@
  * slots, 32 MB for a million.  A pair that already had an accepted
  * record before the load is listed apart as well (struct intake_earlier):
  * only those can be superseded across loads, and they are few (a
- * correction of an earlier month).  The ledger is asked once per pair, on its first record.
+ * correction of an earlier month).  The ledger is asked once per pair, on
+ * its first record.
  *
  * The arrays are public so that the load can walk them once settled; the
  * keys are this module's business.
