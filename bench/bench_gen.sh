@@ -49,9 +49,12 @@ echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 run "folders, one worker" 1000 "$work/f1" "$FFBIN/ffgen" folders "$work/r1000.csv" -o "$work/f1" -j 1
 run "packets by village" 10000 "$work/p10" "$FFBIN/ffgen" packet "$work/r10000.csv" --by village -o "$work/p10"
 run "packets by district" 10000 "$work/p10" "$FFBIN/ffgen" packet "$work/r10000.csv" --by district -o "$work/p10"
-# One village of 200 households: the size of a packet a team prints.
-awk -F, -v OFS=, 'NR == 1 { print; next } NR <= 201 {
-    $1 = "24010105" sprintf("%03d", NR - 2); $5 = 5; print }' "$work/r1000.csv" > "$work/v200.csv"
+# One village of 200 households: the size of a packet a team prints.  The
+# first household's place (province to village name, columns 2-7) for all
+# 200: changing the village number alone left it disagreeing with the
+# village code, and ffgen rightly refused the rows.
+awk -F, -v OFS=, 'NR == 1 { print; next } NR == 2 { for (i = 2; i <= 7; i++) p[i] = $i }
+    NR <= 201 { for (i = 2; i <= 7; i++) $i = p[i]; print }' "$work/r1000.csv" > "$work/v200.csv"
 run "packet, one village of 200" 200 "$work/v200" "$FFBIN/ffgen" packet "$work/v200.csv" --by village -o "$work/v200"
 echo "  size of that 200-household packet: $(du -b "$work"/v200/*.pdf | cut -f1) bytes"
 run "labels 3x8" 10000 "$work/l" "$FFBIN/ffgen" labels "$work/r10000.csv" -o "$work/l/labels.pdf"
